@@ -1,0 +1,16 @@
+/** The channel every other channel descends from. */
+export const ROOT_CHANNEL = 'root';
+
+/** Full dotted name of a channel: the `root.` prefix is optional when written (`sale` = `root.sale`). */
+export function normalizeChannelName(name: string): string {
+  const trimmed = name.trim();
+  // A job stored without a channel belongs to root rather than to a nameless channel.
+  if (trimmed === '' || trimmed === ROOT_CHANNEL) return ROOT_CHANNEL;
+  return trimmed.startsWith(`${ROOT_CHANNEL}.`) ? trimmed : `${ROOT_CHANNEL}.${trimmed}`;
+}
+
+/** Names from root down to the channel itself: `root.a.b` -> `root`, `root.a`, `root.a.b`. */
+export function channelLineage(name: string): string[] {
+  const segments = normalizeChannelName(name).split('.');
+  return segments.map((_, i) => segments.slice(0, i + 1).join('.'));
+}

@@ -1,0 +1,30 @@
+import { DEFAULTS } from '../queue-job.constants.js';
+import type { QueueJobModuleOptions, ResolvedQueueJobOptions, RunnerOptions } from '../queue-job.options.js';
+import { invalidOption } from '../queue-job.messages.js';
+
+type Env = Record<string, string | undefined>;
+
+const truthy = (value: string | undefined) => value !== undefined && !['', '0', 'false', 'no', 'off'].includes(value.toLowerCase());
+
+/** Applies the environment overrides (env wins over options) and the defaults, and validates the result. */
+export function resolveOptions(options: QueueJobModuleOptions, env: Env = process.env): ResolvedQueueJobOptions {
+  const runner: RunnerOptions = typeof options.runner === 'object' ? options.runner : { enabled: options.runner ?? true };
+  const enabled = env.QUEUE_JOB_RUNNER !== undefined ? truthy(env.QUEUE_JOB_RUNNER) : (runner.enabled ?? true);
+  return {
+    channels: env.QUEUE_JOB_CHANNELS?.trim() || options.channels || DEFAULTS.channels,
+    noDelay: truthy(env.TEST_QUEUE_JOB_NO_DELAY) || truthy(env.QUEUE_JOB_NO_DELAY) || options.noDelay === true,
+    migrationsRun: options.migrationsRun ?? true,
+    runner: {
+      enabled,
+      concurrency: positiveInteger('runner.concurrency', runner.concurrency ?? DEFAULTS.concurrency),
+      pollInterval: positiveInteger('runner.pollInterval', runner.pollInterval ?? DEFAULTS.pollIntervalMs),
+      shutdownTimeout: positiveInteger('runner.shutdownTimeout', runner.shutdownTimeout ?? DEFAULTS.shutdownTimeoutMs, 0),
+      leaseSeconds: positiveInteger('runner.leaseSeconds', runner.leaseSeconds ?? DEFAULTS.leaseSeconds),
+    },
+  };
+}
+
+function positiveInteger(name: string, value: number, min = 1): number {
+  if (!Number.isInteger(value) || value < min) throw new Error(invalidOption(name, value, `a whole number >= ${min}`));
+  return value;
+}

@@ -1,0 +1,33 @@
+import { SetMetadata } from '@nestjs/common';
+import { DELAYABLE_METADATA } from '../queue-job.constants.js';
+import type { RetryPattern } from '../runner/retry-pattern.js';
+
+/** Per-call options of a job (decorator defaults, overridden by `withDelay(target, options)`). */
+export interface DelayOptions {
+  /** Lower runs first (default 10). */
+  priority?: number;
+  /** Not run before this date, or this many seconds from now. */
+  eta?: Date | number;
+  /** Attempts before the job fails for good (default 5; 0 = retry for ever). */
+  maxRetries?: number;
+  /** Shown in the admin (default: the job function name). */
+  description?: string;
+  /** Channel, e.g. `root.sale` or `sale` (default: the job function's channel, else `root`). */
+  channel?: string;
+  /** No new job while one with this key is waiting, pending or enqueued: the existing one is returned. */
+  identityKey?: string;
+}
+
+/** Options of `@Delayable()`: job defaults plus the job function's own settings. */
+export interface DelayableOptions extends DelayOptions {
+  /** Job function name (default `<ClassName>.method`). */
+  name?: string;
+  /** Delays between retries: `{ retry: seconds | [min, max] }` (default 600 s). */
+  retryPattern?: RetryPattern;
+}
+
+/**
+ * Marks a provider method as a job function: a call from outside a job stores a job and resolves to
+ * its `Job` handle; the runner later calls the real method with the stored arguments.
+ */
+export const Delayable = (options: DelayableOptions = {}): MethodDecorator => SetMetadata(DELAYABLE_METADATA, options);

@@ -1,0 +1,33 @@
+import { Injectable } from '@nestjs/common';
+import { duplicateJobFunction } from '../queue-job.messages.js';
+import type { JobFunction } from './job-function.js';
+
+/** The job functions of this app, by name and by (instance, method). One per app: never global. */
+@Injectable()
+export class JobFunctionRegistry {
+  private readonly byName = new Map<string, JobFunction>();
+  private readonly byInstance = new WeakMap<object, Map<string, JobFunction>>();
+
+  add(fn: JobFunction): void {
+    const existing = this.byName.get(fn.name);
+    if (existing && existing.instance !== fn.instance) {
+      throw new Error(duplicateJobFunction(fn.name, existing.serviceName, fn.serviceName));
+    }
+    this.byName.set(fn.name, fn);
+    const methods = this.byInstance.get(fn.instance) ?? new Map<string, JobFunction>();
+    methods.set(fn.methodName, fn);
+    this.byInstance.set(fn.instance, methods);
+  }
+
+  get(name: string): JobFunction | undefined {
+    return this.byName.get(name);
+  }
+
+  forMethod(instance: object, methodName: string): JobFunction | undefined {
+    return this.byInstance.get(instance)?.get(methodName);
+  }
+
+  all(): JobFunction[] {
+    return [...this.byName.values()];
+  }
+}

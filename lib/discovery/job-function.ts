@@ -1,0 +1,18 @@
+import type { DelayableOptions } from '../decorators/delayable.decorator.js';
+import type { RetryPattern } from '../runner/retry-pattern.js';
+
+/** A `@Delayable()` method found in the app: what may run, and how. */
+export interface JobFunction {
+  /** E.g. `<OrderService>.confirm`. */
+  name: string;
+  serviceName: string;
+  methodName: string;
+  /** The provider instance whose method runs. */
+  instance: object;
+  /** The undecorated method (the instance's own is replaced by the enqueueing wrapper). */
+  method: (...args: unknown[]) => unknown;
+  options: DelayableOptions;
+  retryPattern: RetryPattern | null;
+}
+
+export const jobFunctionName = (serviceName: string, methodName: string) => `<${serviceName}>.${methodName}`;

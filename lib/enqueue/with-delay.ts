@@ -1,0 +1,16 @@
+import type { EntityManager } from 'typeorm';
+import type { DelayOptions } from '../decorators/delayable.decorator.js';
+import type { Job } from './job.js';
+
+/** Options of one delayed call. */
+export interface DelayCallOptions extends DelayOptions {
+  /** Enqueue in this transaction: a rollback leaves no job. */
+  manager?: EntityManager;
+}
+
+type MethodKeys<T> = { [K in keyof T]: T[K] extends (...args: never[]) => unknown ? K : never }[keyof T];
+
+/** `target` seen through `withDelay()`: every method keeps its parameters and resolves to the stored `Job`. */
+export type Delayed<T> = {
+  [K in MethodKeys<T>]: T[K] extends (...args: infer A) => unknown ? (...args: A) => Promise<Job> : never;
+};

@@ -1,0 +1,21 @@
+/** User-facing error and log messages (one factory per message). */
+
+export const invalidOption = (name: string, value: unknown, expected: string) =>
+  `QueueJobModule option "${name}" is ${JSON.stringify(value)}: expected ${expected}.`;
+
+export const invalidDelayOption = (jobFunction: string, name: string, value: unknown, expected: string) =>
+  `Cannot enqueue ${jobFunction}: option "${name}" is ${String(value)}${typeof value === 'string' ? '' : ` (${typeof value})`}; expected ${expected}. Nothing was stored.`;
+
+export const notDelayable = (service: string, method: string) =>
+  `${service}.${method} is not a @Delayable() method of a provider known to QueueJobModule: mark it with @Delayable() and make sure its class is a provider of a module of this app.`;
+
+export const unknownJobFunction = (jobFunction: string) =>
+  `Unknown job function ${jobFunction}: no @Delayable() method with this name is registered in this app, so the job was not executed. Deploy the code that declares it, then requeue the job.`;
+
+export const noDelayWarning = () =>
+  'Queue jobs are not delayed (noDelay option, TEST_QUEUE_JOB_NO_DELAY or QUEUE_JOB_NO_DELAY): @Delayable() calls run at once and nothing is stored.';
+
+export const duplicateJobFunction = (name: string, first: string, second: string) =>
+  `Job function ${name} is declared by two providers (${first} and ${second}): give one of them @Delayable({ name: '<Other>.method' }) so each job function name is unique.`;
+
+export const maxRetriesReached = (maxRetries: number, message: string) => `Max. retries (${maxRetries}) reached: ${message}`;

@@ -1,0 +1,67 @@
+import { Module, type DynamicModule, type Provider } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { ScheduleModule } from '@nestjs/schedule';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { resolveOptions } from './config/resolve-options.js';
+import { DelayableExplorer } from './discovery/delayable.explorer.js';
+import { JobFunctionRegistry } from './discovery/job-function.registry.js';
+import { DefaultDelayPolicy, QueueJobDelayPolicy } from './enqueue/delay-policy.js';
+import { JobService } from './enqueue/job.service.js';
+import { QUEUE_JOB_DATA_SOURCE, QUEUE_JOB_RESOLVED_OPTIONS } from './queue-job.constants.js';
+import {
+  ASYNC_OPTIONS_TYPE, ConfigurableModuleClass, OPTIONS_TYPE, QUEUE_JOB_MODULE_OPTIONS,
+} from './queue-job.module-definition.js';
+import type { QueueJobModuleOptions, ResolvedQueueJobOptions } from './queue-job.options.js';
+import { JobExecutor } from './runner/job-executor.js';
+import { JobRunner } from './runner/job-runner.js';
+import { JobStore } from './store/job-store.js';
+import { runQueueJobMigrations } from './store/run-migrations.js';
+
+/** Resolved once the schema is migrated: everything that touches the tables waits for it. */
+const SCHEMA_READY = Symbol('QUEUE_JOB_SCHEMA_READY');
+
+/**
+ * `QueueJobModule.forRoot({ channels: 'root:4,root.sale:2' })` or `forRootAsync({ useFactory, inject })`
+ * in the app module, next to `TypeOrmModule.forRoot(...)`.
+ */
+@Module({
+  imports: [DiscoveryModule, ScheduleModule.forRoot()],
+  providers: [
+    { provide: QUEUE_JOB_RESOLVED_OPTIONS, useFactory: (o: QueueJobModuleOptions) => resolveOptions(o), inject: [QUEUE_JOB_MODULE_OPTIONS] },
+    {
+      provide: SCHEMA_READY,
+      useFactory: async (dataSource: DataSource, options: ResolvedQueueJobOptions) => {
+        if (options.migrationsRun) await runQueueJobMigrations(dataSource);
+        return true;
+      },
+      inject: [QUEUE_JOB_DATA_SOURCE, QUEUE_JOB_RESOLVED_OPTIONS],
+    },
+    {
+      provide: JobStore,
+      useFactory: (dataSource: DataSource) => new JobStore(dataSource),
+      inject: [QUEUE_JOB_DATA_SOURCE, SCHEMA_READY],
+    },
+    { provide: QueueJobDelayPolicy, useClass: DefaultDelayPolicy },
+    JobFunctionRegistry,
+    JobService,
+    DelayableExplorer,
+    JobExecutor,
+    JobRunner,
+  ],
+  exports: [JobService, JobRunner, QueueJobDelayPolicy, QUEUE_JOB_RESOLVED_OPTIONS],
+})
+export class QueueJobModule extends ConfigurableModuleClass {
+  static forRoot(options: typeof OPTIONS_TYPE): DynamicModule {
+    return withDataSource(super.forRoot(options), options.dataSource);
+  }
+
+  static forRootAsync(options: typeof ASYNC_OPTIONS_TYPE): DynamicModule {
+    return withDataSource(super.forRootAsync(options), options.dataSource);
+  }
+}
+
+function withDataSource(module: DynamicModule, dataSource: string | DataSource | undefined): DynamicModule {
+  const provider: Provider = { provide: QUEUE_JOB_DATA_SOURCE, useExisting: getDataSourceToken(dataSource) };
+  return { ...module, providers: [...(module.providers ?? []), provider] };
+}

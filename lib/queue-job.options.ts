@@ -1,0 +1,42 @@
+import type { DataSource } from 'typeorm';
+
+/** Options of `QueueJobModule.forRoot()` / `forRootAsync()`. */
+export interface QueueJobModuleOptions {
+  /** Channel configuration, e.g. `root:4,root.sale:2,mail:1:throttle=2` (SPEC §5). Env `QUEUE_JOB_CHANNELS` wins. */
+  channels?: string;
+  /** `false` turns the runner off in this instance (env `QUEUE_JOB_RUNNER=0` too). */
+  runner?: boolean | RunnerOptions;
+  /** Run `@Delayable()` calls at once instead of storing jobs (env `TEST_QUEUE_JOB_NO_DELAY=1` / `QUEUE_JOB_NO_DELAY=1` too). */
+  noDelay?: boolean;
+  /** Run the module's migrations at startup (default `true`). */
+  migrationsRun?: boolean;
+}
+
+export interface RunnerOptions {
+  /** Default `true`. */
+  enabled?: boolean;
+  /** Jobs this instance runs at once, at most (default 32); channel capacities hold across all instances. */
+  concurrency?: number;
+  /** Safety-net poll in milliseconds, for NOTIFYs lost while reconnecting (default 5000). */
+  pollInterval?: number;
+  /** How long shutdown waits for running jobs, in milliseconds (default 30000). */
+  shutdownTimeout?: number;
+  /** Lease of a claimed job, in seconds, renewed while it runs (default 30). */
+  leaseSeconds?: number;
+}
+
+/** Extras of `forRoot()` / `forRootAsync()`, known when the module is imported. */
+export interface QueueJobModuleExtras {
+  /** Register the module globally (default `true`), so `JobService` can be injected anywhere. */
+  isGlobal?: boolean;
+  /** The TypeORM DataSource to use: its name in `TypeOrmModule.forRoot({ name })`, or the DataSource options (default: the default one). */
+  dataSource?: string | DataSource;
+}
+
+/** Options after environment overrides and defaults. */
+export interface ResolvedQueueJobOptions {
+  channels: string;
+  runner: Required<RunnerOptions>;
+  noDelay: boolean;
+  migrationsRun: boolean;
+}

@@ -1,0 +1,40 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { EntityManager } from 'typeorm';
+
+/** What a running job's code can learn about its job, through `currentJob()`. */
+export interface JobContext {
+  readonly uuid: string;
+  readonly jobFunction: string;
+  readonly channel: string;
+  /** Attempt number: 1 on the first run. */
+  readonly retry: number;
+  readonly maxRetries: number;
+  /**
+   * The job's own transaction, opened on first call. Work done through it commits together with the
+   * job's `done` record, and is rolled back if the job fails or is retried. A job that never calls it
+   * pays for no transaction.
+   */
+  manager(): Promise<EntityManager>;
+}
+
+// Context, not shared state: each job's async call chain sees its own value.
+const storage = new AsyncLocalStorage<JobContext>();
+
+/** Runs `fn` as the code of the job described by `context`. */
+export function runInJobContext<T>(context: JobContext, fn: () => T): T {
+  return storage.run(context, fn);
+}
+
+/** The job whose code is running, or `undefined` outside a job. */
+export function currentJobOrUndefined(): JobContext | undefined {
+  return storage.getStore();
+}
+
+/** The job whose code is running; throws when called outside a job's execution. */
+export function currentJob(): JobContext {
+  const context = storage.getStore();
+  if (!context) {
+    throw new Error('currentJob() was called outside a running job: call it from the code of a @Delayable() method while the runner executes it.');
+  }
+  return context;
+}

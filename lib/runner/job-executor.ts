@@ -1,0 +1,119 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { performance } from 'node:perf_hooks';
+import type { DataSource, QueryRunner } from 'typeorm';
+import { JobFunctionRegistry } from '../discovery/job-function.registry.js';
+import { deserializeArguments } from '../enqueue/argument-deserializer.js';
+import type { JsonValue } from '../enqueue/argument-serializer.js';
+import { TypeOrmEntities } from '../enqueue/typeorm-entities.js';
+import { QUEUE_JOB_DATA_SOURCE } from '../queue-job.constants.js';
+import { unknownJobFunction } from '../queue-job.messages.js';
+import type { ClaimedJobRow } from '../store/claim-cycle.js';
+import { RECORD_OUTCOMES_SQL, recordOutcomesParams, type JobOutcomeRow } from '../store/sql/record-outcomes.sql.js';
+import { runInJobContext, type JobContext } from './job-context.js';
+import { doneOutcome, errorOutcome, type AttemptOutcome } from './job-outcome.js';
+
+/** The row to write for one execution; `written` when it was already committed with the job's own transaction. */
+export interface ExecutionResult {
+  row: JobOutcomeRow;
+  written: boolean;
+}
+
+/**
+ * Runs one claimed job in this process: only a registered `@Delayable()` method can run, whatever
+ * the row says; arguments are decoded (records loaded again) and the method runs in the job context.
+ */
+@Injectable()
+export class JobExecutor {
+  private readonly logger = new Logger('QueueJob');
+  private readonly entities: TypeOrmEntities;
+
+  constructor(
+    private readonly registry: JobFunctionRegistry,
+    @Inject(QUEUE_JOB_DATA_SOURCE) private readonly dataSource: DataSource,
+  ) {
+    this.entities = new TypeOrmEntities(dataSource);
+  }
+
+  async execute(job: ClaimedJobRow): Promise<ExecutionResult> {
+    const dateStarted = new Date();
+    const started = performance.now();
+    const fn = this.registry.get(job.job_function);
+    let transaction: QueryRunner | undefined;
+    let outcome: AttemptOutcome;
+    try {
+      if (!fn) throw Object.assign(new Error(unknownJobFunction(job.job_function)), { name: 'UnknownJobFunction' });
+      const args = await deserializeArguments(job.args as JsonValue[], this.entities);
+      const context = this.context(job, async () => {
+        transaction ??= await this.openTransaction();
+        return transaction.manager;
+      });
+      outcome = doneOutcome(await runInJobContext(context, () => fn.method.apply(fn.instance, args)));
+    } catch (error) {
+      outcome = errorOutcome(error, { retry: job.retry, maxRetries: job.max_retries, retryPattern: fn?.retryPattern ?? null });
+    }
+    const row = toOutcomeRow(job, outcome, dateStarted, (performance.now() - started) / 1000);
+    this.log(job, outcome);
+    if (!transaction) return { row, written: false };
+    return { row, written: await this.finishTransaction(transaction, row) };
+  }
+
+  private context(job: ClaimedJobRow, manager: JobContext['manager']): JobContext {
+    return { uuid: job.uuid, jobFunction: job.job_function, channel: job.channel, retry: job.retry, maxRetries: job.max_retries, manager };
+  }
+
+  private async openTransaction(): Promise<QueryRunner> {
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    await runner.startTransaction();
+    return runner;
+  }
+
+  /**
+   * A done job commits its work and its `done` record together; if the lease was lost meanwhile (the
+   * job was rescued), both are rolled back. Any other outcome rolls the work back and is batched.
+   */
+  private async finishTransaction(transaction: QueryRunner, row: JobOutcomeRow): Promise<boolean> {
+    try {
+      if (row.state !== 'done') {
+        await transaction.rollbackTransaction();
+        return false;
+      }
+      const written = await transaction.query(RECORD_OUTCOMES_SQL, recordOutcomesParams([row]), true);
+      if (written.records.length === 1) await transaction.commitTransaction();
+      else await transaction.rollbackTransaction();
+      return true;
+    } catch (error) {
+      await transaction.rollbackTransaction().catch(() => undefined);
+      this.logger.error(`Job ${row.id}: its transaction could not be committed: ${(error as Error).message}`);
+      row.state = 'failed';
+      row.result = null;
+      row.excName = (error as Error).name;
+      row.excMessage = (error as Error).message;
+      row.excInfo = (error as Error).stack ?? null;
+      return false;
+    } finally {
+      await transaction.release();
+    }
+  }
+
+  private log(job: ClaimedJobRow, outcome: AttemptOutcome): void {
+    if (outcome.state === 'failed') {
+      this.logger.error(`Job ${job.uuid} ${job.job_function} failed: ${outcome.excName}: ${outcome.excMessage}`);
+    } else {
+      this.logger.debug(`Job ${job.uuid} ${job.job_function} -> ${outcome.state}`);
+    }
+  }
+}
+
+function toOutcomeRow(job: ClaimedJobRow, outcome: AttemptOutcome, dateStarted: Date, execTime: number): JobOutcomeRow {
+  const row: JobOutcomeRow = {
+    id: job.id, leaseToken: job.lease_token, state: outcome.state, result: null, excName: null, excMessage: null,
+    excInfo: null, eta: null, retryDelta: 0, dateStarted, dateDone: null, execTime,
+  };
+  if (outcome.state === 'done') return { ...row, result: outcome.result, dateDone: new Date() };
+  if (outcome.state === 'failed') return { ...row, excName: outcome.excName, excMessage: outcome.excMessage, excInfo: outcome.excInfo };
+  return {
+    ...row, result: JSON.stringify(outcome.result), eta: new Date(Date.now() + outcome.delaySeconds * 1000),
+    retryDelta: outcome.countsAsRetry ? 0 : -1,
+  };
+}

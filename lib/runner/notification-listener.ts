@@ -1,0 +1,82 @@
+import { Logger } from '@nestjs/common';
+import pg from 'pg';
+import type { DataSource } from 'typeorm';
+import { NOTIFY_CHANNEL } from '../queue-job.constants.js';
+
+const MAX_BACKOFF_MS = 5_000;
+
+/**
+ * Holds one dedicated connection in LISTEN (outside the pool: a pooled connection would be handed to
+ * others). When the connection drops it reconnects with backoff and calls `onReconnect`, because
+ * NOTIFYs sent while it was away are lost.
+ */
+export class NotificationListener {
+  private readonly logger = new Logger('QueueJob');
+  private client: pg.Client | undefined;
+  private stopped = false;
+  private backoffMs = 100;
+  private retryTimer: NodeJS.Timeout | undefined;
+  /** True while LISTEN is active. */
+  listening = false;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly onNotify: () => void,
+    private readonly onReconnect: () => void,
+  ) {}
+
+  async start(): Promise<void> {
+    await this.connect();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.retryTimer);
+    const client = this.client;
+    this.client = undefined;
+    this.listening = false;
+    await client?.end().catch(() => undefined);
+  }
+
+  private async connect(): Promise<void> {
+    const client = new pg.Client(connectionConfig(this.dataSource));
+    client.on('notification', () => this.onNotify());
+    client.on('error', (error) => this.lost(client, error));
+    client.on('end', () => this.lost(client));
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${NOTIFY_CHANNEL}`);
+      if (this.stopped) return void client.end().catch(() => undefined);
+      this.client = client;
+      this.listening = true;
+      this.backoffMs = 100;
+    } catch (error) {
+      this.lost(client, error as Error);
+    }
+  }
+
+  private lost(client: pg.Client, error?: Error): void {
+    if (this.stopped || (this.client !== client && this.client !== undefined)) return;
+    if (this.client === client) {
+      this.client = undefined;
+      this.listening = false;
+      this.logger.warn(`LISTEN connection lost${error ? `: ${error.message}` : ''}; reconnecting`);
+    }
+    client.end().catch(() => undefined);
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => {
+      void this.connect().then(() => {
+        if (this.listening) this.onReconnect();
+      });
+    }, this.backoffMs);
+    this.backoffMs = Math.min(this.backoffMs * 2, MAX_BACKOFF_MS);
+  }
+}
+
+/** pg connection settings of the app's TypeORM DataSource. */
+export function connectionConfig(dataSource: DataSource): pg.ClientConfig {
+  const o = dataSource.options as {
+    url?: string; host?: string; port?: number; username?: string; password?: string; database?: string; ssl?: pg.ClientConfig['ssl'];
+  };
+  return { connectionString: o.url, host: o.host, port: o.port, user: o.username, password: o.password, database: o.database, ssl: o.ssl };
+}

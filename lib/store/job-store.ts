@@ -1,0 +1,75 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Pool, PoolClient } from 'pg';
+import type { DataSource, EntityManager } from 'typeorm';
+import { QUEUE_JOB_DATA_SOURCE } from '../queue-job.constants.js';
+import type { QueueJob } from './entities/queue-job.entity.js';
+import { toQueueJob } from './row-mapping.js';
+import { FIND_JOB_BY_UUID_SQL } from './sql/find-jobs.sql.js';
+import { FIND_BY_IDENTITY_KEY_SQL, INSERT_JOBS_SQL, insertJobsParams, type NewJobRow } from './sql/insert-jobs.sql.js';
+
+/** A stored job as the enqueue path sees it. */
+export interface InsertedJob {
+  id: string;
+  uuid: string;
+  state: string;
+  dateCreated: Date;
+  /** False when an existing job with the same identity key was returned instead. */
+  created: boolean;
+}
+
+/**
+ * The only place that talks SQL to the job table (with the claim cycle in `claim-cycle.ts`).
+ * Hot paths use the pg pool of the app's DataSource directly; calls inside a caller's transaction
+ * go through its EntityManager.
+ */
+@Injectable()
+export class JobStore {
+  constructor(@Inject(QUEUE_JOB_DATA_SOURCE) readonly dataSource: DataSource) {}
+
+  /** The pg pool behind the app's TypeORM DataSource. */
+  get pool(): Pool {
+    return (this.dataSource.driver as unknown as { master: Pool }).master;
+  }
+
+  /** Runs `fn` with one pooled connection. */
+  async withClient<T>(fn: (client: PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      return await fn(client);
+    } finally {
+      client.release();
+    }
+  }
+
+  async query<R extends Record<string, unknown>>(sql: string, params: unknown[], manager?: EntityManager): Promise<R[]> {
+    if (manager) return (await manager.query(sql, params)) as R[];
+    return (await this.pool.query<R>(sql, params)).rows;
+  }
+
+  /** Inserts jobs in one statement; a row whose identity key is taken resolves to the job holding it. */
+  async insertJobs(rows: readonly NewJobRow[], manager?: EntityManager): Promise<InsertedJob[]> {
+    type Inserted = { id: string; uuid: string; state: string; date_created: Date };
+    const inserted = await this.query<Inserted>(INSERT_JOBS_SQL, insertJobsParams(rows), manager);
+    const byUuid = new Map(inserted.map((r) => [r.uuid, r]));
+    const result: InsertedJob[] = [];
+    for (const row of rows) {
+      const hit = byUuid.get(row.uuid);
+      if (hit) result.push({ id: hit.id, uuid: hit.uuid, state: hit.state, dateCreated: hit.date_created, created: true });
+      else result.push(await this.existingForIdentityKey(row, manager));
+    }
+    return result;
+  }
+
+  private async existingForIdentityKey(row: NewJobRow, manager?: EntityManager): Promise<InsertedJob> {
+    const [existing] = await this.query<{ id: string; uuid: string; state: string; date_created: Date }>(
+      FIND_BY_IDENTITY_KEY_SQL, [row.identityKey], manager);
+    // The holder moved on (started or finished) between the two statements: the key is free again.
+    if (!existing) return (await this.insertJobs([row], manager))[0];
+    return { id: existing.id, uuid: existing.uuid, state: existing.state, dateCreated: existing.date_created, created: false };
+  }
+
+  async findByUuid(uuid: string, manager?: EntityManager): Promise<QueueJob | null> {
+    const [row] = await this.query(FIND_JOB_BY_UUID_SQL, [uuid], manager);
+    return row ? toQueueJob(row) : null;
+  }
+}

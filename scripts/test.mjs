@@ -1,0 +1,39 @@
+#!/usr/bin/env node
+// `npm test`: runs jest (ESM) against a real PostgreSQL — DATABASE_URL when set, else an embedded
+// one started here — and ends with the plain line `N passed, N failed`.
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { startEmbeddedPostgres } from './embedded-postgres.mjs';
+
+const resultsFile = '.tmp/jest-results.json';
+mkdirSync('.tmp', { recursive: true });
+rmSync(resultsFile, { force: true });
+
+let embedded;
+let databaseUrl = process.env.DATABASE_URL;
+if (!databaseUrl) {
+  console.log('DATABASE_URL is not set: starting an embedded PostgreSQL for the tests');
+  embedded = await startEmbeddedPostgres({ dir: '.tmp/test-pg', fresh: true });
+  databaseUrl = embedded.url;
+}
+
+const jest = spawn(
+  process.execPath,
+  ['--experimental-vm-modules', '--no-warnings=ExperimentalWarning', 'node_modules/jest/bin/jest.js',
+    '--json', `--outputFile=${resultsFile}`, ...process.argv.slice(2)],
+  { stdio: 'inherit', env: { ...process.env, QUEUE_JOB_TEST_DATABASE_URL: databaseUrl } },
+);
+const code = await new Promise((resolve) => jest.on('close', (c) => resolve(c ?? 1)));
+await embedded?.stop().catch(() => {});
+
+let passed = 0;
+let failed = 0;
+try {
+  const results = JSON.parse(readFileSync(resultsFile, 'utf8'));
+  passed = results.numPassedTests;
+  failed = results.numFailedTests + results.numRuntimeErrorTestSuites;
+} catch {
+  failed = 1; // jest died before writing its results
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(code === 0 && failed === 0 ? 0 : 1);

@@ -1,0 +1,30 @@
+import 'reflect-metadata';
+import { Logger, type INestApplicationContext, type ModuleMetadata } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { QueueJobModule } from '../../lib/queue-job.module.js';
+import type { QueueJobModuleOptions } from '../../lib/queue-job.options.js';
+
+export interface TestAppOptions extends QueueJobModuleOptions {
+  url: string;
+  providers?: ModuleMetadata['providers'];
+  imports?: ModuleMetadata['imports'];
+  entities?: Function[];
+}
+
+/** A Nest application context with TypeORM on `url`, QueueJobModule and the given providers, started. */
+export async function createTestApp(options: TestAppOptions): Promise<INestApplicationContext> {
+  const { url, providers = [], imports = [], entities = [], ...queueJob } = options;
+  const moduleRef = await Test.createTestingModule({
+    imports: [
+      TypeOrmModule.forRoot({ type: 'postgres', url, entities, synchronize: entities.length > 0, logging: false }),
+      QueueJobModule.forRoot(queueJob),
+      ...imports,
+    ],
+    providers,
+  }).compile();
+  const app = moduleRef.createNestApplication();
+  app.useLogger(process.env.QUEUE_JOB_TEST_LOGS ? new Logger() : false);
+  await app.init();
+  return app;
+}
