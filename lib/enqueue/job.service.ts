@@ -11,12 +11,13 @@ import type { JobState } from '../store/job-state.js';
 import { JobStore } from '../store/job-store.js';
 import { AmbientTransaction } from './ambient-transaction.js';
 import { serializeArguments } from './argument-serializer.js';
-import { effectiveDelayOptions } from './delay-options.js';
+import { effectiveDelayOptions, type EffectiveDelayOptions } from './delay-options.js';
 import { QueueJobDelayPolicy } from './delay-policy.js';
 import { describeCall } from './describe-call.js';
 import { Job } from './job.js';
 import { TypeOrmEntities } from './typeorm-entities.js';
-import type { DelayCallOptions, Delayed } from './with-delay.js';
+import type { DelayCallOptions, Delayed, MethodKeys, MethodParameters } from './with-delay.js';
+import type { NewJobRow } from '../store/sql/insert-jobs.sql.js';
 
 /** Enqueues jobs and reads them back. Injected anywhere once `QueueJobModule` is imported. */
 @Injectable()
@@ -64,12 +65,38 @@ export class JobService {
   }
 
   async enqueue(fn: JobFunction, args: unknown[], options: DelayCallOptions = {}): Promise<Job> {
+    return (await this.enqueueAll(fn, [args], options))[0];
+  }
+
+  /**
+   * Enqueues many calls of one `@Delayable()` method in one INSERT statement (the bulk path):
+   * `jobService.enqueueMany(orderService, 'confirm', [[1, 'a'], [2, 'b']], { priority: 5 })`.
+   */
+  async enqueueMany<T extends object, K extends MethodKeys<T>>(
+    target: T, method: K, argsList: ReadonlyArray<MethodParameters<T, K>>, options: DelayCallOptions = {},
+  ): Promise<Job[]> {
+    const fn = this.registry.forMethod(target, String(method));
+    if (!fn) throw new Error(notDelayable(target.constructor?.name ?? typeof target, String(method)));
+    if (!this.policy.delays()) {
+      for (const args of argsList) await this.runNow(fn, [...args], options.manager);
+      return [];
+    }
+    return this.enqueueAll(fn, argsList.map((args) => [...args]), options);
+  }
+
+  private async enqueueAll(fn: JobFunction, argsList: unknown[][], options: DelayCallOptions): Promise<Job[]> {
     const { manager, ...callOptions } = options;
     const effective = effectiveDelayOptions(fn.name, fn.options, callOptions, 'root');
+    const rows = argsList.map((args) => this.newRow(fn, args, effective));
+    const stored = await this.store.insertJobs(rows, manager ?? this.ambient.manager);
+    return stored.map((s) => new Job(s.uuid, fn.name, effective.channel, effective.priority, effective.eta,
+      s.state as JobState, s.created, (id) => this.store.findByUuid(id)));
+  }
+
+  private newRow(fn: JobFunction, args: unknown[], effective: EffectiveDelayOptions): NewJobRow {
     const serialized = serializeArguments(args, this.entities);
-    const uuid = randomUUID();
-    const [stored] = await this.store.insertJobs([{
-      uuid,
+    return {
+      uuid: randomUUID(),
       graphUuid: null,
       name: effective.description,
       jobFunction: fn.name,
@@ -85,9 +112,7 @@ export class JobService {
       maxRetries: effective.maxRetries,
       channel: effective.channel,
       identityKey: effective.identityKey,
-    }], manager ?? this.ambient.manager);
-    return new Job(stored.uuid, fn.name, effective.channel, effective.priority, effective.eta, stored.state as JobState,
-      stored.created, (id) => this.store.findByUuid(id));
+    };
   }
 
   /** No-delay mode: the method runs now, in the caller's context and transaction, and its result is returned. */

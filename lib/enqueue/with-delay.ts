@@ -8,9 +8,12 @@ export interface DelayCallOptions extends DelayOptions {
   manager?: EntityManager;
 }
 
-type MethodKeys<T> = { [K in keyof T]: T[K] extends (...args: never[]) => unknown ? K : never }[keyof T];
+export type MethodKeys<T> = { [K in keyof T]: T[K] extends (...args: never[]) => unknown ? K : never }[keyof T];
 
 /** `target` seen through `withDelay()`: every method keeps its parameters and resolves to the stored `Job`. */
 export type Delayed<T> = {
   [K in MethodKeys<T>]: T[K] extends (...args: infer A) => unknown ? (...args: A) => Promise<Job> : never;
 };
+
+/** The parameters of method `K` of `T`. */
+export type MethodParameters<T, K extends keyof T> = T[K] extends (...args: infer A) => unknown ? A : never;

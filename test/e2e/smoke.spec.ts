@@ -27,6 +27,6 @@ describe('smoke', () => {
       const r = await job.dbRecord();
       return r.state === 'done' ? r : null;
     });
-    expect(row.result).toEqual({ confirmed: 5, note: 'x' });
+    expect(row!.result).toEqual({ confirmed: 5, note: 'x' });
   });
 });
