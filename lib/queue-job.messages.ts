@@ -19,3 +19,6 @@ export const duplicateJobFunction = (name: string, first: string, second: string
   `Job function ${name} is declared by two providers (${first} and ${second}): give one of them @Delayable({ name: '<Other>.method' }) so each job function name is unique.`;
 
 export const maxRetriesReached = (maxRetries: number, message: string) => `Max. retries (${maxRetries}) reached: ${message}`;
+
+export const neverDelayed = (jobFunction: string) =>
+  `A job of ${jobFunction} was prepared with jobService.delayable() but never delayed: call .delay() on its graph, or drop it.`;

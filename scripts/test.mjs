@@ -5,7 +5,9 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { startEmbeddedPostgres } from './embedded-postgres.mjs';
 
-const resultsFile = '.tmp/jest-results.json';
+// Per run: several `npm test` may run at once on one machine.
+const resultsFile = `.tmp/jest-results-${process.pid}.json`;
+const pgDir = `.tmp/test-pg-${process.pid}`;
 mkdirSync('.tmp', { recursive: true });
 rmSync(resultsFile, { force: true });
 
@@ -13,7 +15,7 @@ let embedded;
 let databaseUrl = process.env.DATABASE_URL;
 if (!databaseUrl) {
   console.log('DATABASE_URL is not set: starting an embedded PostgreSQL for the tests');
-  embedded = await startEmbeddedPostgres({ dir: '.tmp/test-pg', fresh: true });
+  embedded = await startEmbeddedPostgres({ dir: pgDir, fresh: true });
   databaseUrl = embedded.url;
 }
 
@@ -25,6 +27,7 @@ const jest = spawn(
 );
 const code = await new Promise((resolve) => jest.on('close', (c) => resolve(c ?? 1)));
 await embedded?.stop().catch(() => {});
+rmSync(pgDir, { recursive: true, force: true });
 
 let passed = 0;
 let failed = 0;
@@ -35,5 +38,6 @@ try {
 } catch {
   failed = 1; // jest died before writing its results
 }
+rmSync(resultsFile, { force: true });
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(code === 0 && failed === 0 ? 0 : 1);

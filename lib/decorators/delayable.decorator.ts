@@ -1,5 +1,6 @@
 import { SetMetadata } from '@nestjs/common';
 import { DELAYABLE_METADATA } from '../queue-job.constants.js';
+import type { IdentityKey } from '../enqueue/identity-key.js';
 import type { RetryPattern } from '../runner/retry-pattern.js';
 
 /** Per-call options of a job (decorator defaults, overridden by `withDelay(target, options)`). */
@@ -14,8 +15,11 @@ export interface DelayOptions {
   description?: string;
   /** Channel, e.g. `root.sale` or `sale` (default: the job function's channel, else `root`). */
   channel?: string;
-  /** No new job while one with this key is waiting, pending or enqueued: the existing one is returned. */
-  identityKey?: string;
+  /**
+   * No new job while one with this key is waiting, pending or enqueued: the existing one is returned.
+   * A string, or a function of the job such as `identityExact`.
+   */
+  identityKey?: IdentityKey;
 }
 
 /** Options of `@Delayable()`: job defaults plus the job function's own settings. */

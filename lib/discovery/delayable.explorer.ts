@@ -47,13 +47,12 @@ export class DelayableExplorer implements OnModuleInit {
       instance,
       method: method as JobFunction['method'],
       options,
+      channel: options.channel ?? 'root',
       retryPattern: options.retryPattern ? validateRetryPattern(options.retryPattern, `job function ${name}`) : null,
     };
     this.registry.add(fn);
-    Object.defineProperty(instance, methodName, {
-      value: (...args: unknown[]) => this.jobs.call(fn, args),
-      writable: true,
-      configurable: true,
-    });
+    const enqueueCall = (...args: unknown[]) => this.jobs.call(fn, args);
+    this.registry.addCallable(enqueueCall, fn);
+    Object.defineProperty(instance, methodName, { value: enqueueCall, writable: true, configurable: true });
   }
 }

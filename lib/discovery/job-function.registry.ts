@@ -7,6 +7,7 @@ import type { JobFunction } from './job-function.js';
 export class JobFunctionRegistry {
   private readonly byName = new Map<string, JobFunction>();
   private readonly byInstance = new WeakMap<object, Map<string, JobFunction>>();
+  private readonly byCallable = new WeakMap<Function, JobFunction>();
 
   add(fn: JobFunction): void {
     const existing = this.byName.get(fn.name);
@@ -17,6 +18,17 @@ export class JobFunctionRegistry {
     const methods = this.byInstance.get(fn.instance) ?? new Map<string, JobFunction>();
     methods.set(fn.methodName, fn);
     this.byInstance.set(fn.instance, methods);
+    this.byCallable.set(fn.method, fn);
+  }
+
+  /** Records the wrapper that replaced the method on its instance, so `shop.confirm` finds its job function. */
+  addCallable(callable: Function, fn: JobFunction): void {
+    this.byCallable.set(callable, fn);
+  }
+
+  /** The job function of `shop.confirm` (the instance's method), of `ShopService.prototype.confirm`, or of a name. */
+  resolve(method: Function | string): JobFunction | undefined {
+    return typeof method === 'string' ? this.byName.get(method) : this.byCallable.get(method);
   }
 
   get(name: string): JobFunction | undefined {

@@ -12,6 +12,8 @@ export interface JobFunction {
   /** The undecorated method (the instance's own is replaced by the enqueueing wrapper). */
   method: (...args: unknown[]) => unknown;
   options: DelayableOptions;
+  /** Default channel: the job function record's (decorator or `forFeature`), else `root`. */
+  channel: string;
   retryPattern: RetryPattern | null;
 }
 

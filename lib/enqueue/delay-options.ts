@@ -23,7 +23,7 @@ const MAX_INT = 2 ** 31 - 1;
 export function effectiveDelayOptions(
   jobFunction: string, defaults: DelayOptions, call: DelayOptions, fallbackChannel: string, now = Date.now(),
 ): EffectiveDelayOptions {
-  const merged = { ...defaults, ...definedOnly(call) };
+  const merged = { ...defaults, ...definedOnly(call) } as DelayOptions & { identityKey?: unknown };
   const bad = (name: string, value: unknown, expected: string) => new Error(invalidDelayOption(jobFunction, name, value, expected));
   const priority = merged.priority ?? DEFAULTS.priority;
   if (!Number.isInteger(priority) || Math.abs(priority) > MAX_INT) throw bad('priority', priority, 'a whole number (lower runs first)');

@@ -1,29 +1,41 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { JobFunctionRegistry } from '../discovery/job-function.registry.js';
 import type { JobFunction } from '../discovery/job-function.js';
 import { QUEUE_JOB_DATA_SOURCE } from '../queue-job.constants.js';
-import { notDelayable } from '../queue-job.messages.js';
+import { notDelayable, neverDelayed } from '../queue-job.messages.js';
 import { runInJobContext, type JobContext } from '../runner/job-context.js';
 import type { QueueJob } from '../store/entities/queue-job.entity.js';
 import type { JobState } from '../store/job-state.js';
-import { JobStore } from '../store/job-store.js';
+import { JobStore, type InsertedJob } from '../store/job-store.js';
+import { applyManualAction } from '../store/manual-actions.js';
 import { AmbientTransaction } from './ambient-transaction.js';
-import { serializeArguments } from './argument-serializer.js';
-import { effectiveDelayOptions, type EffectiveDelayOptions } from './delay-options.js';
 import { QueueJobDelayPolicy } from './delay-policy.js';
-import { describeCall } from './describe-call.js';
+import { collectGraph, dependencyOrder } from './graph/collect-graph.js';
+import { DelayableNode } from './graph/delayable-node.js';
+import { storeGraph } from './graph/store-graph.js';
 import { Job } from './job.js';
+import type { JobSink } from './job-sink.js';
+import { prepareJob, type PreparedJob } from './prepared-job.js';
 import { TypeOrmEntities } from './typeorm-entities.js';
-import type { DelayCallOptions, Delayed, MethodKeys, MethodParameters } from './with-delay.js';
-import type { NewJobRow } from '../store/sql/insert-jobs.sql.js';
+import type { DelayCallOptions, Delayed, Prepared, MethodKeys, MethodParameters } from './with-delay.js';
+
+/** Who did a manual action, for the job's `result` text. */
+export interface ManualActionOptions {
+  by?: string;
+}
+
+const DEFAULT_ACTOR = 'system';
 
 /** Enqueues jobs and reads them back. Injected anywhere once `QueueJobModule` is imported. */
 @Injectable()
-export class JobService {
+export class JobService implements OnApplicationShutdown {
+  private readonly logger = new Logger('QueueJob');
   private readonly ambient = new AmbientTransaction();
   private readonly entities: TypeOrmEntities;
+  private readonly undelayed = new Set<WeakRef<DelayableNode>>();
+  private sink: JobSink | undefined;
 
   constructor(
     private readonly store: JobStore,
@@ -39,13 +51,15 @@ export class JobService {
    * method of `target` with per-call options; resolves to the stored `Job`.
    */
   withDelay<T extends object>(target: T, options: DelayCallOptions = {}): Delayed<T> {
-    return new Proxy({} as Delayed<T>, {
-      get: (_proxy, property) => {
-        const fn = typeof property === 'string' ? this.registry.forMethod(target, property) : undefined;
-        if (!fn) throw new Error(notDelayable(target.constructor?.name ?? typeof target, String(property)));
-        return (...args: unknown[]) => this.call(fn, args, options);
-      },
-    });
+    return this.methodsOf(target, (fn) => (...args: unknown[]) => this.call(fn, args, options)) as Delayed<T>;
+  }
+
+  /**
+   * `jobService.delayable(orderService).confirm(order)`: a graph node, stored only by `.delay()` on
+   * the graph it belongs to (see `chain`, `group`, `onDone`).
+   */
+  delayable<T extends object>(target: T, options: DelayCallOptions = {}): Prepared<T> {
+    return this.methodsOf(target, (fn) => (...args: unknown[]) => this.node(fn, args, options)) as Prepared<T>;
   }
 
   /** Runs `fn` in a transaction; jobs enqueued inside it are stored only if it commits. */
@@ -58,14 +72,13 @@ export class JobService {
     return this.store.findByUuid(uuid);
   }
 
-  /** A call of a `@Delayable()` method: stored as a job, or run at once when the delay policy says so. */
+  /** A call of a `@Delayable()` method: stored as a job, trapped by a test, or run at once (no-delay). */
   async call(fn: JobFunction, args: unknown[], options: DelayCallOptions = {}): Promise<Job | unknown> {
-    if (!this.policy.delays()) return this.runNow(fn, args, options.manager);
-    return this.enqueue(fn, args, options);
-  }
-
-  async enqueue(fn: JobFunction, args: unknown[], options: DelayCallOptions = {}): Promise<Job> {
-    return (await this.enqueueAll(fn, [args], options))[0];
+    const { manager, ...callOptions } = options;
+    const prepared = prepareJob(fn, args, callOptions, this.entities);
+    if (this.sink) return (await this.sink.accept([prepared]))[0];
+    if (!this.policy.delays()) return this.runNow(prepared, manager);
+    return (await this.storeJobs([prepared], manager))[0];
   }
 
   /**
@@ -75,53 +88,105 @@ export class JobService {
   async enqueueMany<T extends object, K extends MethodKeys<T>>(
     target: T, method: K, argsList: ReadonlyArray<MethodParameters<T, K>>, options: DelayCallOptions = {},
   ): Promise<Job[]> {
-    const fn = this.registry.forMethod(target, String(method));
-    if (!fn) throw new Error(notDelayable(target.constructor?.name ?? typeof target, String(method)));
+    const fn = this.jobFunctionOf(target, String(method));
+    const { manager, ...callOptions } = options;
+    const prepared = argsList.map((args) => prepareJob(fn, [...args], callOptions, this.entities));
+    if (this.sink) return this.sink.accept(prepared);
     if (!this.policy.delays()) {
-      for (const args of argsList) await this.runNow(fn, [...args], options.manager);
+      for (const job of prepared) await this.runNow(job, manager);
       return [];
     }
-    return this.enqueueAll(fn, argsList.map((args) => [...args]), options);
+    return this.storeJobs(prepared, manager);
   }
 
-  private async enqueueAll(fn: JobFunction, argsList: unknown[][], options: DelayCallOptions): Promise<Job[]> {
-    const { manager, ...callOptions } = options;
-    const effective = effectiveDelayOptions(fn.name, fn.options, callOptions, 'root');
-    const rows = argsList.map((args) => this.newRow(fn, args, effective));
-    const stored = await this.store.insertJobs(rows, manager ?? this.ambient.manager);
-    return stored.map((s) => new Job(s.uuid, fn.name, effective.channel, effective.priority, effective.eta,
-      s.state as JobState, s.created, (id) => this.store.findByUuid(id)));
+  /** Failed jobs back to pending with retry 0 (SPEC §3). Returns the uuids changed. */
+  requeue(uuids: string | string[], options: ManualActionOptions = {}): Promise<string[]> {
+    return applyManualAction(this.store, 'requeue', [uuids].flat(), options.by ?? DEFAULT_ACTOR);
   }
 
-  private newRow(fn: JobFunction, args: unknown[], effective: EffectiveDelayOptions): NewJobRow {
-    const serialized = serializeArguments(args, this.entities);
-    return {
-      uuid: randomUUID(),
-      graphUuid: null,
-      name: effective.description,
-      jobFunction: fn.name,
-      serviceName: fn.serviceName,
-      methodName: fn.methodName,
-      funcString: describeCall(fn.serviceName, fn.methodName, args, this.entities),
-      args: JSON.stringify(serialized.args),
-      records: JSON.stringify(serialized.records),
-      dependencies: null,
-      state: 'pending',
-      priority: effective.priority,
-      eta: effective.eta,
-      maxRetries: effective.maxRetries,
-      channel: effective.channel,
-      identityKey: effective.identityKey,
-    };
+  /** Marks jobs done by hand; their waiting children whose parents are all done become pending. */
+  setDone(uuids: string | string[], options: ManualActionOptions = {}): Promise<string[]> {
+    return applyManualAction(this.store, 'setDone', [uuids].flat(), options.by ?? DEFAULT_ACTOR);
   }
 
-  /** No-delay mode: the method runs now, in the caller's context and transaction, and its result is returned. */
-  private runNow(fn: JobFunction, args: unknown[], manager: EntityManager | undefined): unknown {
+  /** Cancels jobs, and recursively their waiting children whose parents are all cancelled. */
+  cancel(uuids: string | string[], options: ManualActionOptions = {}): Promise<string[]> {
+    return applyManualAction(this.store, 'cancel', [uuids].flat(), options.by ?? DEFAULT_ACTOR);
+  }
+
+  /** Sends enqueues to `sink` instead of the database (trapJobs), or back to normal with `undefined`. */
+  useSink(sink: JobSink | undefined): void {
+    this.sink = sink;
+  }
+
+  /** Runs a prepared job now, in the caller's context: the no-delay mode, and a trap's performEnqueuedJobs. */
+  runNow(job: PreparedJob, manager?: EntityManager): Promise<unknown> {
     const context: JobContext = {
-      uuid: randomUUID(), jobFunction: fn.name, channel: fn.options.channel ?? 'root', retry: 1,
-      maxRetries: fn.options.maxRetries ?? 0,
+      uuid: job.row.uuid, jobFunction: job.fn.name, channel: job.options.channel, retry: 1, maxRetries: job.options.maxRetries,
       manager: async () => manager ?? this.ambient.manager ?? this.dataSource.manager,
     };
-    return runInJobContext(context, () => fn.method.apply(fn.instance, args));
+    return Promise.resolve(runInJobContext(context, () => job.fn.method.apply(job.fn.instance, job.args)));
+  }
+
+  onApplicationShutdown(): void {
+    for (const ref of this.undelayed) {
+      const node = ref.deref();
+      if (node && !node.delayed) this.logger.warn(neverDelayed(node.fn.name));
+    }
+    this.undelayed.clear();
+  }
+
+  private async delayGraph(start: DelayableNode): Promise<Job[]> {
+    const nodes = collectGraph(start);
+    const order = dependencyOrder(nodes);
+    for (const node of nodes) node.delayed = true;
+    const graphUuid = nodes.length > 1 ? randomUUID() : undefined;
+    const uuids = new Map(nodes.map((node) => [node, randomUUID()]));
+    const prepared = new Map(nodes.map((node) => {
+      const { manager: _manager, ...callOptions } = node.options;
+      const placement = graphUuid
+        ? { uuid: uuids.get(node)!, graphUuid, dependsOn: [...node.parents].map((p) => uuids.get(p)!), reverseDependsOn: [...node.children].map((c) => uuids.get(c)!) }
+        : undefined;
+      return [node, prepareJob(node.fn, node.args, callOptions, this.entities, placement)];
+    }));
+    const jobs = nodes.map((node) => prepared.get(node)!);
+    if (this.sink) return this.sink.accept(jobs);
+    const manager = start.options.manager;
+    if (!this.policy.delays()) {
+      for (const node of order) await this.runNow(prepared.get(node)!, manager);
+      return [];
+    }
+    if (!graphUuid) return this.storeJobs(jobs, manager);
+    return this.handles(jobs, await storeGraph(this.store, jobs, manager ?? this.ambient.manager));
+  }
+
+  private async storeJobs(jobs: PreparedJob[], manager?: EntityManager): Promise<Job[]> {
+    return this.handles(jobs, await this.store.insertJobs(jobs.map((j) => j.row), manager ?? this.ambient.manager));
+  }
+
+  private handles(jobs: PreparedJob[], stored: InsertedJob[]): Job[] {
+    return stored.map((s, i) => {
+      const o = jobs[i]?.options;
+      return new Job(s.uuid, jobs[i].fn.name, o.channel, o.priority, o.eta, s.state as JobState, s.created, (id) => this.store.findByUuid(id));
+    });
+  }
+
+  private node(fn: JobFunction, args: unknown[], options: DelayCallOptions): DelayableNode {
+    const node = new DelayableNode(fn, args, options, (n) => this.delayGraph(n));
+    if (this.undelayed.size >= 1000) {
+      for (const ref of this.undelayed) if (ref.deref()?.delayed !== false) this.undelayed.delete(ref);
+    }
+    this.undelayed.add(new WeakRef(node));
+    return node;
+  }
+
+  private methodsOf<T extends object>(target: T, make: (fn: JobFunction) => Function): object {
+    return new Proxy({}, { get: (_proxy, property) => make(this.jobFunctionOf(target, String(property))) });
+  }
+
+  private jobFunctionOf(target: object, method: string): JobFunction {
+    const fn = this.registry.forMethod(target, method);
+    if (!fn) throw new Error(notDelayable(target.constructor?.name ?? typeof target, method));
+    return fn;
   }
 }

@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { DelayOptions } from '../decorators/delayable.decorator.js';
+import type { DelayableNode } from './graph/delayable-node.js';
 import type { Job } from './job.js';
 
 /** Options of one delayed call. */
@@ -17,3 +18,8 @@ export type Delayed<T> = {
 
 /** The parameters of method `K` of `T`. */
 export type MethodParameters<T, K extends keyof T> = T[K] extends (...args: infer A) => unknown ? A : never;
+
+/** `target` seen through `delayable()`: every method keeps its parameters and returns a graph node. */
+export type Prepared<T> = {
+  [K in MethodKeys<T>]: T[K] extends (...args: infer A) => unknown ? (...args: A) => DelayableNode : never;
+};

@@ -8,6 +8,7 @@ import { TypeOrmEntities } from '../enqueue/typeorm-entities.js';
 import { QUEUE_JOB_DATA_SOURCE } from '../queue-job.constants.js';
 import { unknownJobFunction } from '../queue-job.messages.js';
 import type { ClaimedJobRow } from '../store/claim-cycle.js';
+import { lockGraphTransitions, releaseChildren, sqlOfRunner } from '../store/graph-transitions.js';
 import { RECORD_OUTCOMES_SQL, recordOutcomesParams, type JobOutcomeRow } from '../store/sql/record-outcomes.sql.js';
 import { runInJobContext, type JobContext } from './job-context.js';
 import { doneOutcome, errorOutcome, type AttemptOutcome } from './job-outcome.js';
@@ -78,8 +79,11 @@ export class JobExecutor {
         await transaction.rollbackTransaction();
         return false;
       }
-      const written = await transaction.query(RECORD_OUTCOMES_SQL, recordOutcomesParams([row]), true);
-      if (written.records.length === 1) await transaction.commitTransaction();
+      const sql = sqlOfRunner(transaction);
+      if (row.inGraph) await lockGraphTransitions(sql);
+      const written = await sql.query(RECORD_OUTCOMES_SQL, recordOutcomesParams([row]));
+      if (row.inGraph && written.rows.length === 1) await releaseChildren(sql, [row.uuid]);
+      if (written.rows.length === 1) await transaction.commitTransaction();
       else await transaction.rollbackTransaction();
       return true;
     } catch (error) {
@@ -107,7 +111,7 @@ export class JobExecutor {
 
 function toOutcomeRow(job: ClaimedJobRow, outcome: AttemptOutcome, dateStarted: Date, execTime: number): JobOutcomeRow {
   const row: JobOutcomeRow = {
-    id: job.id, leaseToken: job.lease_token, state: outcome.state, result: null, excName: null, excMessage: null,
+    id: job.id, uuid: job.uuid, inGraph: job.graph_uuid !== null, leaseToken: job.lease_token, state: outcome.state, result: null, excName: null, excMessage: null,
     excInfo: null, eta: null, retryDelta: 0, dateStarted, dateDone: null, execTime,
   };
   if (outcome.state === 'done') return { ...row, result: outcome.result, dateDone: new Date() };

@@ -6,6 +6,7 @@ import {
   CLAIM_JOBS_SQL, FAILED_CHANNELS_SQL, NEXT_ETA_SQL, QUEUE_HEADS_SQL, RUNNING_COUNTS_SQL,
   SAVE_THROTTLE_LAST_STARTS_SQL, THROTTLE_LAST_STARTS_SQL,
 } from './sql/claim-jobs.sql.js';
+import { lockGraphTransitions, releaseChildren, sqlOfClient } from './graph-transitions.js';
 import { MARK_STARTED_SQL, RECORD_OUTCOMES_SQL, recordOutcomesParams, type JobOutcomeRow } from './sql/record-outcomes.sql.js';
 
 /** A job this worker claimed, with what the executor needs to run it. */
@@ -66,10 +67,14 @@ export async function runClaimCycle(client: PoolClient, input: CycleInput): Prom
   await client.query('BEGIN');
   try {
     const recorded = new Set<string>();
+    const sql = sqlOfClient(client);
+    const graphDone = input.outcomes.filter((o) => o.inGraph && o.state === 'done');
+    if (graphDone.length > 0) await lockGraphTransitions(sql);
     if (input.outcomes.length > 0) {
       const { rows } = await client.query<{ id: string }>(RECORD_OUTCOMES_SQL, recordOutcomesParams(input.outcomes));
       for (const row of rows) recorded.add(row.id);
     }
+    await releaseChildren(sql, graphDone.filter((o) => recorded.has(o.id)).map((o) => o.uuid));
     if (input.started.length > 0) {
       const s = input.started;
       await client.query(MARK_STARTED_SQL, [s.map((m) => m.id), s.map((m) => m.leaseToken), s.map((m) => m.dateStarted)]);

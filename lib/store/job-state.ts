@@ -15,3 +15,12 @@ export const JOB_STATES: readonly JobState[] = Object.values(JobState);
 
 /** States in which a job holds a slot of its channel's capacity. */
 export const RUNNING_STATES: readonly JobState[] = [JobState.Enqueued, JobState.Started];
+
+/** The manual actions of SPEC §3 and the states each one accepts. */
+export const MANUAL_ACTION_FROM = {
+  requeue: [JobState.Failed],
+  setDone: [JobState.WaitDependencies, JobState.Pending, JobState.Enqueued, JobState.Failed],
+  cancel: [JobState.WaitDependencies, JobState.Pending, JobState.Enqueued, JobState.Failed],
+} as const satisfies Record<string, readonly JobState[]>;
+
+export type ManualAction = keyof typeof MANUAL_ACTION_FROM;

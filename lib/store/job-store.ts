@@ -5,7 +5,7 @@ import { QUEUE_JOB_DATA_SOURCE } from '../queue-job.constants.js';
 import type { QueueJob } from './entities/queue-job.entity.js';
 import { toQueueJob } from './row-mapping.js';
 import { FIND_JOB_BY_UUID_SQL } from './sql/find-jobs.sql.js';
-import { FIND_BY_IDENTITY_KEY_SQL, INSERT_JOBS_SQL, insertJobsParams, type NewJobRow } from './sql/insert-jobs.sql.js';
+import { FIND_BY_IDENTITY_KEY_SQL, FIND_IDENTITY_KEY_HOLDERS_SQL, INSERT_JOBS_SQL, insertJobsParams, type NewJobRow } from './sql/insert-jobs.sql.js';
 
 /** A stored job as the enqueue path sees it. */
 export interface InsertedJob {
@@ -66,6 +66,13 @@ export class JobStore {
     // The holder moved on (started or finished) between the two statements: the key is free again.
     if (!existing) return (await this.insertJobs([row], manager))[0];
     return { id: existing.id, uuid: existing.uuid, state: existing.state, dateCreated: existing.date_created, created: false };
+  }
+
+  /** The jobs holding these identity keys (waiting, pending or enqueued), by key. */
+  async findIdentityKeyHolders(keys: string[], manager?: EntityManager): Promise<Map<string, InsertedJob>> {
+    type Holder = { id: string; uuid: string; state: string; date_created: Date; identity_key: string };
+    const rows = await this.query<Holder>(FIND_IDENTITY_KEY_HOLDERS_SQL, [keys], manager);
+    return new Map(rows.map((r) => [r.identity_key, { id: r.id, uuid: r.uuid, state: r.state, dateCreated: r.date_created, created: false }]));
   }
 
   async findByUuid(uuid: string, manager?: EntityManager): Promise<QueueJob | null> {

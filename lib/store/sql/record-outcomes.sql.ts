@@ -1,6 +1,9 @@
 /** What happened to one execution, to be written to its row. */
 export interface JobOutcomeRow {
   id: string;
+  uuid: string;
+  /** Part of a graph: a done job may release its children. */
+  inGraph: boolean;
   leaseToken: string;
   state: 'done' | 'pending' | 'failed';
   result: string | null;
@@ -19,11 +22,12 @@ export interface JobOutcomeRow {
 /**
  * Writes many outcomes in one statement. Only a row still held under the same lease token is written:
  * an executor whose job was rescued and claimed again meanwhile cannot overwrite it (fencing).
+ * Only a retry sets a new eta; done and failed jobs keep the eta they were given (as in queue_job).
  */
 export const RECORD_OUTCOMES_SQL = `
 UPDATE queue_job j SET
   state = o.state, result = o.result, exc_name = o.exc_name, exc_message = o.exc_message, exc_info = o.exc_info,
-  eta = o.eta, retry = j.retry + o.retry_delta, date_started = o.date_started, date_done = o.date_done,
+  eta = COALESCE(o.eta, j.eta), retry = j.retry + o.retry_delta, date_started = o.date_started, date_done = o.date_done,
   exec_time = o.exec_time, lease_token = NULL, lease_expires_at = NULL
 FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::jsonb[], $5::text[], $6::text[], $7::text[], $8::timestamptz[],
             $9::int[], $10::timestamptz[], $11::timestamptz[], $12::float8[])

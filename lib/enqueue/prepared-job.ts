@@ -1,0 +1,66 @@
+import { randomUUID } from 'node:crypto';
+import type { JobFunction } from '../discovery/job-function.js';
+import type { NewJobRow } from '../store/sql/insert-jobs.sql.js';
+import { serializeArguments, type EntityInspector } from './argument-serializer.js';
+import { effectiveDelayOptions, type EffectiveDelayOptions } from './delay-options.js';
+import { describeCall } from './describe-call.js';
+import type { DelayOptions } from '../decorators/delayable.decorator.js';
+
+/** A job ready to go somewhere: stored, trapped by a test, or run at once. */
+export interface PreparedJob {
+  fn: JobFunction;
+  /** The call's arguments as given (for running now). */
+  args: unknown[];
+  options: EffectiveDelayOptions;
+  /** The row that storing it writes. */
+  row: NewJobRow;
+}
+
+/** Place of a job in a graph. */
+export interface GraphPlacement {
+  uuid: string;
+  graphUuid: string;
+  dependsOn: string[];
+  reverseDependsOn: string[];
+}
+
+/**
+ * Checks the options and serializes the arguments of one call (refusing what cannot be stored,
+ * whatever happens to the job next, so tests and no-delay mode meet the same errors as production).
+ */
+export function prepareJob(
+  fn: JobFunction, args: unknown[], callOptions: DelayOptions, entities: EntityInspector, placement?: GraphPlacement,
+): PreparedJob {
+  const serialized = serializeArguments(args, entities);
+  const identityKey = typeof callOptions.identityKey === 'function' || typeof fn.options.identityKey === 'function'
+    ? computeKey(fn, callOptions, serialized.args)
+    : undefined;
+  const options = effectiveDelayOptions(fn.name, fn.options, { ...callOptions, ...(identityKey && { identityKey }) }, fn.channel);
+  const waits = (placement?.dependsOn.length ?? 0) > 0;
+  const row: NewJobRow = {
+    uuid: placement?.uuid ?? randomUUID(),
+    graphUuid: placement?.graphUuid ?? null,
+    name: options.description,
+    jobFunction: fn.name,
+    serviceName: fn.serviceName,
+    methodName: fn.methodName,
+    funcString: describeCall(fn.serviceName, fn.methodName, args, entities),
+    args: JSON.stringify(serialized.args),
+    records: JSON.stringify(serialized.records),
+    dependencies: placement
+      ? JSON.stringify({ depends_on: placement.dependsOn, reverse_depends_on: placement.reverseDependsOn })
+      : null,
+    state: waits ? 'wait_dependencies' : 'pending',
+    priority: options.priority,
+    eta: options.eta,
+    maxRetries: options.maxRetries,
+    channel: options.channel,
+    identityKey: options.identityKey,
+  };
+  return { fn, args, options, row };
+}
+
+function computeKey(fn: JobFunction, callOptions: DelayOptions, args: ReturnType<typeof serializeArguments>['args']): string {
+  const key = callOptions.identityKey ?? fn.options.identityKey;
+  return typeof key === 'function' ? key({ jobFunction: fn.name, args }) : (key as string);
+}

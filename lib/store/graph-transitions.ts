@@ -1,0 +1,42 @@
+import type { PoolClient } from 'pg';
+import type { QueryRunner } from 'typeorm';
+import { CLAIM_LOCK_KEY } from '../queue-job.constants.js';
+import { CANCEL_CHILDREN_SQL, RELEASE_CHILDREN_SQL } from './sql/graph.sql.js';
+
+/** Runs SQL in the current transaction: a pg client, or a TypeORM query runner through `sqlOf`. */
+export interface Sql {
+  query<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<{ rows: R[] }>;
+}
+
+export function sqlOfClient(client: PoolClient): Sql {
+  return { query: async <R>(text: string, params?: unknown[]) => ({ rows: (await client.query(text, params)).rows as R[] }) };
+}
+
+export function sqlOfRunner(runner: QueryRunner): Sql {
+  return { query: async <R>(text: string, params?: unknown[]) => ({ rows: (await runner.query(text, params, true)).records as R[] }) };
+}
+
+/**
+ * Serialises graph transitions with claims (the same transaction-scoped lock): the release check of
+ * a child must see every parent that finished before it, in whichever instance.
+ */
+export async function lockGraphTransitions(sql: Sql): Promise<void> {
+  await sql.query('SELECT pg_advisory_xact_lock($1)', [CLAIM_LOCK_KEY]);
+}
+
+/** Makes pending the children of `doneUuids` whose parents are all done. */
+export async function releaseChildren(sql: Sql, doneUuids: string[]): Promise<void> {
+  if (doneUuids.length > 0) await sql.query(RELEASE_CHILDREN_SQL, [doneUuids]);
+}
+
+/** Cancels, level by level, the waiting descendants of `cancelledUuids` whose parents are all cancelled. */
+export async function cancelDescendants(sql: Sql, cancelledUuids: string[], result: string): Promise<string[]> {
+  const cancelled: string[] = [];
+  let level = cancelledUuids;
+  while (level.length > 0) {
+    const { rows } = await sql.query<{ uuid: string }>(CANCEL_CHILDREN_SQL, [level, result]);
+    level = rows.map((row) => row.uuid);
+    cancelled.push(...level);
+  }
+  return cancelled;
+}
