@@ -25,3 +25,12 @@ export const DEFAULTS = {
   shutdownTimeoutMs: 30_000,
   leaseSeconds: 30,
 } as const;
+
+/** Key of the transaction-scoped advisory lock held while channel and job function records are synchronised. */
+export const RECORDS_LOCK_KEY = 0x71_6a_72_63; // "qjrc"
+
+/** Metadata key written by `@RelatedAction()`. */
+export const RELATED_ACTION_METADATA = 'queue_job:related_action';
+
+/** Token of the declarations of one `QueueJobModule.forFeature()`. */
+export const QUEUE_JOB_FEATURE = Symbol('QUEUE_JOB_FEATURE');

@@ -8,7 +8,11 @@ import { DelayableExplorer } from './discovery/delayable.explorer.js';
 import { JobFunctionRegistry } from './discovery/job-function.registry.js';
 import { DefaultDelayPolicy, QueueJobDelayPolicy } from './enqueue/delay-policy.js';
 import { JobService } from './enqueue/job.service.js';
-import { QUEUE_JOB_DATA_SOURCE, QUEUE_JOB_RESOLVED_OPTIONS } from './queue-job.constants.js';
+import { QUEUE_JOB_DATA_SOURCE, QUEUE_JOB_FEATURE, QUEUE_JOB_RESOLVED_OPTIONS } from './queue-job.constants.js';
+import { RelatedActionRegistry } from './discovery/related-action.registry.js';
+import type { QueueJobFeatureOptions } from './records/declarations.js';
+import { QueueJobFeatureModule } from './records/queue-job-feature.module.js';
+import { RecordsSynchronizer } from './records/records.synchronizer.js';
 import {
   ASYNC_OPTIONS_TYPE, ConfigurableModuleClass, OPTIONS_TYPE, QUEUE_JOB_MODULE_OPTIONS,
 } from './queue-job.module-definition.js';
@@ -44,6 +48,8 @@ const SCHEMA_READY = Symbol('QUEUE_JOB_SCHEMA_READY');
     },
     { provide: QueueJobDelayPolicy, useClass: DefaultDelayPolicy },
     JobFunctionRegistry,
+    RelatedActionRegistry,
+    RecordsSynchronizer,
     JobService,
     DelayableExplorer,
     JobExecutor,
@@ -58,6 +64,15 @@ export class QueueJobModule extends ConfigurableModuleClass {
 
   static forRootAsync(options: typeof ASYNC_OPTIONS_TYPE): DynamicModule {
     return withDataSource(super.forRootAsync(options), options.dataSource);
+  }
+
+  /**
+   * Declares channel and job function records from any module (SPEC §7):
+   * `QueueJobModule.forFeature({ channels: [{ name: 'sale', parent: 'root' }], jobFunctions: [...] })`.
+   * Declarations of several modules merge; a record goes when no module declares it any more.
+   */
+  static forFeature(declarations: QueueJobFeatureOptions): DynamicModule {
+    return { module: QueueJobFeatureModule, providers: [{ provide: QUEUE_JOB_FEATURE, useValue: declarations }] };
   }
 }
 

@@ -1,6 +1,7 @@
 import { SetMetadata } from '@nestjs/common';
 import { DELAYABLE_METADATA } from '../queue-job.constants.js';
 import type { IdentityKey } from '../enqueue/identity-key.js';
+import type { RelatedActionConfig } from '../records/declarations.js';
 import type { RetryPattern } from '../runner/retry-pattern.js';
 
 /** Per-call options of a job (decorator defaults, overridden by `withDelay(target, options)`). */
@@ -28,6 +29,8 @@ export interface DelayableOptions extends DelayOptions {
   name?: string;
   /** Delays between retries: `{ retry: seconds | [min, max] }` (default 600 s). */
   retryPattern?: RetryPattern;
+  /** The admin's "Related" button: `{ enable?, funcName?, kwargs? }` (default: open the job's records). */
+  relatedAction?: RelatedActionConfig;
 }
 
 /**

@@ -1,16 +1,19 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import type { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper.js';
 import type { DelayableOptions } from '../decorators/delayable.decorator.js';
 import { JobService } from '../enqueue/job.service.js';
-import { DELAYABLE_METADATA } from '../queue-job.constants.js';
-import { validateRetryPattern } from '../runner/retry-pattern.js';
+import { DELAYABLE_METADATA, RELATED_ACTION_METADATA } from '../queue-job.constants.js';
+import { RecordsSynchronizer } from '../records/records.synchronizer.js';
 import { jobFunctionName, type JobFunction } from './job-function.js';
 import { JobFunctionRegistry } from './job-function.registry.js';
+import { RelatedActionRegistry, type RelatedActionHandler } from './related-action.registry.js';
 
 /**
- * Finds the `@Delayable()` methods of the app's providers, registers them as job functions, and
- * replaces each method on its instance by a wrapper that enqueues the call (the original is kept for
- * the runner). Only singleton providers are seen: a request-scoped provider cannot be a job target.
+ * Finds the `@Delayable()` and `@RelatedAction()` methods of the app's providers. Each job function
+ * is registered and its method replaced, on its instance, by a wrapper that enqueues the call (the
+ * original is kept for the runner); then the channel and job function records are synchronised.
+ * Only singleton providers are seen: a request-scoped provider cannot be a job target.
  */
 @Injectable()
 export class DelayableExplorer implements OnModuleInit {
@@ -19,40 +22,51 @@ export class DelayableExplorer implements OnModuleInit {
     private readonly scanner: MetadataScanner,
     private readonly reflector: Reflector,
     private readonly registry: JobFunctionRegistry,
+    private readonly relatedActions: RelatedActionRegistry,
     private readonly jobs: JobService,
+    private readonly records: RecordsSynchronizer,
   ) {}
 
-  onModuleInit(): void {
+  async onModuleInit(): Promise<void> {
     for (const wrapper of this.discovery.getProviders()) {
       const instance: unknown = wrapper.instance;
       if (!instance || typeof instance !== 'object' || !wrapper.isDependencyTreeStatic()) continue;
       const prototype = Object.getPrototypeOf(instance) as object;
       for (const methodName of this.scanner.getAllMethodNames(prototype)) {
-        this.explore(instance, prototype, methodName);
+        const method = (prototype as Record<string, unknown>)[methodName];
+        if (typeof method !== 'function') continue;
+        this.exploreDelayable(wrapper, instance, methodName, method as JobFunction['method']);
+        this.exploreRelatedAction(instance, method as RelatedActionHandler);
       }
     }
+    await this.records.synchronize();
   }
 
-  private explore(instance: object, prototype: object, methodName: string): void {
-    const method = (prototype as Record<string, unknown>)[methodName];
-    if (typeof method !== 'function') return;
+  private exploreDelayable(wrapper: InstanceWrapper, instance: object, methodName: string, method: JobFunction['method']): void {
     const options = this.reflector.get<DelayableOptions | undefined>(DELAYABLE_METADATA, method);
     if (!options || this.registry.forMethod(instance, methodName)) return;
     const serviceName = instance.constructor.name;
-    const name = options.name ?? jobFunctionName(serviceName, methodName);
     const fn: JobFunction = {
-      name,
+      name: options.name ?? jobFunctionName(serviceName, methodName),
       serviceName,
       methodName,
       instance,
-      method: method as JobFunction['method'],
+      method,
       options,
-      channel: options.channel ?? 'root',
-      retryPattern: options.retryPattern ? validateRetryPattern(options.retryPattern, `job function ${name}`) : null,
+      // Channel, retry pattern and related action come from the job function records, set by the synchronizer.
+      channel: 'root',
+      retryPattern: null,
+      relatedAction: null,
+      declarer: wrapper.host?.metatype?.name ?? serviceName,
     };
     this.registry.add(fn);
     const enqueueCall = (...args: unknown[]) => this.jobs.call(fn, args);
     this.registry.addCallable(enqueueCall, fn);
     Object.defineProperty(instance, methodName, { value: enqueueCall, writable: true, configurable: true });
+  }
+
+  private exploreRelatedAction(instance: object, method: RelatedActionHandler): void {
+    const name = this.reflector.get<string | undefined>(RELATED_ACTION_METADATA, method);
+    if (name) this.relatedActions.add(name, method.bind(instance), `${instance.constructor.name}.${method.name}`);
   }
 }

@@ -1,4 +1,5 @@
 import type { DelayableOptions } from '../decorators/delayable.decorator.js';
+import type { RelatedActionConfig } from '../records/declarations.js';
 import type { RetryPattern } from '../runner/retry-pattern.js';
 
 /** A `@Delayable()` method found in the app: what may run, and how. */
@@ -15,6 +16,9 @@ export interface JobFunction {
   /** Default channel: the job function record's (decorator or `forFeature`), else `root`. */
   channel: string;
   retryPattern: RetryPattern | null;
+  relatedAction: RelatedActionConfig | null;
+  /** The Nest module whose provider declares it. */
+  declarer: string;
 }
 
 export const jobFunctionName = (serviceName: string, methodName: string) => `<${serviceName}>.${methodName}`;

@@ -10,6 +10,9 @@ import type { QueueJob } from '../store/entities/queue-job.entity.js';
 import type { JobState } from '../store/job-state.js';
 import { JobStore, type InsertedJob } from '../store/job-store.js';
 import { applyManualAction } from '../store/manual-actions.js';
+import { RelatedActionRegistry } from '../discovery/related-action.registry.js';
+import { JobNotFoundError } from '../errors/job-not-found.error.js';
+import { relatedActionOf, type RelatedActionResult } from './related-action.js';
 import { AmbientTransaction } from './ambient-transaction.js';
 import { QueueJobDelayPolicy } from './delay-policy.js';
 import { collectGraph, dependencyOrder } from './graph/collect-graph.js';
@@ -41,6 +44,7 @@ export class JobService implements OnApplicationShutdown {
     private readonly store: JobStore,
     private readonly registry: JobFunctionRegistry,
     private readonly policy: QueueJobDelayPolicy,
+    private readonly relatedActions: RelatedActionRegistry,
     @Inject(QUEUE_JOB_DATA_SOURCE) private readonly dataSource: DataSource,
   ) {
     this.entities = new TypeOrmEntities(dataSource);
@@ -97,6 +101,13 @@ export class JobService implements OnApplicationShutdown {
       return [];
     }
     return this.storeJobs(prepared, manager);
+  }
+
+  /** What the admin's "Related" button of the job opens (SPEC §7); throws NoRelatedActionError when nothing. */
+  async relatedAction(uuid: string): Promise<RelatedActionResult> {
+    const job = await this.store.findByUuid(uuid);
+    if (!job) throw new JobNotFoundError(`No job with uuid ${uuid}.`);
+    return relatedActionOf(job, this.registry.get(job.jobFunction)?.relatedAction ?? null, this.relatedActions);
   }
 
   /** Failed jobs back to pending with retry 0 (SPEC §3). Returns the uuids changed. */

@@ -35,7 +35,9 @@ export function prepareJob(
   const identityKey = typeof callOptions.identityKey === 'function' || typeof fn.options.identityKey === 'function'
     ? computeKey(fn, callOptions, serialized.args)
     : undefined;
-  const options = effectiveDelayOptions(fn.name, fn.options, { ...callOptions, ...(identityKey && { identityKey }) }, fn.channel);
+  // The job function's channel comes from its record (fn.channel); the call's option wins over it.
+  const defaults = { ...fn.options, channel: undefined };
+  const options = effectiveDelayOptions(fn.name, defaults, { ...callOptions, ...(identityKey && { identityKey }) }, fn.channel);
   const waits = (placement?.dependsOn.length ?? 0) > 0;
   const row: NewJobRow = {
     uuid: placement?.uuid ?? randomUUID(),

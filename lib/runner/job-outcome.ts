@@ -49,9 +49,19 @@ export function isConcurrencyError(error: unknown): boolean {
 
 function failed(error: unknown): AttemptOutcome {
   if (error instanceof Error) {
-    return { state: 'failed', excName: error.constructor?.name || error.name, excMessage: error.message, excInfo: stackOf(error) };
+    return { state: 'failed', excName: excName(error), excMessage: error.message, excInfo: stackOf(error) };
   }
   return { state: 'failed', excName: typeof error, excMessage: String(error), excInfo: String(error) };
+}
+
+/**
+ * A name the error set on itself wins (our error classes do, so it survives minification; the
+ * executor names UnknownJobFunction this way); else the class name, so an undecorated
+ * `class PaymentError extends Error {}` shows as PaymentError rather than its inherited "Error".
+ */
+function excName(error: Error): string {
+  if (Object.hasOwn(error, 'name') && error.name) return error.name;
+  return error.constructor?.name || error.name;
 }
 
 const stackOf = (error: unknown) => (error instanceof Error ? (error.stack ?? String(error)) : String(error));

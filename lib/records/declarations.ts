@@ -1,0 +1,42 @@
+import type { RetryPattern } from '../runner/retry-pattern.js';
+
+/** A channel record declared by a module (Odoo's `queue.job.channel` XML record). */
+export interface ChannelDeclaration {
+  /** One segment, e.g. `sale`. */
+  name: string;
+  /** Full name of the parent (default `root`), e.g. `root.sale` for `root.sale.eu`. */
+  parent?: string;
+  /** Days after which done and cancelled jobs of the channel are deleted (default 30). */
+  removalInterval?: number;
+}
+
+/** How the admin's "Related" button behaves for a job function (SPEC §7). */
+export interface RelatedActionConfig {
+  /** `false` disables the button (default `true`). */
+  enable?: boolean;
+  /** Name given to `@RelatedAction(name)` on a provider method; default: open the job's records. */
+  funcName?: string;
+  /** Extra arguments passed to that method. */
+  kwargs?: Record<string, unknown>;
+}
+
+/** A job function record declared by a module (Odoo's `queue.job.function` XML record). */
+export interface JobFunctionDeclaration {
+  /** E.g. `<OrderService>.confirm`. */
+  name: string;
+  channel?: string;
+  retryPattern?: RetryPattern;
+  relatedAction?: RelatedActionConfig;
+}
+
+/** `QueueJobModule.forFeature({ channels, jobFunctions })`. */
+export interface QueueJobFeatureOptions {
+  channels?: ChannelDeclaration[];
+  jobFunctions?: JobFunctionDeclaration[];
+}
+
+/** A declaration and who made it: a Nest module's class name. */
+export interface Declared<T> {
+  declaration: T;
+  declarer: string;
+}

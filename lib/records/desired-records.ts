@@ -1,0 +1,26 @@
+import type { RetryPattern } from '../runner/retry-pattern.js';
+import type { RelatedActionConfig } from './declarations.js';
+
+/** A channel record as the running app wants it. */
+export interface DesiredChannel {
+  completeName: string;
+  name: string;
+  parent: string | null;
+  removalInterval: number;
+  declaredBy: string[];
+}
+
+/** A job function record as the running app wants it. */
+export interface DesiredJobFunction {
+  name: string;
+  channel: string;
+  retryPattern: RetryPattern | null;
+  relatedAction: RelatedActionConfig | null;
+  declaredBy: string[];
+}
+
+export interface DesiredRecords {
+  /** Parents before children. */
+  channels: DesiredChannel[];
+  jobFunctions: DesiredJobFunction[];
+}

@@ -1,0 +1,57 @@
+import { Injectable } from '@nestjs/common';
+import { ModulesContainer } from '@nestjs/core';
+import { JobFunctionRegistry } from '../discovery/job-function.registry.js';
+import { QUEUE_JOB_FEATURE } from '../queue-job.constants.js';
+import { JobStore } from '../store/job-store.js';
+import type { ChannelDeclaration, Declared, JobFunctionDeclaration, QueueJobFeatureOptions } from './declarations.js';
+import { mergeDeclarations } from './merge-declarations.js';
+import { QueueJobFeatureModule } from './queue-job-feature.module.js';
+import { syncRecords } from './sync-records.js';
+
+/**
+ * Gathers the channel and job function declarations of the app (`forFeature()` in any module, and
+ * `@Delayable({ channel, retryPattern, relatedAction })` inline), merges them, stores them as records,
+ * and gives each registered job function its channel, retry pattern and related action.
+ */
+@Injectable()
+export class RecordsSynchronizer {
+  constructor(
+    private readonly modules: ModulesContainer,
+    private readonly registry: JobFunctionRegistry,
+    private readonly store: JobStore,
+  ) {}
+
+  async synchronize(): Promise<void> {
+    const channels: Declared<ChannelDeclaration>[] = [];
+    const jobFunctions: Declared<JobFunctionDeclaration>[] = [];
+    for (const { options, declarer } of this.featureDeclarations()) {
+      for (const declaration of options.channels ?? []) channels.push({ declaration, declarer });
+      for (const declaration of options.jobFunctions ?? []) jobFunctions.push({ declaration, declarer });
+    }
+    for (const fn of this.registry.all()) {
+      const { channel, retryPattern, relatedAction } = fn.options;
+      if (channel === undefined && retryPattern === undefined && relatedAction === undefined) continue;
+      jobFunctions.push({ declaration: { name: fn.name, channel, retryPattern, relatedAction }, declarer: fn.declarer });
+    }
+    const desired = mergeDeclarations(channels, jobFunctions);
+    await syncRecords(this.store, desired);
+    for (const record of desired.jobFunctions) {
+      const fn = this.registry.get(record.name);
+      if (!fn) continue;
+      fn.channel = record.channel;
+      fn.retryPattern = record.retryPattern;
+      fn.relatedAction = record.relatedAction;
+    }
+  }
+
+  /** Each `forFeature()` module with the names of the modules that import it (its declarers). */
+  private *featureDeclarations(): Generator<{ options: QueueJobFeatureOptions; declarer: string }> {
+    const all = [...this.modules.values()];
+    for (const feature of all.filter((m) => m.metatype === QueueJobFeatureModule)) {
+      const options = feature.providers.get(QUEUE_JOB_FEATURE)?.instance as QueueJobFeatureOptions | undefined;
+      if (!options) continue;
+      const importers = all.filter((m) => m.imports.has(feature)).map((m) => m.metatype.name);
+      for (const declarer of importers.length > 0 ? importers : ['QueueJobModule.forFeature']) yield { options, declarer };
+    }
+  }
+}
