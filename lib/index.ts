@@ -29,3 +29,5 @@ export { RelatedAction } from './decorators/related-action.decorator.js';
 export { NoRelatedActionError, type RelatedActionResult } from './enqueue/related-action.js';
 export type { ChannelDeclaration, JobFunctionDeclaration, QueueJobFeatureOptions, RelatedActionConfig } from './records/declarations.js';
 export { RecordDeclarationError } from './errors/record-declaration.error.js';
+export { QueueJobAutovacuum } from './maintenance/autovacuum.service.js';
+export type { AutovacuumOptions } from './queue-job.options.js';

@@ -24,7 +24,12 @@ export const DEFAULTS = {
   pollIntervalMs: 5_000,
   shutdownTimeoutMs: 30_000,
   leaseSeconds: 30,
+  autovacuumIntervalMs: 86_400_000,
+  autovacuumBatchSize: 1_000,
 } as const;
+
+/** Key of the session advisory lock held by the instance running autovacuum (the others skip their turn). */
+export const AUTOVACUUM_LOCK_KEY = 0x716a_6176; // "qjav"
 
 /** Key of the transaction-scoped advisory lock held while channel and job function records are synchronised. */
 export const RECORDS_LOCK_KEY = 0x71_6a_72_63; // "qjrc"

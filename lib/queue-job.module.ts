@@ -18,6 +18,7 @@ import {
 } from './queue-job.module-definition.js';
 import type { QueueJobModuleOptions, ResolvedQueueJobOptions } from './queue-job.options.js';
 import { JobExecutor } from './runner/job-executor.js';
+import { QueueJobAutovacuum } from './maintenance/autovacuum.service.js';
 import { JobRunner } from './runner/job-runner.js';
 import { JobStore } from './store/job-store.js';
 import { runQueueJobMigrations } from './store/run-migrations.js';
@@ -54,8 +55,9 @@ const SCHEMA_READY = Symbol('QUEUE_JOB_SCHEMA_READY');
     DelayableExplorer,
     JobExecutor,
     JobRunner,
+    QueueJobAutovacuum,
   ],
-  exports: [JobService, JobRunner, QueueJobDelayPolicy, QUEUE_JOB_RESOLVED_OPTIONS],
+  exports: [JobService, JobRunner, QueueJobAutovacuum, QueueJobDelayPolicy, QUEUE_JOB_RESOLVED_OPTIONS],
 })
 export class QueueJobModule extends ConfigurableModuleClass {
   static forRoot(options: typeof OPTIONS_TYPE): DynamicModule {

@@ -10,6 +10,15 @@ export interface QueueJobModuleOptions {
   noDelay?: boolean;
   /** Run the module's migrations at startup (default `true`). */
   migrationsRun?: boolean;
+  /** Deletion of old done and cancelled jobs (default: daily, in batches of 1000); `false` turns it off. */
+  autovacuum?: false | AutovacuumOptions;
+}
+
+export interface AutovacuumOptions {
+  /** Milliseconds between two passes (default 86400000: daily). */
+  interval?: number;
+  /** Rows deleted per statement (default 1000). */
+  batchSize?: number;
 }
 
 export interface RunnerOptions {
@@ -39,4 +48,6 @@ export interface ResolvedQueueJobOptions {
   runner: Required<RunnerOptions>;
   noDelay: boolean;
   migrationsRun: boolean;
+  /** `interval` 0 = off. */
+  autovacuum: Required<AutovacuumOptions>;
 }

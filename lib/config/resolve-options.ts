@@ -14,6 +14,10 @@ export function resolveOptions(options: QueueJobModuleOptions, env: Env = proces
     channels: env.QUEUE_JOB_CHANNELS?.trim() || options.channels || DEFAULTS.channels,
     noDelay: truthy(env.TEST_QUEUE_JOB_NO_DELAY) || truthy(env.QUEUE_JOB_NO_DELAY) || options.noDelay === true,
     migrationsRun: options.migrationsRun ?? true,
+    autovacuum: options.autovacuum === false ? { interval: 0, batchSize: DEFAULTS.autovacuumBatchSize } : {
+      interval: positiveInteger('autovacuum.interval', options.autovacuum?.interval ?? DEFAULTS.autovacuumIntervalMs),
+      batchSize: positiveInteger('autovacuum.batchSize', options.autovacuum?.batchSize ?? DEFAULTS.autovacuumBatchSize),
+    },
     runner: {
       enabled,
       concurrency: positiveInteger('runner.concurrency', runner.concurrency ?? DEFAULTS.concurrency),

@@ -12,6 +12,7 @@ import { JobStore } from '../store/job-store.js';
 import type { JobOutcomeRow } from '../store/sql/record-outcomes.sql.js';
 import { JobExecutor } from './job-executor.js';
 import { NotificationListener } from './notification-listener.js';
+import { DeadWorkerWatch } from './dead-worker-watch.js';
 
 const STARTED_FLUSH_MS = 100;
 const ERROR_BACKOFF_MS = 1_000;
@@ -27,7 +28,9 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
   private readonly logger = new Logger('QueueJob');
   readonly workerId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   readonly channels: ChannelTree;
-  private readonly running = new Map<string, Promise<void>>();
+  private readonly running = new Map<string, { leaseToken: string; done: Promise<void> }>();
+  private readonly deadWorkers = new DeadWorkerWatch();
+  private heartbeat: NodeJS.Timeout | undefined;
   private outcomes: JobOutcomeRow[] = [];
   private startedMarks: StartedMark[] = [];
   private cycling: Promise<void> | undefined;
@@ -63,9 +66,13 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
   async start(): Promise<void> {
     if (this.active) return;
     this.active = true;
-    this.listener = new NotificationListener(this.store.dataSource, () => this.wake(), () => this.wake());
+    this.listener = new NotificationListener(this.store.dataSource, this.workerId, () => this.wake(), () => {
+      this.deadWorkers.reset();
+      this.wake();
+    });
     await this.listener.start();
     this.scheduler.addInterval(this.pollName, setInterval(() => this.wake(), this.options.runner.pollInterval));
+    this.heartbeat = setInterval(() => void this.renewLeases(), heartbeatMs(this.options.runner.leaseSeconds));
     this.logger.log(`Runner ${this.workerId} started (channels ${this.options.channels})`);
     this.wake();
   }
@@ -79,7 +86,8 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     clearTimeout(this.wakeTimer);
     await this.listener?.stop();
     const timeout = new Promise((resolve) => setTimeout(resolve, this.options.runner.shutdownTimeout).unref());
-    await Promise.race([Promise.allSettled([...this.running.values()]), timeout]);
+    await Promise.race([Promise.allSettled([...this.running.values()].map((r) => r.done)), timeout]);
+    clearInterval(this.heartbeat);
     if (this.running.size > 0) {
       this.logger.warn(`${this.running.size} job(s) still running at shutdown: their lease will expire and they will be requeued`);
     }
@@ -110,16 +118,22 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
       const room = this.active ? this.options.runner.concurrency - this.running.size : 0;
       let nextWakeup: number | null = null;
       const claim: ClaimRequest | null = room > 0 ? this.claimRequest(room, (t) => (nextWakeup = t)) : null;
+      const rescue = this.active && this.deadWorkers.due() ? this.deadWorkers : null;
       try {
-        const result = await this.store.withClient((client) =>
-          runClaimCycle(client, { workerId: this.workerId, leaseSeconds: this.options.runner.leaseSeconds, outcomes, started, claim }));
+        const result = await this.store.withClient((client) => runClaimCycle(client, {
+          workerId: this.workerId, leaseSeconds: this.options.runner.leaseSeconds, outcomes, started, claim, rescue,
+        }));
         this.warnLostLeases(outcomes, result.recorded);
+        for (const job of result.rescued) {
+          this.logger.warn(`Job ${job.uuid}: its executor ${job.worker_id} stopped; job set ${job.state}${job.state === 'failed' ? ' (JobFoundDead)' : ''}`);
+        }
         for (const job of result.claimed) this.launch(job);
         this.scheduleWake(earliest(nextWakeup, result.nextEta));
       } catch (error) {
         // Nothing is lost: outcomes go back to the list and are written by the next successful cycle.
         this.outcomes.unshift(...outcomes);
         this.startedMarks.unshift(...started);
+        this.deadWorkers.reset();
         this.logger.error(`Claim cycle failed (${(error as Error).message}); retrying`);
         this.scheduleWake(Date.now() / 1000 + ERROR_BACKOFF_MS / 1000);
         return;
@@ -153,9 +167,21 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
       this.startedMarks = this.startedMarks.filter((mark) => mark.id !== job.id);
       this.wake();
     });
-    this.running.set(job.id, run);
+    this.running.set(job.id, { leaseToken: job.lease_token, done: run });
     // Long jobs show as `started` soon; short ones are usually done before this fires.
     this.scheduleWake(Date.now() / 1000 + STARTED_FLUSH_MS / 1000);
+  }
+
+  /** Heartbeat: extends the leases of the jobs running here, so that nobody takes them back. */
+  private async renewLeases(): Promise<void> {
+    if (this.running.size === 0) return;
+    const ids = [...this.running.keys()];
+    const tokens = [...this.running.values()].map((r) => r.leaseToken);
+    try {
+      await this.store.renewLeases(ids, tokens, this.options.runner.leaseSeconds);
+    } catch (error) {
+      this.logger.warn(`Could not renew job leases: ${(error as Error).message}`);
+    }
   }
 
   private scheduleWake(at: number | null): void {
@@ -177,6 +203,9 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     }
   }
 }
+
+/** A third of the lease, so that two missed heartbeats still leave the lease alive. */
+const heartbeatMs = (leaseSeconds: number) => Math.max(200, (leaseSeconds * 1000) / 3);
 
 function earliest(a: number | null, b: number | null): number | null {
   if (a === null) return b;

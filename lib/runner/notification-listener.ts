@@ -2,8 +2,10 @@ import { Logger } from '@nestjs/common';
 import pg from 'pg';
 import type { DataSource } from 'typeorm';
 import { NOTIFY_CHANNEL } from '../queue-job.constants.js';
+import { LOCK_WORKER_SQL } from '../store/sql/leases.sql.js';
 
-const MAX_BACKOFF_MS = 5_000;
+// Short: while this worker's lock is gone, other instances start counting it as dead.
+const MAX_BACKOFF_MS = 1_000;
 
 /**
  * Holds one dedicated connection in LISTEN (outside the pool: a pooled connection would be handed to
@@ -21,6 +23,8 @@ export class NotificationListener {
 
   constructor(
     private readonly dataSource: DataSource,
+    /** Held on this connection: other instances see this worker as alive while they see the lock. */
+    private readonly workerId: string,
     private readonly onNotify: () => void,
     private readonly onReconnect: () => void,
   ) {}
@@ -46,6 +50,7 @@ export class NotificationListener {
     try {
       await client.connect();
       await client.query(`LISTEN ${NOTIFY_CHANNEL}`);
+      await client.query(LOCK_WORKER_SQL, [this.workerId]);
       if (this.stopped) return void client.end().catch(() => undefined);
       this.client = client;
       this.listening = true;

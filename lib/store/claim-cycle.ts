@@ -7,6 +7,7 @@ import {
   SAVE_THROTTLE_LAST_STARTS_SQL, THROTTLE_LAST_STARTS_SQL,
 } from './sql/claim-jobs.sql.js';
 import { lockGraphTransitions, releaseChildren, sqlOfClient } from './graph-transitions.js';
+import { ORPHANED_WORKERS_SQL, RESCUE_DEAD_JOBS_SQL } from './sql/leases.sql.js';
 import { MARK_STARTED_SQL, RECORD_OUTCOMES_SQL, recordOutcomesParams, type JobOutcomeRow } from './sql/record-outcomes.sql.js';
 
 /** A job this worker claimed, with what the executor needs to run it. */
@@ -40,12 +41,21 @@ export interface ClaimRequest {
   decide(snapshot: DispatchSnapshot, now: number): { ids: string[]; lastStart: Map<string, number> };
 }
 
+/** Finding jobs whose executor died: asked every second or so, not at every cycle. */
+export interface RescueRequest {
+  /** Given the other workers whose lock is gone, which to declare dead now (the runner applies a grace period). */
+  pickDead(orphanedWorkers: string[]): string[];
+}
+
+export interface RescuedJob { uuid: string; state: string; worker_id: string }
+
 export interface CycleInput {
   workerId: string;
   leaseSeconds: number;
   outcomes: JobOutcomeRow[];
   started: StartedMark[];
   claim: ClaimRequest | null;
+  rescue: RescueRequest | null;
 }
 
 export interface CycleResult {
@@ -54,6 +64,7 @@ export interface CycleResult {
   recorded: Set<string>;
   /** Earliest future eta seen (seconds), to schedule a wake-up. */
   nextEta: number | null;
+  rescued: RescuedJob[];
 }
 
 /**
@@ -81,17 +92,27 @@ export async function runClaimCycle(client: PoolClient, input: CycleInput): Prom
     }
     let claimed: ClaimedJobRow[] = [];
     let nextEta: number | null = null;
-    if (input.claim && input.claim.limit > 0) ({ claimed, nextEta } = await claim(client, input, input.claim));
+    let rescued: RescuedJob[] = [];
+    const claiming = input.claim !== null && input.claim.limit > 0;
+    if (claiming || input.rescue) await client.query('SELECT pg_advisory_xact_lock($1)', [CLAIM_LOCK_KEY]);
+    if (input.rescue) rescued = await rescue(client, input.workerId, input.rescue);
+    if (claiming) ({ claimed, nextEta } = await claim(client, input, input.claim!));
     await client.query('COMMIT');
-    return { claimed, recorded, nextEta };
+    return { claimed, recorded, nextEta, rescued };
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;
   }
 }
 
+/** Under the claim lock, so that rescued jobs and capacity counts stay consistent. */
+async function rescue(client: PoolClient, workerId: string, request: RescueRequest): Promise<RescuedJob[]> {
+  const orphans = await client.query<{ worker_id: string }>(ORPHANED_WORKERS_SQL, [workerId]);
+  const dead = request.pickDead(orphans.rows.map((row) => row.worker_id));
+  return (await client.query<RescuedJob>(RESCUE_DEAD_JOBS_SQL, [dead])).rows;
+}
+
 async function claim(client: PoolClient, input: CycleInput, request: ClaimRequest) {
-  await client.query('SELECT pg_advisory_xact_lock($1)', [CLAIM_LOCK_KEY]);
   const now = Date.now() / 1000;
   const snapshot = await readSnapshot(client, request, now);
   const nextEta = (await client.query<{ eta: number | null }>(NEXT_ETA_SQL, [now])).rows[0]?.eta ?? null;

@@ -4,6 +4,8 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { QUEUE_JOB_DATA_SOURCE } from '../queue-job.constants.js';
 import type { QueueJob } from './entities/queue-job.entity.js';
 import { toQueueJob } from './row-mapping.js';
+import { isUuid } from './uuid.js';
+import { RENEW_LEASES_SQL } from './sql/leases.sql.js';
 import { FIND_JOB_BY_UUID_SQL } from './sql/find-jobs.sql.js';
 import { FIND_BY_IDENTITY_KEY_SQL, FIND_IDENTITY_KEY_HOLDERS_SQL, INSERT_JOBS_SQL, insertJobsParams, type NewJobRow } from './sql/insert-jobs.sql.js';
 
@@ -75,7 +77,13 @@ export class JobStore {
     return new Map(rows.map((r) => [r.identity_key, { id: r.id, uuid: r.uuid, state: r.state, dateCreated: r.date_created, created: false }]));
   }
 
+  /** Extends the leases of jobs still held under these tokens. */
+  async renewLeases(ids: string[], tokens: string[], leaseSeconds: number): Promise<void> {
+    await this.pool.query(RENEW_LEASES_SQL, [ids, tokens, leaseSeconds]);
+  }
+
   async findByUuid(uuid: string, manager?: EntityManager): Promise<QueueJob | null> {
+    if (!isUuid(uuid)) return null;
     const [row] = await this.query(FIND_JOB_BY_UUID_SQL, [uuid], manager);
     return row ? toQueueJob(row) : null;
   }

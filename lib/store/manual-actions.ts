@@ -4,8 +4,7 @@ import { cancelDescendants, lockGraphTransitions, releaseChildren, sqlOfClient }
 import { MANUAL_ACTION_FROM, type ManualAction } from './job-state.js';
 import type { JobStore } from './job-store.js';
 import { LOCK_JOBS_SQL, MANUAL_ACTION_SQL } from './sql/manual-actions.sql.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from './uuid.js';
 
 const RESULT_TEXT: Record<ManualAction, (who: string) => string> = {
   requeue: (who) => `Requeued by ${who}`,
@@ -19,7 +18,7 @@ const RESULT_TEXT: Record<ManualAction, (who: string) => string> = {
  * releases waiting children; cancelling cancels them, recursively. Returns every uuid changed.
  */
 export async function applyManualAction(store: JobStore, action: ManualAction, uuids: string[], who: string): Promise<string[]> {
-  const bad = uuids.filter((uuid) => typeof uuid !== 'string' || !UUID.test(uuid));
+  const bad = uuids.filter((uuid) => !isUuid(uuid));
   if (bad.length > 0) throw new JobNotFoundError(`Not a job uuid: ${bad.map((u) => JSON.stringify(u)).join(', ')}.`);
   const wanted = [...new Set(uuids.map((u) => u.toLowerCase()))];
   return store.withClient(async (client) => {
