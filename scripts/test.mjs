@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm test`: runs jest (ESM) against a real PostgreSQL — DATABASE_URL when set, else an embedded
 // one started here — and ends with the plain line `N passed, N failed`.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { startEmbeddedPostgres } from './embedded-postgres.mjs';
 
@@ -10,6 +10,13 @@ const resultsFile = `.tmp/jest-results-${process.pid}.json`;
 const pgDir = `.tmp/test-pg-${process.pid}`;
 mkdirSync('.tmp', { recursive: true });
 rmSync(resultsFile, { force: true });
+
+// Tests that start real processes (the sample, the fault suite's workers) run the compiled code.
+const build = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+if (build.status !== 0) {
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+}
 
 let embedded;
 let databaseUrl = process.env.DATABASE_URL;
