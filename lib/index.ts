@@ -1,4 +1,5 @@
 export { QueueJobModule } from './queue-job.module.js';
+export type { QueueJobOptionsFactory } from './queue-job.module-definition.js';
 export type { QueueJobModuleExtras, QueueJobModuleOptions, RunnerOptions } from './queue-job.options.js';
 export { Delayable, type DelayableOptions, type DelayOptions } from './decorators/delayable.decorator.js';
 export { JobService } from './enqueue/job.service.js';

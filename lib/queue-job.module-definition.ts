@@ -8,8 +8,14 @@ export const {
   ASYNC_OPTIONS_TYPE,
 } = new ConfigurableModuleBuilder<QueueJobModuleOptions>()
   .setClassMethodName('forRoot')
+  .setFactoryMethodName('createQueueJobOptions')
   .setExtras<QueueJobModuleExtras>({ isGlobal: true, dataSource: undefined }, (definition, extras) => ({
     ...definition,
     global: extras.isGlobal,
   }))
   .build();
+
+/** A class for `forRootAsync({ useClass })`. */
+export interface QueueJobOptionsFactory {
+  createQueueJobOptions(): QueueJobModuleOptions | Promise<QueueJobModuleOptions>;
+}

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { PoolClient } from 'pg';
 import type { CandidateJob, DispatchSnapshot } from '../channels/dispatch.js';
-import { CLAIM_LOCK_KEY } from '../queue-job.constants.js';
+import { CLAIM_LOCK_KEY, NOTIFY_CHANNEL } from '../queue-job.constants.js';
 import {
   CLAIM_JOBS_SQL, FAILED_CHANNELS_SQL, NEXT_ETA_SQL, QUEUE_HEADS_SQL, RUNNING_COUNTS_SQL,
   SAVE_THROTTLE_LAST_STARTS_SQL, THROTTLE_LAST_STARTS_SQL,
@@ -119,6 +119,8 @@ async function claim(client: PoolClient, input: CycleInput, request: ClaimReques
   const decision = request.decide(snapshot, now);
   if (decision.ids.length === 0) return { claimed: [], nextEta };
   const { rows } = await client.query<ClaimedJobRow>(CLAIM_JOBS_SQL, [decision.ids, input.workerId, randomUUID(), input.leaseSeconds]);
+  // This instance is full but the channels may have room left: wake the others (delivered at commit).
+  if (rows.length >= request.limit) await client.query(`SELECT pg_notify('${NOTIFY_CHANNEL}', '')`);
   if (decision.lastStart.size > 0) {
     await client.query(SAVE_THROTTLE_LAST_STARTS_SQL, [[...decision.lastStart.keys()], [...decision.lastStart.values()]]);
   }
