@@ -32,3 +32,12 @@ export type { ChannelDeclaration, JobFunctionDeclaration, QueueJobFeatureOptions
 export { RecordDeclarationError } from './errors/record-declaration.error.js';
 export { QueueJobAutovacuum } from './maintenance/autovacuum.service.js';
 export type { AutovacuumOptions } from './queue-job.options.js';
+export { QueueJobHooks, type EnqueueHook, type ExecutionWrapper, type JobEventListener } from './hooks/queue-job-hooks.js';
+export type { JobEvent, JobEventName, ExecutingJob } from './hooks/job-event.js';
+export type { PreparedJob } from './enqueue/prepared-job.js';
+export type { QueueJobAdminOptions, QueueJobAdminGuardFunction } from './admin/admin.options.js';
+export { QueueJobAdminGuard } from './admin/admin.guard.js';
+export { actorOf } from './admin/admin-actor.js';
+export type {
+  AdminJobPage, AdminJobSummary, AdminJobDetail, AdminJobGraph, AdminChannel, AdminJobFunction, AdminCount,
+} from './admin/api/admin-api.types.js';

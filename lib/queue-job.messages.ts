@@ -22,3 +22,6 @@ export const maxRetriesReached = (maxRetries: number, message: string) => `Max. 
 
 export const neverDelayed = (jobFunction: string) =>
   `A job of ${jobFunction} was prepared with jobService.delayable() but never delayed: call .delay() on its graph, or drop it.`;
+
+export const alreadyDelayed = (jobFunction: string) =>
+  `This graph (with ${jobFunction}) was already delayed: its jobs are stored once. Prepare new nodes with jobService.delayable() to enqueue the calls again.`;

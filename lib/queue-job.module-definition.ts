@@ -1,4 +1,5 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
+import { withAdmin } from './admin/mount-admin.js';
 import type { QueueJobModuleExtras, QueueJobModuleOptions } from './queue-job.options.js';
 
 export const {
@@ -9,10 +10,10 @@ export const {
 } = new ConfigurableModuleBuilder<QueueJobModuleOptions>()
   .setClassMethodName('forRoot')
   .setFactoryMethodName('createQueueJobOptions')
-  .setExtras<QueueJobModuleExtras>({ isGlobal: true, dataSource: undefined }, (definition, extras) => ({
+  .setExtras<QueueJobModuleExtras>({ isGlobal: true, dataSource: undefined, admin: undefined }, (definition, extras) => withAdmin({
     ...definition,
     global: extras.isGlobal,
-  }))
+  }, extras.admin))
   .build();
 
 /** A class for `forRootAsync({ useClass })`. */

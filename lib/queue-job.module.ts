@@ -19,6 +19,7 @@ import {
 import type { QueueJobModuleOptions, ResolvedQueueJobOptions } from './queue-job.options.js';
 import { JobExecutor } from './runner/job-executor.js';
 import { QueueJobAutovacuum } from './maintenance/autovacuum.service.js';
+import { QueueJobHooks } from './hooks/queue-job-hooks.js';
 import { JobRunner } from './runner/job-runner.js';
 import { JobStore } from './store/job-store.js';
 import { runQueueJobMigrations } from './store/run-migrations.js';
@@ -56,8 +57,9 @@ const SCHEMA_READY = Symbol('QUEUE_JOB_SCHEMA_READY');
     JobExecutor,
     JobRunner,
     QueueJobAutovacuum,
+    QueueJobHooks,
   ],
-  exports: [JobService, JobRunner, QueueJobAutovacuum, QueueJobDelayPolicy, QUEUE_JOB_RESOLVED_OPTIONS],
+  exports: [JobService, JobRunner, QueueJobAutovacuum, QueueJobHooks, QueueJobDelayPolicy, QUEUE_JOB_RESOLVED_OPTIONS],
 })
 export class QueueJobModule extends ConfigurableModuleClass {
   static forRoot(options: typeof OPTIONS_TYPE): DynamicModule {

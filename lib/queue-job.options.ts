@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import type { QueueJobAdminOptions } from './admin/admin.options.js';
 
 /** Options of `QueueJobModule.forRoot()` / `forRootAsync()`. */
 export interface QueueJobModuleOptions {
@@ -40,6 +41,8 @@ export interface QueueJobModuleExtras {
   isGlobal?: boolean;
   /** The TypeORM DataSource to use: its name in `TypeOrmModule.forRoot({ name })`, or the DataSource options (default: the default one). */
   dataSource?: string | DataSource;
+  /** Mounts the "Job Queue" admin (pages + REST API) at `admin.path` (default `/queue-job`), behind `admin.guard`; `true` = defaults. */
+  admin?: QueueJobAdminOptions | boolean;
 }
 
 /** Options after environment overrides and defaults. */

@@ -4,13 +4,14 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { JobFunctionRegistry } from '../discovery/job-function.registry.js';
 import type { JobFunction } from '../discovery/job-function.js';
 import { QUEUE_JOB_DATA_SOURCE } from '../queue-job.constants.js';
-import { notDelayable, neverDelayed } from '../queue-job.messages.js';
-import { runInJobContext, type JobContext } from '../runner/job-context.js';
+import { alreadyDelayed, notDelayable, neverDelayed } from '../queue-job.messages.js';
+import { currentJobOrUndefined, runInJobContext, type JobContext } from '../runner/job-context.js';
 import type { QueueJob } from '../store/entities/queue-job.entity.js';
 import type { JobState } from '../store/job-state.js';
 import { JobStore, type InsertedJob } from '../store/job-store.js';
 import { applyManualAction } from '../store/manual-actions.js';
 import { RelatedActionRegistry } from '../discovery/related-action.registry.js';
+import { QueueJobHooks } from '../hooks/queue-job-hooks.js';
 import { JobNotFoundError } from '../errors/job-not-found.error.js';
 import { relatedActionOf, type RelatedActionResult } from './related-action.js';
 import { AmbientTransaction } from './ambient-transaction.js';
@@ -45,6 +46,7 @@ export class JobService implements OnApplicationShutdown {
     private readonly registry: JobFunctionRegistry,
     private readonly policy: QueueJobDelayPolicy,
     private readonly relatedActions: RelatedActionRegistry,
+    private readonly hooks: QueueJobHooks,
     @Inject(QUEUE_JOB_DATA_SOURCE) private readonly dataSource: DataSource,
   ) {
     this.entities = new TypeOrmEntities(dataSource);
@@ -79,7 +81,7 @@ export class JobService implements OnApplicationShutdown {
   /** A call of a `@Delayable()` method: stored as a job, trapped by a test, or run at once (no-delay). */
   async call(fn: JobFunction, args: unknown[], options: DelayCallOptions = {}): Promise<Job | unknown> {
     const { manager, ...callOptions } = options;
-    const prepared = prepareJob(fn, args, callOptions, this.entities);
+    const prepared = this.hooks.prepared(prepareJob(fn, args, callOptions, this.entities));
     if (this.sink) return (await this.sink.accept([prepared]))[0];
     if (!this.policy.delays()) return this.runNow(prepared, manager);
     return (await this.storeJobs([prepared], manager))[0];
@@ -94,7 +96,7 @@ export class JobService implements OnApplicationShutdown {
   ): Promise<Job[]> {
     const fn = this.jobFunctionOf(target, String(method));
     const { manager, ...callOptions } = options;
-    const prepared = argsList.map((args) => prepareJob(fn, [...args], callOptions, this.entities));
+    const prepared = argsList.map((args) => this.hooks.prepared(prepareJob(fn, [...args], callOptions, this.entities)));
     if (this.sink) return this.sink.accept(prepared);
     if (!this.policy.delays()) {
       for (const job of prepared) await this.runNow(job, manager);
@@ -112,17 +114,17 @@ export class JobService implements OnApplicationShutdown {
 
   /** Failed jobs back to pending with retry 0 (SPEC §3). Returns the uuids changed. */
   requeue(uuids: string | string[], options: ManualActionOptions = {}): Promise<string[]> {
-    return applyManualAction(this.store, 'requeue', [uuids].flat(), options.by ?? DEFAULT_ACTOR);
+    return applyManualAction(this.store, this.hooks, 'requeue', [uuids].flat(), options.by ?? DEFAULT_ACTOR);
   }
 
   /** Marks jobs done by hand; their waiting children whose parents are all done become pending. */
   setDone(uuids: string | string[], options: ManualActionOptions = {}): Promise<string[]> {
-    return applyManualAction(this.store, 'setDone', [uuids].flat(), options.by ?? DEFAULT_ACTOR);
+    return applyManualAction(this.store, this.hooks, 'setDone', [uuids].flat(), options.by ?? DEFAULT_ACTOR);
   }
 
   /** Cancels jobs, and recursively their waiting children whose parents are all cancelled. */
   cancel(uuids: string | string[], options: ManualActionOptions = {}): Promise<string[]> {
-    return applyManualAction(this.store, 'cancel', [uuids].flat(), options.by ?? DEFAULT_ACTOR);
+    return applyManualAction(this.store, this.hooks, 'cancel', [uuids].flat(), options.by ?? DEFAULT_ACTOR);
   }
 
   /** Sends enqueues to `sink` instead of the database (trapJobs), or back to normal with `undefined`. */
@@ -149,6 +151,8 @@ export class JobService implements OnApplicationShutdown {
 
   private async delayGraph(start: DelayableNode): Promise<Job[]> {
     const nodes = collectGraph(start);
+    // A second delay() would store the graph twice (queue_job too gives one job per prepared call).
+    if (nodes.some((node) => node.delayed)) throw new Error(alreadyDelayed(start.fn.name));
     const order = dependencyOrder(nodes);
     for (const node of nodes) node.delayed = true;
     const graphUuid = nodes.length > 1 ? randomUUID() : undefined;
@@ -158,7 +162,7 @@ export class JobService implements OnApplicationShutdown {
       const placement = graphUuid
         ? { uuid: uuids.get(node)!, graphUuid, dependsOn: [...node.parents].map((p) => uuids.get(p)!), reverseDependsOn: [...node.children].map((c) => uuids.get(c)!) }
         : undefined;
-      return [node, prepareJob(node.fn, node.args, callOptions, this.entities, placement)];
+      return [node, this.hooks.prepared(prepareJob(node.fn, node.args, callOptions, this.entities, placement))];
     }));
     const jobs = nodes.map((node) => prepared.get(node)!);
     if (this.sink) return this.sink.accept(jobs);
@@ -168,18 +172,34 @@ export class JobService implements OnApplicationShutdown {
       return [];
     }
     if (!graphUuid) return this.storeJobs(jobs, manager);
-    return this.handles(jobs, await storeGraph(this.store, jobs, manager ?? this.ambient.manager));
+    const graph = await storeGraph(this.store, jobs, manager ?? (await this.enclosingTransaction()));
+    return this.handles(graph.jobs, graph.stored);
   }
 
   private async storeJobs(jobs: PreparedJob[], manager?: EntityManager): Promise<Job[]> {
-    return this.handles(jobs, await this.store.insertJobs(jobs.map((j) => j.row), manager ?? this.ambient.manager));
+    return this.handles(jobs, await this.store.insertJobs(jobs.map((j) => j.row), manager ?? (await this.enclosingTransaction())));
   }
 
   private handles(jobs: PreparedJob[], stored: InsertedJob[]): Job[] {
+    const at = new Date();
+    stored.forEach((s, i) => {
+      if (!s.created || !jobs[i]) return;
+      const o = jobs[i].options;
+      this.hooks.emit({ name: 'job.enqueued', uuid: s.uuid, jobFunction: jobs[i].fn.name, channel: o.channel, retry: 0, maxRetries: o.maxRetries, at });
+    });
     return stored.map((s, i) => {
       const o = jobs[i]?.options;
       return new Job(s.uuid, jobs[i].fn.name, o.channel, o.priority, o.eta, s.state as JobState, s.created, (id) => this.store.findByUuid(id));
     });
+  }
+
+  /**
+   * The transaction an enqueue joins when none is given: `jobService.transaction()`'s, else, inside a
+   * running job, the job's own (as queue_job enqueues in the job's cursor): jobs enqueued by a job
+   * that fails are rolled back with it.
+   */
+  private async enclosingTransaction(): Promise<EntityManager | undefined> {
+    return this.ambient.manager ?? (await currentJobOrUndefined()?.manager());
   }
 
   private node(fn: JobFunction, args: unknown[], options: DelayCallOptions): DelayableNode {

@@ -58,6 +58,9 @@ export function prepareJob(
     maxRetries: options.maxRetries,
     channel: options.channel,
     identityKey: options.identityKey,
+    context: null,
+    userId: null,
+    traceContext: null,
   };
   return { fn, args, options, row };
 }

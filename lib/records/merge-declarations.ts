@@ -88,7 +88,7 @@ function mergeJobFunctions(declared: readonly Declared<JobFunctionDeclaration>[]
       if (value === undefined) continue;
       const current = (record as unknown as Record<string, unknown>)[field];
       const setBy = record.by[field];
-      if (setBy !== undefined && JSON.stringify(current) !== JSON.stringify(value)) {
+      if (setBy !== undefined && canonicalJson(current) !== canonicalJson(value)) {
         throw new RecordDeclarationError(m.conflictingDeclarations('Job function', d.name, field, current, setBy, value, declarer));
       }
       (record as unknown as Record<string, unknown>)[field] = value;
@@ -98,4 +98,10 @@ function mergeJobFunctions(declared: readonly Declared<JobFunctionDeclaration>[]
     byName.set(d.name, record);
   }
   return [...byName.values()].map(({ by: _by, ...fn }) => ({ ...fn, declaredBy: [...fn.declaredBy].sort() }));
+}
+
+/** JSON with object keys sorted: `{ enable, funcName }` and `{ funcName, enable }` declare the same thing. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v);
 }

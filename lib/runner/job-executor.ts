@@ -11,6 +11,8 @@ import type { ClaimedJobRow } from '../store/claim-cycle.js';
 import { lockGraphTransitions, releaseChildren, sqlOfRunner } from '../store/graph-transitions.js';
 import { RECORD_OUTCOMES_SQL, recordOutcomesParams, type JobOutcomeRow } from '../store/sql/record-outcomes.sql.js';
 import { runInJobContext, type JobContext } from './job-context.js';
+import type { ExecutingJob, JobEvent } from '../hooks/job-event.js';
+import { QueueJobHooks } from '../hooks/queue-job-hooks.js';
 import { doneOutcome, errorOutcome, type AttemptOutcome } from './job-outcome.js';
 
 /** The row to write for one execution; `written` when it was already committed with the job's own transaction. */
@@ -30,6 +32,7 @@ export class JobExecutor {
 
   constructor(
     private readonly registry: JobFunctionRegistry,
+    private readonly hooks: QueueJobHooks,
     @Inject(QUEUE_JOB_DATA_SOURCE) private readonly dataSource: DataSource,
   ) {
     this.entities = new TypeOrmEntities(dataSource);
@@ -48,14 +51,17 @@ export class JobExecutor {
         transaction ??= await this.openTransaction();
         return transaction.manager;
       });
-      outcome = doneOutcome(await runInJobContext(context, () => fn.method.apply(fn.instance, args)));
+      this.hooks.emit({ ...eventBase(job, 'job.started'), waitSeconds: waitSeconds(job, dateStarted) });
+      const run = () => Promise.resolve(fn.method.apply(fn.instance, args));
+      outcome = doneOutcome(await runInJobContext(context, () => this.hooks.execute(executingJob(job), run)));
     } catch (error) {
       outcome = errorOutcome(error, { retry: job.retry, maxRetries: job.max_retries, retryPattern: fn?.retryPattern ?? null });
     }
     const row = toOutcomeRow(job, outcome, dateStarted, (performance.now() - started) / 1000);
     this.log(job, outcome);
-    if (!transaction) return { row, written: false };
-    return { row, written: await this.finishTransaction(transaction, row) };
+    const written = transaction ? await this.finishTransaction(transaction, row) : false;
+    this.hooks.emit(outcomeEvent(job, row));
+    return { row, written };
   }
 
   private context(job: ClaimedJobRow, manager: JobContext['manager']): JobContext {
@@ -83,8 +89,13 @@ export class JobExecutor {
       if (row.inGraph) await lockGraphTransitions(sql);
       const written = await sql.query(RECORD_OUTCOMES_SQL, recordOutcomesParams([row]));
       if (row.inGraph && written.rows.length === 1) await releaseChildren(sql, [row.uuid]);
-      if (written.rows.length === 1) await transaction.commitTransaction();
-      else await transaction.rollbackTransaction();
+      if (written.rows.length === 1) {
+        await transaction.commitTransaction();
+      } else {
+        await transaction.rollbackTransaction();
+        // Says so, as the batched path does: the job's work is gone, the rescuer's run is the one that counts.
+        this.logger.warn(`Job #${row.id}: outcome not recorded, its lease was lost (the job was requeued); its transaction was rolled back`);
+      }
       return true;
     } catch (error) {
       await transaction.rollbackTransaction().catch(() => undefined);
@@ -107,6 +118,30 @@ export class JobExecutor {
       this.logger.debug(`Job ${job.uuid} ${job.job_function} -> ${outcome.state}`);
     }
   }
+}
+
+function eventBase(job: ClaimedJobRow, name: JobEvent['name']): JobEvent {
+  return { name, uuid: job.uuid, jobFunction: job.job_function, channel: job.channel, retry: job.retry, maxRetries: job.max_retries, at: new Date() };
+}
+
+/** Seconds the job waited since it became due (its eta, or its creation). */
+function waitSeconds(job: ClaimedJobRow, start: Date): number {
+  const due = Math.max(new Date(job.date_created).getTime(), job.eta ? new Date(job.eta).getTime() : 0);
+  return Math.max(0, (start.getTime() - due) / 1000);
+}
+
+function executingJob(job: ClaimedJobRow): ExecutingJob {
+  return {
+    uuid: job.uuid, jobFunction: job.job_function, channel: job.channel, retry: job.retry, maxRetries: job.max_retries,
+    context: job.context, userId: job.user_id, traceContext: job.trace_context,
+  };
+}
+
+function outcomeEvent(job: ClaimedJobRow, row: JobOutcomeRow): JobEvent {
+  const base = { ...eventBase(job, 'job.done'), execTime: row.execTime };
+  if (row.state === 'done') return { ...base, result: row.result === null ? null : JSON.parse(row.result) };
+  if (row.state === 'pending') return { ...base, name: 'job.retrying', retryEta: row.eta ?? undefined, excMessage: JSON.parse(row.result ?? 'null') };
+  return { ...base, name: 'job.failed', excName: row.excName ?? undefined, excMessage: row.excMessage ?? undefined };
 }
 
 function toOutcomeRow(job: ClaimedJobRow, outcome: AttemptOutcome, dateStarted: Date, execTime: number): JobOutcomeRow {

@@ -7,12 +7,13 @@ import { selectJobsToStart } from '../channels/dispatch.js';
 import { QUEUE_JOB_RESOLVED_OPTIONS } from '../queue-job.constants.js';
 import { noDelayWarning } from '../queue-job.messages.js';
 import type { ResolvedQueueJobOptions } from '../queue-job.options.js';
-import { runClaimCycle, type ClaimRequest, type ClaimedJobRow, type StartedMark } from '../store/claim-cycle.js';
+import { runClaimCycle, type ClaimRequest, type ClaimedJobRow, type RescuedJob, type StartedMark } from '../store/claim-cycle.js';
+import { QueueJobHooks } from '../hooks/queue-job-hooks.js';
 import { JobStore } from '../store/job-store.js';
 import type { JobOutcomeRow } from '../store/sql/record-outcomes.sql.js';
 import { JobExecutor } from './job-executor.js';
 import { NotificationListener } from './notification-listener.js';
-import { DeadWorkerWatch } from './dead-worker-watch.js';
+import { DeadWorkerWatch, RESCUE_INTERVAL_MS } from './dead-worker-watch.js';
 
 const STARTED_FLUSH_MS = 100;
 const ERROR_BACKOFF_MS = 1_000;
@@ -31,10 +32,13 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
   private readonly running = new Map<string, { leaseToken: string; done: Promise<void> }>();
   private readonly deadWorkers = new DeadWorkerWatch();
   private heartbeat: NodeJS.Timeout | undefined;
+  private rescueTicks: NodeJS.Timeout | undefined;
   private outcomes: JobOutcomeRow[] = [];
   private startedMarks: StartedMark[] = [];
   private cycling: Promise<void> | undefined;
   private again = false;
+  /** Whether the next cycle claims: not when only the rescue tick asked for it. */
+  private claimWanted = false;
   private active = false;
   private wakeTimer: NodeJS.Timeout | undefined;
   private wakeAt = Number.POSITIVE_INFINITY;
@@ -44,6 +48,7 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     private readonly store: JobStore,
     private readonly executor: JobExecutor,
     private readonly scheduler: SchedulerRegistry,
+    private readonly hooks: QueueJobHooks,
     @Inject(QUEUE_JOB_RESOLVED_OPTIONS) private readonly options: ResolvedQueueJobOptions,
   ) {
     this.channels = ChannelTree.parse(options.channels);
@@ -73,6 +78,9 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     await this.listener.start();
     this.scheduler.addInterval(this.pollName, setInterval(() => this.wake(), this.options.runner.pollInterval));
     this.heartbeat = setInterval(() => void this.renewLeases(), heartbeatMs(this.options.runner.leaseSeconds));
+    // Dead executors are looked for every second even when nothing wakes this runner (an instance whose
+    // channels are full of a dead worker's jobs has nothing to claim): recovery must not wait for the poll.
+    this.rescueTicks = setInterval(() => this.lookForDeadWorkers(), RESCUE_INTERVAL_MS);
     this.logger.log(`Runner ${this.workerId} started (channels ${this.options.channels})`);
     this.wake();
   }
@@ -84,7 +92,9 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     // @nestjs/schedule may have cleared its intervals already during shutdown.
     if (this.scheduler.doesExist('interval', this.pollName)) this.scheduler.deleteInterval(this.pollName);
     clearTimeout(this.wakeTimer);
-    await this.listener?.stop();
+    clearInterval(this.rescueTicks);
+    // A cycle under way may still launch the jobs it claims: wait for it before counting running jobs.
+    await this.cycling;
     const timeout = new Promise((resolve) => setTimeout(resolve, this.options.runner.shutdownTimeout).unref());
     await Promise.race([Promise.allSettled([...this.running.values()].map((r) => r.done)), timeout]);
     clearInterval(this.heartbeat);
@@ -95,15 +105,34 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
       if (!this.cycling) this.wake();
       await this.cycling;
     }
+    // Last: the LISTEN connection holds this worker's lock, and other instances take back the jobs of a
+    // worker without it (after a 3 s grace). Dropped earlier, jobs finishing within the timeout would run twice.
+    await this.listener?.stop();
   }
 
-  /** Asks for a claim cycle; cycles never overlap, requests during one coalesce into the next. */
+  /**
+   * Asks for a claim cycle; cycles never overlap, requests during one coalesce into the next. The
+   * cycle starts after the current turn of the event loop, so that jobs finishing together are
+   * recorded (and replaced) by one cycle.
+   */
   wake(): void {
+    this.claimWanted = true;
+    this.kick();
+  }
+
+  /** A cycle that only rescues (unless a claim is wanted too): it claims nothing, its NOTIFY wakes the claimers. */
+  private lookForDeadWorkers(): void {
+    if (this.active && this.deadWorkers.due()) this.kick();
+  }
+
+  private kick(): void {
     if (this.cycling) {
       this.again = true;
       return;
     }
-    this.cycling = this.cycle().finally(() => (this.cycling = undefined));
+    this.cycling = new Promise((resolve) => setImmediate(resolve))
+      .then(() => this.cycle())
+      .finally(() => (this.cycling = undefined));
   }
 
   private get pollName(): string {
@@ -113,25 +142,26 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
   private async cycle(): Promise<void> {
     do {
       this.again = false;
+      const claimWanted = this.claimWanted;
+      this.claimWanted = false;
       const outcomes = this.outcomes.splice(0);
-      const started = this.startedMarks.splice(0);
+      const started = this.takeStartedMarks();
       const room = this.active ? this.options.runner.concurrency - this.running.size : 0;
       let nextWakeup: number | null = null;
-      const claim: ClaimRequest | null = room > 0 ? this.claimRequest(room, (t) => (nextWakeup = t)) : null;
+      const claim: ClaimRequest | null = claimWanted && room > 0 ? this.claimRequest(room, (t) => (nextWakeup = t)) : null;
       const rescue = this.active && this.deadWorkers.due() ? this.deadWorkers : null;
       try {
         const result = await this.store.withClient((client) => runClaimCycle(client, {
           workerId: this.workerId, leaseSeconds: this.options.runner.leaseSeconds, outcomes, started, claim, rescue,
         }));
         this.warnLostLeases(outcomes, result.recorded);
-        for (const job of result.rescued) {
-          this.logger.warn(`Job ${job.uuid}: its executor ${job.worker_id} stopped; job set ${job.state}${job.state === 'failed' ? ' (JobFoundDead)' : ''}`);
-        }
+        for (const job of result.rescued) this.reportRescued(job);
         for (const job of result.claimed) this.launch(job);
         this.scheduleWake(earliest(nextWakeup, result.nextEta));
       } catch (error) {
         // Nothing is lost: outcomes go back to the list and are written by the next successful cycle.
         this.outcomes.unshift(...outcomes);
+        this.claimWanted ||= claimWanted;
         this.startedMarks.unshift(...started);
         this.deadWorkers.reset();
         this.logger.error(`Claim cycle failed (${(error as Error).message}); retrying`);
@@ -170,6 +200,23 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     this.running.set(job.id, { leaseToken: job.lease_token, done: run });
     // Long jobs show as `started` soon; short ones are usually done before this fires.
     this.scheduleWake(Date.now() / 1000 + STARTED_FLUSH_MS / 1000);
+  }
+
+  private reportRescued(job: RescuedJob): void {
+    this.logger.warn(`Job ${job.uuid}: its executor ${job.worker_id} stopped; job set ${job.state}${job.state === 'failed' ? ' (JobFoundDead)' : ''}`);
+    this.hooks.emit({
+      name: job.state === 'failed' ? 'job.failed' : 'job.retrying', uuid: job.uuid, jobFunction: job.job_function,
+      channel: job.channel, retry: job.retry, maxRetries: job.max_retries, at: new Date(), reason: 'dead-executor',
+      excName: job.exc_name ?? undefined, excMessage: job.exc_message ?? undefined,
+    });
+  }
+
+  /** Marks of jobs running for a while: shorter ones will likely be done before it matters. */
+  private takeStartedMarks(): StartedMark[] {
+    const cutoff = Date.now() - STARTED_FLUSH_MS;
+    const due = this.startedMarks.filter((mark) => mark.dateStarted.getTime() <= cutoff);
+    if (due.length > 0) this.startedMarks = this.startedMarks.filter((mark) => mark.dateStarted.getTime() > cutoff);
+    return due;
   }
 
   /** Heartbeat: extends the leases of the jobs running here, so that nobody takes them back. */

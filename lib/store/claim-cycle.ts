@@ -28,6 +28,9 @@ export interface ClaimedJobRow {
   eta: Date | null;
   date_created: Date;
   lease_token: string;
+  context: Record<string, unknown> | null;
+  user_id: string | null;
+  trace_context: Record<string, string> | null;
 }
 
 export interface StartedMark { id: string; leaseToken: string; dateStarted: Date }
@@ -47,7 +50,10 @@ export interface RescueRequest {
   pickDead(orphanedWorkers: string[]): string[];
 }
 
-export interface RescuedJob { uuid: string; state: string; worker_id: string }
+export interface RescuedJob {
+  uuid: string; state: string; worker_id: string; job_function: string; channel: string; retry: number; max_retries: number;
+  exc_name: string | null; exc_message: string | null;
+}
 
 export interface CycleInput {
   workerId: string;

@@ -29,14 +29,17 @@ export async function releaseChildren(sql: Sql, doneUuids: string[]): Promise<vo
   if (doneUuids.length > 0) await sql.query(RELEASE_CHILDREN_SQL, [doneUuids]);
 }
 
+/** A job touched by a graph transition or a manual action. */
+export interface TouchedJob { uuid: string; job_function: string; channel: string; retry: number; max_retries: number }
+
 /** Cancels, level by level, the waiting descendants of `cancelledUuids` whose parents are all cancelled. */
-export async function cancelDescendants(sql: Sql, cancelledUuids: string[], result: string): Promise<string[]> {
-  const cancelled: string[] = [];
+export async function cancelDescendants(sql: Sql, cancelledUuids: string[], result: string): Promise<TouchedJob[]> {
+  const cancelled: TouchedJob[] = [];
   let level = cancelledUuids;
   while (level.length > 0) {
-    const { rows } = await sql.query<{ uuid: string }>(CANCEL_CHILDREN_SQL, [level, result]);
+    const { rows } = await sql.query<TouchedJob>(CANCEL_CHILDREN_SQL, [level, result]);
     level = rows.map((row) => row.uuid);
-    cancelled.push(...level);
+    cancelled.push(...rows);
   }
   return cancelled;
 }

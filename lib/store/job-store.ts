@@ -36,10 +36,17 @@ export class JobStore {
   /** Runs `fn` with one pooled connection. */
   async withClient<T>(fn: (client: PoolClient) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
+    // The pool listens for errors of idle clients only: a connection cut while checked out (a database
+    // restart) would emit an unhandled 'error' and crash the process. The query fails instead, and the
+    // broken client is destroyed rather than handed out again.
+    let broken: Error | undefined;
+    const onError = (error: Error) => (broken ??= error);
+    client.on('error', onError);
     try {
       return await fn(client);
     } finally {
-      client.release();
+      client.release(broken);
+      if (!broken) client.off('error', onError);
     }
   }
 

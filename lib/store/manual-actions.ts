@@ -1,9 +1,12 @@
+import type { PoolClient } from 'pg';
 import { IllegalJobTransitionError } from '../errors/illegal-job-transition.error.js';
 import { JobNotFoundError } from '../errors/job-not-found.error.js';
-import { cancelDescendants, lockGraphTransitions, releaseChildren, sqlOfClient } from './graph-transitions.js';
+import type { JobEvent } from '../hooks/job-event.js';
+import type { QueueJobHooks } from '../hooks/queue-job-hooks.js';
+import { cancelDescendants, lockGraphTransitions, releaseChildren, sqlOfClient, type TouchedJob } from './graph-transitions.js';
 import { MANUAL_ACTION_FROM, type ManualAction } from './job-state.js';
 import type { JobStore } from './job-store.js';
-import { LOCK_JOBS_SQL, MANUAL_ACTION_SQL } from './sql/manual-actions.sql.js';
+import { LOCK_JOBS_NOWAIT_SQL, LOCK_JOBS_SQL, MANUAL_ACTION_SQL } from './sql/manual-actions.sql.js';
 import { isUuid } from './uuid.js';
 
 const RESULT_TEXT: Record<ManualAction, (who: string) => string> = {
@@ -17,29 +20,63 @@ const RESULT_TEXT: Record<ManualAction, (who: string) => string> = {
  * in a state the action does not accept, nothing changes and the error lists them. Setting done
  * releases waiting children; cancelling cancels them, recursively. Returns every uuid changed.
  */
-export async function applyManualAction(store: JobStore, action: ManualAction, uuids: string[], who: string): Promise<string[]> {
+export async function applyManualAction(
+  store: JobStore, hooks: QueueJobHooks, action: ManualAction, uuids: string[], who: string,
+): Promise<string[]> {
   const bad = uuids.filter((uuid) => !isUuid(uuid));
   if (bad.length > 0) throw new JobNotFoundError(`Not a job uuid: ${bad.map((u) => JSON.stringify(u)).join(', ')}.`);
   const wanted = [...new Set(uuids.map((u) => u.toLowerCase()))];
-  return store.withClient(async (client) => {
-    const sql = sqlOfClient(client);
-    await client.query('BEGIN');
+  for (let attempt = 1; ; attempt++) {
     try {
-      if (action !== 'requeue') await lockGraphTransitions(sql);
-      const { rows } = await client.query<{ uuid: string; state: string }>(LOCK_JOBS_SQL, [wanted]);
-      checkTransitions(action, wanted, rows);
-      const result = RESULT_TEXT[action](who);
-      await client.query(MANUAL_ACTION_SQL[action], [wanted, result]);
-      const changed = [...wanted];
-      if (action === 'setDone') await releaseChildren(sql, wanted);
-      if (action === 'cancel') changed.push(...(await cancelDescendants(sql, wanted, result)));
-      await client.query('COMMIT');
-      return changed;
+      const changed = await store.withClient((client) => applyOnce(client, action, wanted, who, attempt < LOCK_ATTEMPTS));
+      emitEvents(hooks, action, changed, who);
+      return changed.map((job) => job.uuid);
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
+      if ((error as { code?: string }).code !== LOCK_NOT_AVAILABLE || attempt >= LOCK_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, LOCK_PAUSE_MS));
     }
-  });
+  }
+}
+
+/**
+ * Set done and cancel hold the claim lock before locking the rows, while a claim cycle writes the
+ * outcomes of its jobs (locking their rows) before it asks for the claim lock: waiting for a row
+ * here could close a deadlock. So the rows are locked with NOWAIT and the whole action retried
+ * shortly (the cycle commits within milliseconds); only the last attempt waits.
+ */
+const LOCK_ATTEMPTS = 40;
+const LOCK_PAUSE_MS = 25;
+const LOCK_NOT_AVAILABLE = '55P03';
+
+async function applyOnce(client: PoolClient, action: ManualAction, wanted: string[], who: string, nowait: boolean): Promise<TouchedJob[]> {
+  const sql = sqlOfClient(client);
+  await client.query('BEGIN');
+  try {
+    if (action !== 'requeue') await lockGraphTransitions(sql);
+    const { rows } = await client.query<TouchedJob & { state: string }>(nowait ? LOCK_JOBS_NOWAIT_SQL : LOCK_JOBS_SQL, [wanted]);
+    checkTransitions(action, wanted, rows);
+    const result = RESULT_TEXT[action](who);
+    await client.query(MANUAL_ACTION_SQL[action], [wanted, result]);
+    const changed: TouchedJob[] = [...rows];
+    if (action === 'setDone') await releaseChildren(sql, wanted);
+    if (action === 'cancel') changed.push(...(await cancelDescendants(sql, wanted, result)));
+    await client.query('COMMIT');
+    return changed;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+}
+
+const EVENT_OF: Record<ManualAction, JobEvent['name'] | null> = { requeue: null, setDone: 'job.done', cancel: 'job.cancelled' };
+
+function emitEvents(hooks: QueueJobHooks, action: ManualAction, jobs: TouchedJob[], who: string): void {
+  const name = EVENT_OF[action];
+  if (!name) return;
+  const at = new Date();
+  for (const job of jobs) {
+    hooks.emit({ name, uuid: job.uuid, jobFunction: job.job_function, channel: job.channel, retry: job.retry, maxRetries: job.max_retries, at, by: who, reason: 'manual' });
+  }
 }
 
 function checkTransitions(action: ManualAction, wanted: string[], rows: Array<{ uuid: string; state: string }>): void {

@@ -10,7 +10,8 @@ const COLUMNS: ReadonlyArray<[keyof QueueJob, string]> = [
   ['result', 'result'], ['excName', 'exc_name'], ['excMessage', 'exc_message'], ['excInfo', 'exc_info'],
   ['dateCreated', 'date_created'], ['dateEnqueued', 'date_enqueued'], ['dateStarted', 'date_started'],
   ['dateDone', 'date_done'], ['dateCancelled', 'date_cancelled'], ['execTime', 'exec_time'], ['workerId', 'worker_id'],
-  ['leaseToken', 'lease_token'], ['leaseExpiresAt', 'lease_expires_at'],
+  ['leaseToken', 'lease_token'], ['leaseExpiresAt', 'lease_expires_at'], ['context', 'context'], ['userId', 'user_id'],
+  ['traceContext', 'trace_context'],
 ];
 
 /** A raw `queue_job` row (snake_case, as pg returns it) as a `QueueJob` entity. */

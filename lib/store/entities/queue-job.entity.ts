@@ -35,6 +35,11 @@ export class QueueJob {
   /** Seconds. */
   @Column({ type: 'double precision', name: 'exec_time', nullable: true }) execTime!: number | null;
   @Column({ type: 'text', name: 'worker_id', nullable: true }) workerId!: string | null;
+  /** Context captured at enqueue and restored around the execution (module option `context`). */
+  @Column({ type: 'jsonb', nullable: true }) context!: Record<string, unknown> | null;
+  @Column({ type: 'text', name: 'user_id', nullable: true }) userId!: string | null;
+  /** Trace context of the enqueue (W3C `traceparent`…), continued by the execution span. */
+  @Column({ type: 'jsonb', name: 'trace_context', nullable: true }) traceContext!: Record<string, string> | null;
   /** Fencing token of the current claim: only the executor holding it may record the outcome. */
   @Column({ type: 'uuid', name: 'lease_token', nullable: true }) leaseToken!: string | null;
   @Column({ type: 'timestamptz', name: 'lease_expires_at', nullable: true }) leaseExpiresAt!: Date | null;

@@ -52,4 +52,4 @@ UPDATE queue_job SET state = 'enqueued', date_enqueued = now(), worker_id = $2, 
        lease_expires_at = now() + $4 * interval '1 second', retry = retry + 1
 WHERE id = ANY($1::bigint[]) AND state = 'pending'
 RETURNING id::text, uuid, graph_uuid, name, job_function, service_name, method_name, args, records, retry,
-          max_retries, channel, priority, eta, date_created, lease_token`;
+          max_retries, channel, priority, eta, date_created, lease_token, context, user_id, trace_context`;

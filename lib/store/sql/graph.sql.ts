@@ -19,4 +19,4 @@ WHERE c.state = 'wait_dependencies'
                  FROM queue_job p WHERE p.uuid = ANY($1::uuid[]))
   AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements_text(c.dependencies -> 'depends_on') AS d(uuid)
                   JOIN queue_job p ON p.uuid = d.uuid::uuid WHERE p.state <> 'cancelled')
-RETURNING c.uuid`;
+RETURNING c.uuid, c.job_function, c.channel, c.retry, c.max_retries`;

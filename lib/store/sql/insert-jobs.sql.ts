@@ -16,6 +16,11 @@ export interface NewJobRow {
   maxRetries: number;
   channel: string;
   identityKey: string | null;
+  /** JSON text of the captured context (see the `context` module option), or null. */
+  context: string | null;
+  userId: string | null;
+  /** JSON text of the trace context of the enqueue (W3C traceparent…), or null. */
+  traceContext: string | null;
 }
 
 const IDENTITY_STATES = `state IN ('wait_dependencies', 'pending', 'enqueued')`;
@@ -27,14 +32,16 @@ const IDENTITY_STATES = `state IN ('wait_dependencies', 'pending', 'enqueued')`;
  */
 export const INSERT_JOBS_SQL = `
 INSERT INTO queue_job (uuid, graph_uuid, name, job_function, service_name, method_name, func_string,
-                       args, records, dependencies, state, priority, eta, max_retries, channel, identity_key)
+                       args, records, dependencies, state, priority, eta, max_retries, channel, identity_key,
+                       context, user_id, trace_context)
 SELECT uuid, graph_uuid, name, job_function, service_name, method_name, func_string,
        args, records, COALESCE(dependencies, '{"depends_on": [], "reverse_depends_on": []}'), state, priority, eta,
-       max_retries, channel, identity_key
+       max_retries, channel, identity_key, context, user_id, trace_context
 FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::jsonb[], $9::jsonb[],
-            $10::jsonb[], $11::text[], $12::int[], $13::timestamptz[], $14::int[], $15::text[], $16::text[])
+            $10::jsonb[], $11::text[], $12::int[], $13::timestamptz[], $14::int[], $15::text[], $16::text[],
+            $17::jsonb[], $18::text[], $19::jsonb[])
   AS t(uuid, graph_uuid, name, job_function, service_name, method_name, func_string, args, records, dependencies,
-       state, priority, eta, max_retries, channel, identity_key)
+       state, priority, eta, max_retries, channel, identity_key, context, user_id, trace_context)
 ON CONFLICT (identity_key) WHERE identity_key IS NOT NULL AND ${IDENTITY_STATES} DO NOTHING
 RETURNING id::text, uuid, state, date_created`;
 
@@ -44,6 +51,7 @@ export function insertJobsParams(rows: readonly NewJobRow[]): unknown[] {
     column('uuid'), column('graphUuid'), column('name'), column('jobFunction'), column('serviceName'),
     column('methodName'), column('funcString'), column('args'), column('records'), column('dependencies'),
     column('state'), column('priority'), column('eta'), column('maxRetries'), column('channel'), column('identityKey'),
+    column('context'), column('userId'), column('traceContext'),
   ];
 }
 

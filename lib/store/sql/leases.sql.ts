@@ -38,4 +38,4 @@ UPDATE queue_job SET
   result = CASE WHEN ${EXHAUSTED} THEN result ELSE to_jsonb(format('Requeued: its executor %s stopped during attempt %s', worker_id, retry)) END,
   date_enqueued = NULL, date_started = NULL, lease_token = NULL, lease_expires_at = NULL
 WHERE state IN ('enqueued', 'started') AND (worker_id = ANY($1::text[]) OR lease_expires_at < now())
-RETURNING uuid, state, worker_id`;
+RETURNING uuid, state, worker_id, job_function, channel, retry, max_retries, exc_name, exc_message`;

@@ -1,6 +1,10 @@
 import type { ManualAction } from '../job-state.js';
 
-export const LOCK_JOBS_SQL = `SELECT uuid, state FROM queue_job WHERE uuid = ANY($1::uuid[]) ORDER BY id FOR UPDATE`;
+export const LOCK_JOBS_SQL = `
+SELECT uuid, state, job_function, channel, retry, max_retries FROM queue_job WHERE uuid = ANY($1::uuid[]) ORDER BY id FOR UPDATE`;
+
+/** The same, failing at once (55P03) when a row is locked: see applyManualAction. */
+export const LOCK_JOBS_NOWAIT_SQL = `${LOCK_JOBS_SQL} NOWAIT`;
 
 const RELEASE_LEASE = `lease_token = NULL, lease_expires_at = NULL`;
 

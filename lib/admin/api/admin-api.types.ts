@@ -1,0 +1,100 @@
+import type { QueueJob } from '../../store/entities/queue-job.entity.js';
+import type { JobState } from '../../store/job-state.js';
+
+/** A count that is exact below the cap, else the planner's estimate (never below the cap). */
+export interface AdminCount {
+  count: number;
+  exact: boolean;
+}
+
+/** A row of the job list (`GET api/jobs`). */
+export interface AdminJobSummary {
+  uuid: string;
+  graphUuid: string | null;
+  name: string;
+  jobFunction: string;
+  channel: string;
+  state: JobState;
+  priority: number;
+  eta: Date | null;
+  retry: number;
+  maxRetries: number;
+  dateCreated: Date;
+  dateStarted: Date | null;
+  dateDone: Date | null;
+  dateCancelled: Date | null;
+  execTime: number | null;
+  excName: string | null;
+  /** First 500 characters. */
+  excMessage: string | null;
+}
+
+export interface AdminJobPage {
+  jobs: AdminJobSummary[];
+  page: number;
+  pageSize: number;
+  hasMore: boolean;
+  total: AdminCount;
+}
+
+export interface AdminGraphNode {
+  uuid: string;
+  name: string;
+  jobFunction: string;
+  methodName: string;
+  state: JobState;
+}
+
+/** The dependency graph of a job's `graph_uuid`: edges go from parent to child. */
+export interface AdminJobGraph {
+  graphUuid: string;
+  nodes: AdminGraphNode[];
+  edges: Array<{ from: string; to: string }>;
+  /** More jobs than the admin draws (500). */
+  truncated: boolean;
+}
+
+/** `GET api/jobs/:uuid`: every column, the job function's record, what can be done, and the graph. */
+export interface AdminJobDetail {
+  job: QueueJob;
+  jobFunction: { channel: string; retryPattern: unknown; relatedAction: unknown; registered: boolean } | null;
+  actions: { requeue: boolean; setDone: boolean; cancel: boolean; related: boolean };
+  graph: AdminJobGraph | null;
+}
+
+export interface AdminChannel {
+  name: string;
+  parent: string | null;
+  depth: number;
+  /** In the channels configuration of this instance. */
+  configured: boolean;
+  /** null: unlimited (capacity 0, or not configured). */
+  capacity: number | null;
+  sequential: boolean;
+  throttle: number;
+  paused: boolean;
+  /** From the channel record; null when no module declares the channel. */
+  removalInterval: number | null;
+  declaredBy: string[];
+  /** Jobs of this very channel. */
+  counts: ChannelCounts;
+  /** Jobs of the channel and its sub-channels. */
+  totals: ChannelCounts;
+}
+
+export interface ChannelCounts {
+  waiting: number;
+  pending: number;
+  running: number;
+  failed: number;
+}
+
+export interface AdminJobFunction {
+  name: string;
+  channel: string;
+  retryPattern: unknown;
+  relatedAction: unknown;
+  declaredBy: string[];
+  /** A `@Delayable()` method of this app (else only a record, declared by forFeature or left by another app). */
+  registered: boolean;
+}

@@ -1,0 +1,152 @@
+import { Injectable, ServiceUnavailableException } from '@nestjs/common';
+import { JobFunctionRegistry } from '../../discovery/job-function.registry.js';
+import { JOB_STATES, MANUAL_ACTION_FROM, type JobState } from '../../store/job-state.js';
+import { JobStore } from '../../store/job-store.js';
+import type { AdminJobFilter } from '../../store/sql/admin-job-filter.sql.js';
+import { adminCountByStateSql, adminCountJobsSql, adminEstimateJobsSql } from '../../store/sql/admin-count-jobs.sql.js';
+import { adminGroupJobsSql, type AdminJobGroup } from '../../store/sql/admin-group-jobs.sql.js';
+import { ADMIN_JOB_GRAPH_SQL } from '../../store/sql/admin-job-graph.sql.js';
+import { ADMIN_JOB_FUNCTION_SQL, ADMIN_JOB_FUNCTIONS_SQL } from '../../store/sql/admin-job-functions.sql.js';
+import { adminListJobsSql, type AdminJobListRow } from '../../store/sql/admin-list-jobs.sql.js';
+import { adminReadBeginSql, QUERY_CANCELED } from '../../store/sql/admin-read.sql.js';
+import type { QueueJob } from '../../store/entities/queue-job.entity.js';
+import { queryTimedOut } from '../admin.messages.js';
+import type {
+  AdminCount, AdminJobDetail, AdminJobFunction, AdminJobGraph, AdminJobPage, AdminJobSummary,
+} from './admin-api.types.js';
+import type { JobsListQuery } from './jobs-query.js';
+
+export type Query = <R>(text: string, params?: unknown[]) => Promise<R[]>;
+
+/** Counts are exact up to this many rows, estimated above (a page view never counts the whole history). */
+export const COUNT_CAP = 10_000;
+const READ_TIMEOUT_MS = 10_000;
+const MAX_GRAPH_NODES = 500;
+const MAX_GROUPS = 200;
+
+/** What the admin reads: pages of jobs, counts, groups, one job with its graph, job functions. */
+@Injectable()
+export class AdminQueries {
+  constructor(private readonly store: JobStore, private readonly registry: JobFunctionRegistry) {}
+
+  listJobs(q: JobsListQuery): Promise<AdminJobPage> {
+    return this.read(async (query) => {
+      const list = adminListJobsSql(q.filter, q.sort, q.descending, q.pageSize + 1, (q.page - 1) * q.pageSize);
+      const rows = await query<AdminJobListRow>(list.text, list.params);
+      const total = await this.countJobs(query, q.filter);
+      return { jobs: rows.slice(0, q.pageSize).map(toSummary), page: q.page, pageSize: q.pageSize, hasMore: rows.length > q.pageSize, total };
+    });
+  }
+
+  /** Jobs per state under the filter (its states aside): the figures on the state chips. */
+  countByState(filter: AdminJobFilter): Promise<Record<JobState, AdminCount>> {
+    return this.read(async (query) => {
+      const sql = adminCountByStateSql(filter, COUNT_CAP);
+      const rows = await query<{ state: JobState; n: number }>(sql.text, sql.params);
+      const counts = {} as Record<JobState, AdminCount>;
+      for (const state of JOB_STATES) {
+        const n = rows.find((row) => row.state === state)?.n ?? 0;
+        counts[state] = n < COUNT_CAP ? { count: n, exact: true } : await estimate(query, { ...filter, states: [state] });
+      }
+      return counts;
+    });
+  }
+
+  groupJobs(filter: AdminJobFilter, by: AdminJobGroup): Promise<Array<{ key: string | null; count: number }>> {
+    return this.read(async (query) => {
+      const sql = adminGroupJobsSql(filter, by, MAX_GROUPS);
+      return (await query<{ key: string | null; n: number }>(sql.text, sql.params)).map((row) => ({ key: row.key, count: row.n }));
+    });
+  }
+
+  async jobDetail(job: QueueJob, readOnly: boolean): Promise<AdminJobDetail> {
+    const fn = this.registry.get(job.jobFunction);
+    const [record] = await this.store.query<{ channel: string; retry_pattern: unknown; related_action: unknown }>(
+      ADMIN_JOB_FUNCTION_SQL, [job.jobFunction]);
+    const relatedAction = (fn?.relatedAction ?? record?.related_action ?? null) as { enable?: boolean; funcName?: string } | null;
+    const allowed = (action: keyof typeof MANUAL_ACTION_FROM) => !readOnly && (MANUAL_ACTION_FROM[action] as readonly string[]).includes(job.state);
+    const related = relatedAction?.enable !== false && (Boolean(relatedAction?.funcName) || (job.records ?? []).length > 0);
+    return {
+      job,
+      jobFunction: fn || record ? {
+        channel: fn?.channel ?? record!.channel,
+        retryPattern: fn?.retryPattern ?? record?.retry_pattern ?? null,
+        relatedAction,
+        registered: fn !== undefined,
+      } : null,
+      actions: { requeue: allowed('requeue'), setDone: allowed('setDone'), cancel: allowed('cancel'), related },
+      graph: job.graphUuid ? await this.graph(job.graphUuid) : null,
+    };
+  }
+
+  /** Job function records, and the `@Delayable()` methods of this app that have none. */
+  async jobFunctions(): Promise<AdminJobFunction[]> {
+    type Row = { name: string; channel: string; retry_pattern: unknown; related_action: unknown; declared_by: string[] };
+    const rows = await this.store.query<Row>(ADMIN_JOB_FUNCTIONS_SQL, []);
+    const byName = new Map<string, AdminJobFunction>(rows.map((r) => [r.name, {
+      name: r.name, channel: r.channel, retryPattern: r.retry_pattern, relatedAction: r.related_action,
+      declaredBy: r.declared_by ?? [], registered: this.registry.get(r.name) !== undefined,
+    }]));
+    for (const fn of this.registry.all()) {
+      if (byName.has(fn.name)) continue;
+      byName.set(fn.name, {
+        name: fn.name, channel: fn.channel, retryPattern: fn.retryPattern, relatedAction: fn.relatedAction,
+        declaredBy: [fn.declarer], registered: true,
+      });
+    }
+    return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** Runs `fn` in a read-only transaction whose statements stop after the read timeout (then 503). */
+  async read<T>(fn: (query: Query) => Promise<T>): Promise<T> {
+    return this.store.withClient(async (client) => {
+      await client.query(adminReadBeginSql(READ_TIMEOUT_MS));
+      try {
+        const result = await fn(async <R>(text: string, params: unknown[] = []) => (await client.query(text, params)).rows as R[]);
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        if ((error as { code?: string }).code === QUERY_CANCELED) throw new ServiceUnavailableException(queryTimedOut(READ_TIMEOUT_MS / 1000));
+        throw error;
+      }
+    });
+  }
+
+  private async countJobs(query: Query, filter: AdminJobFilter): Promise<AdminCount> {
+    const sql = adminCountJobsSql(filter, COUNT_CAP);
+    const [row] = await query<{ n: number }>(sql.text, sql.params);
+    return row.n < COUNT_CAP ? { count: row.n, exact: true } : estimate(query, filter);
+  }
+
+  private async graph(graphUuid: string): Promise<AdminJobGraph> {
+    type Row = { uuid: string; name: string; job_function: string; method_name: string; state: JobState; dependencies: { depends_on?: string[] } };
+    const rows = await this.store.query<Row>(ADMIN_JOB_GRAPH_SQL, [graphUuid, MAX_GRAPH_NODES + 1]);
+    const nodes = rows.slice(0, MAX_GRAPH_NODES);
+    const present = new Set(nodes.map((n) => n.uuid));
+    const edges = nodes.flatMap((n) => (n.dependencies?.depends_on ?? []).filter((p) => present.has(p)).map((p) => ({ from: p, to: n.uuid })));
+    return {
+      graphUuid,
+      nodes: nodes.map((n) => ({ uuid: n.uuid, name: n.name, jobFunction: n.job_function, methodName: n.method_name, state: n.state })),
+      edges,
+      truncated: rows.length > MAX_GRAPH_NODES,
+    };
+  }
+}
+
+/** The planner's row estimate for the filter, at least the cap (the exact count reached it). */
+async function estimate(query: Query, filter: AdminJobFilter): Promise<AdminCount> {
+  const sql = adminEstimateJobsSql(filter);
+  const [row] = await query<{ 'QUERY PLAN': Array<{ Plan: { 'Plan Rows': number } }> }>(sql.text, sql.params);
+  const planned = Math.round(row?.['QUERY PLAN']?.[0]?.Plan?.['Plan Rows'] ?? 0);
+  return { count: Math.max(COUNT_CAP, planned), exact: false };
+}
+
+function toSummary(r: AdminJobListRow): AdminJobSummary {
+  return {
+    uuid: r.uuid, graphUuid: r.graph_uuid, name: r.name, jobFunction: r.job_function, channel: r.channel, state: r.state as JobState,
+    priority: r.priority, eta: r.eta, retry: r.retry, maxRetries: r.max_retries, dateCreated: r.date_created,
+    dateStarted: r.date_started, dateDone: r.date_done, dateCancelled: r.date_cancelled, execTime: r.exec_time,
+    excName: r.exc_name, excMessage: r.exc_message,
+  };
+}

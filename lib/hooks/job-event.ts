@@ -1,0 +1,39 @@
+/** Lifecycle events of a job (issue "Observability": OTel, metrics, @nestjs/event-emitter, notifications). */
+export type JobEventName = 'job.enqueued' | 'job.started' | 'job.done' | 'job.retrying' | 'job.failed' | 'job.cancelled';
+
+export interface JobEvent {
+  name: JobEventName;
+  uuid: string;
+  jobFunction: string;
+  channel: string;
+  /** Attempt number (0 before the first run). */
+  retry: number;
+  maxRetries: number;
+  at: Date;
+  /** Seconds the attempt ran (done, retrying, failed after a run). */
+  execTime?: number;
+  /** Seconds between the job becoming due (eta or creation) and its start (started). */
+  waitSeconds?: number;
+  /** Return value (done). */
+  result?: unknown;
+  excName?: string;
+  excMessage?: string;
+  /** When a retry runs again (retrying). */
+  retryEta?: Date;
+  /** Who acted, for manual actions. */
+  by?: string;
+  /** What led to a failure or retry outside an execution: `dead-executor`, `manual`. */
+  reason?: 'dead-executor' | 'manual';
+}
+
+/** A job as its execution wrappers see it. */
+export interface ExecutingJob {
+  uuid: string;
+  jobFunction: string;
+  channel: string;
+  retry: number;
+  maxRetries: number;
+  context: Record<string, unknown> | null;
+  userId: string | null;
+  traceContext: Record<string, string> | null;
+}

@@ -1,0 +1,33 @@
+import { rmSync } from 'node:fs';
+import { freePort, startEmbeddedPostgres } from '../../../scripts/embedded-postgres.mjs';
+
+/** A PostgreSQL server of the suite's own, which a test may restart (stop + start on the same data and port). */
+export interface RestartablePostgres {
+  /** URL of the `postgres` database. */
+  readonly url: string;
+  /** Stops the server (fast shutdown: every session is cut) and starts it again; resolves to the seconds it was down. */
+  restart(): Promise<number>;
+  /** Stops the server and deletes its data. */
+  destroy(): Promise<void>;
+}
+
+export async function startRestartablePostgres(name: string): Promise<RestartablePostgres> {
+  const dir = `.tmp/${name}-${process.pid}`;
+  rmSync(dir, { recursive: true, force: true });
+  const port = await freePort();
+  // Not `fresh`: a non-fresh cluster is persistent, so stopping it keeps its data for the restart.
+  let server = await startEmbeddedPostgres({ dir, port });
+  return {
+    url: server.url,
+    async restart() {
+      const down = Date.now();
+      await server.stop();
+      server = await startEmbeddedPostgres({ dir, port });
+      return (Date.now() - down) / 1000;
+    },
+    async destroy() {
+      await server.stop().catch(() => undefined);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,39 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { QueueJobModule } from '../../../lib/index.js';
+import { FaultJobs } from './fault-jobs.js';
+
+/** A whole number from the environment, or the default. */
+export function envNumber(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value)) throw new Error(`${name}=${raw} is not a whole number`);
+  return value;
+}
+
+/**
+ * The app of one fault-suite process: TypeORM on DATABASE_URL and the queue configured from the
+ * environment (QUEUE_JOB_CHANNELS and QUEUE_JOB_RUNNER are read by the module itself).
+ */
+@Module({})
+export class FaultWorkerModule {
+  static fromEnv(): DynamicModule {
+    return {
+      module: FaultWorkerModule,
+      imports: [
+        TypeOrmModule.forRoot({ type: 'postgres', url: process.env.DATABASE_URL, logging: false, retryAttempts: 0 }),
+        QueueJobModule.forRoot({
+          autovacuum: false,
+          runner: {
+            concurrency: envNumber('FAULT_CONCURRENCY', 32),
+            pollInterval: envNumber('FAULT_POLL_MS', 5_000),
+            shutdownTimeout: envNumber('FAULT_SHUTDOWN_MS', 30_000),
+            leaseSeconds: envNumber('FAULT_LEASE_SECONDS', 30),
+          },
+        }),
+      ],
+      providers: [FaultJobs],
+    };
+  }
+}
