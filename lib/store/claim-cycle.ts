@@ -2,10 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { PoolClient } from 'pg';
 import type { CandidateJob, DispatchSnapshot } from '../channels/dispatch.js';
 import { CLAIM_LOCK_KEY, NOTIFY_CHANNEL } from '../queue-job.constants.js';
-import {
-  CLAIM_JOBS_SQL, FAILED_CHANNELS_SQL, NEXT_ETA_SQL, QUEUE_HEADS_SQL, RUNNING_COUNTS_SQL,
-  SAVE_THROTTLE_LAST_STARTS_SQL, THROTTLE_LAST_STARTS_SQL,
-} from './sql/claim-jobs.sql.js';
+import { CLAIM_JOBS_SQL, CLAIM_SNAPSHOT_SQL, SAVE_THROTTLE_LAST_STARTS_SQL } from './sql/claim-jobs.sql.js';
 import { lockGraphTransitions, releaseChildren, sqlOfClient } from './graph-transitions.js';
 import { ORPHANED_WORKERS_SQL, RESCUE_DEAD_JOBS_SQL } from './sql/leases.sql.js';
 import { MARK_STARTED_SQL, RECORD_OUTCOMES_SQL, recordOutcomesParams, type JobOutcomeRow } from './sql/record-outcomes.sql.js';
@@ -75,7 +72,8 @@ export interface CycleResult {
 
 /**
  * One short transaction: write the outcomes of finished jobs, then (when there are free slots) take
- * the claim lock, read running counts and queue heads, let the channel manager choose, and claim.
+ * the claim lock, read running counts and queue heads (one round trip: `queue_job_claim_snapshot`),
+ * let the channel manager choose, and claim. Hot statements are prepared (named) per connection.
  * Writing outcomes in the claim transaction frees their capacity for this very claim and costs no
  * extra commit. The transaction-scoped advisory lock serialises claims of all instances, so capacity
  * accounting never races; it is held for a few statements.
@@ -86,9 +84,11 @@ export async function runClaimCycle(client: PoolClient, input: CycleInput): Prom
     const recorded = new Set<string>();
     const sql = sqlOfClient(client);
     const graphDone = input.outcomes.filter((o) => o.inGraph && o.state === 'done');
-    if (graphDone.length > 0) await lockGraphTransitions(sql);
+    const claiming = input.claim !== null && input.claim.limit > 0;
+    // Graph releases and rescues must read under the claim lock; a plain claim takes it in its snapshot.
+    if (graphDone.length > 0 || input.rescue) await client.query(LOCK_SQL, [CLAIM_LOCK_KEY]);
     if (input.outcomes.length > 0) {
-      const { rows } = await client.query<{ id: string }>(RECORD_OUTCOMES_SQL, recordOutcomesParams(input.outcomes));
+      const { rows } = await client.query<{ id: string }>({ name: 'qj_record_outcomes', text: RECORD_OUTCOMES_SQL, values: recordOutcomesParams(input.outcomes) });
       for (const row of rows) recorded.add(row.id);
     }
     await releaseChildren(sql, graphDone.filter((o) => recorded.has(o.id)).map((o) => o.uuid));
@@ -96,13 +96,8 @@ export async function runClaimCycle(client: PoolClient, input: CycleInput): Prom
       const s = input.started;
       await client.query(MARK_STARTED_SQL, [s.map((m) => m.id), s.map((m) => m.leaseToken), s.map((m) => m.dateStarted)]);
     }
-    let claimed: ClaimedJobRow[] = [];
-    let nextEta: number | null = null;
-    let rescued: RescuedJob[] = [];
-    const claiming = input.claim !== null && input.claim.limit > 0;
-    if (claiming || input.rescue) await client.query('SELECT pg_advisory_xact_lock($1)', [CLAIM_LOCK_KEY]);
-    if (input.rescue) rescued = await rescue(client, input.workerId, input.rescue);
-    if (claiming) ({ claimed, nextEta } = await claim(client, input, input.claim!));
+    const rescued = input.rescue ? await rescue(client, input.workerId, input.rescue) : [];
+    const { claimed, nextEta } = claiming ? await claim(client, input, input.claim!) : { claimed: [], nextEta: null };
     await client.query('COMMIT');
     return { claimed, recorded, nextEta, rescued };
   } catch (error) {
@@ -110,6 +105,8 @@ export async function runClaimCycle(client: PoolClient, input: CycleInput): Prom
     throw error;
   }
 }
+
+const LOCK_SQL = 'SELECT pg_advisory_xact_lock($1)';
 
 /** Under the claim lock, so that rescued jobs and capacity counts stay consistent. */
 async function rescue(client: PoolClient, workerId: string, request: RescueRequest): Promise<RescuedJob[]> {
@@ -120,11 +117,12 @@ async function rescue(client: PoolClient, workerId: string, request: RescueReque
 
 async function claim(client: PoolClient, input: CycleInput, request: ClaimRequest) {
   const now = Date.now() / 1000;
-  const snapshot = await readSnapshot(client, request, now);
-  const nextEta = (await client.query<{ eta: number | null }>(NEXT_ETA_SQL, [now])).rows[0]?.eta ?? null;
+  const { snapshot, nextEta } = await readSnapshot(client, request, now);
   const decision = request.decide(snapshot, now);
   if (decision.ids.length === 0) return { claimed: [], nextEta };
-  const { rows } = await client.query<ClaimedJobRow>(CLAIM_JOBS_SQL, [decision.ids, input.workerId, randomUUID(), input.leaseSeconds]);
+  const { rows } = await client.query<ClaimedJobRow>({
+    name: 'qj_claim', text: CLAIM_JOBS_SQL, values: [decision.ids, input.workerId, randomUUID(), input.leaseSeconds],
+  });
   // This instance is full but the channels may have room left: wake the others (delivered at commit).
   if (rows.length >= request.limit) await client.query(`SELECT pg_notify('${NOTIFY_CHANNEL}', '')`);
   if (decision.lastStart.size > 0) {
@@ -133,23 +131,26 @@ async function claim(client: PoolClient, input: CycleInput, request: ClaimReques
   return { claimed: rows, nextEta };
 }
 
-async function readSnapshot(client: PoolClient, request: ClaimRequest, now: number): Promise<DispatchSnapshot> {
-  const running = new Map<string, number>();
-  for (const row of (await client.query<{ channel: string; n: number }>(RUNNING_COUNTS_SQL)).rows) running.set(row.channel, row.n);
-  type Head = { id: string; channel: string; priority: number; created_ms: number; eta: number | null };
-  const heads = await client.query<Head>(QUEUE_HEADS_SQL, [request.limit, now, request.sequentialChannels]);
-  const pending: CandidateJob[] = heads.rows.map((h) => ({
-    id: h.id, channel: h.channel, priority: h.priority, dateCreated: h.created_ms, seq: Number(h.id), eta: h.eta,
-  }));
-  const failedChannels = new Set<string>();
-  if (request.sequentialChannels.length > 0) {
-    const failed = await client.query<{ channel: string }>(FAILED_CHANNELS_SQL, [request.sequentialChannels]);
-    for (const row of failed.rows) failedChannels.add(row.channel);
+type SnapshotRow = {
+  kind: 'running' | 'head' | 'next_eta' | 'failed' | 'throttle';
+  job_id: string | null; job_channel: string | null; job_priority: number | null; created_ms: number | null; at: number | null; n: number | null;
+};
+
+/** One round trip: the claim lock, then running counts, queue heads, next eta, failed sequential channels, throttles. */
+async function readSnapshot(client: PoolClient, request: ClaimRequest, now: number) {
+  const { rows } = await client.query<SnapshotRow>({
+    name: 'qj_claim_snapshot', text: CLAIM_SNAPSHOT_SQL,
+    values: [CLAIM_LOCK_KEY, request.limit, now, request.sequentialChannels, request.throttledChannels],
+  });
+  const snapshot = { running: new Map<string, number>(), pending: [] as CandidateJob[], failedChannels: new Set<string>(), lastStart: new Map<string, number>() };
+  let nextEta: number | null = null;
+  for (const row of rows) {
+    if (row.kind === 'running') snapshot.running.set(row.job_channel!, row.n!);
+    else if (row.kind === 'head') {
+      snapshot.pending.push({ id: row.job_id!, channel: row.job_channel!, priority: row.job_priority!, dateCreated: row.created_ms!, seq: Number(row.job_id), eta: row.at });
+    } else if (row.kind === 'next_eta') nextEta = row.at;
+    else if (row.kind === 'failed') snapshot.failedChannels.add(row.job_channel!);
+    else snapshot.lastStart.set(row.job_channel!, row.at!);
   }
-  const lastStart = new Map<string, number>();
-  if (request.throttledChannels.length > 0) {
-    const starts = await client.query<{ channel: string; last_start: number }>(THROTTLE_LAST_STARTS_SQL, [request.throttledChannels]);
-    for (const row of starts.rows) lastStart.set(row.channel, row.last_start);
-  }
-  return { running, pending, failedChannels, lastStart };
+  return { snapshot: snapshot as DispatchSnapshot, nextEta };
 }

@@ -9,8 +9,8 @@ import { killAllWorkers, startWorker, type WorkerProcess } from './support/worke
 // (measured by the jobs themselves, on the database clock), and no job runs twice.
 describe('fault: 3 instances share the channel capacities', () => {
   const CHANNELS = 'root:4,root.sale:2';
-  const PER_CHANNEL = 150;
-  const JOB_MS = 25;
+  const PER_CHANNEL = 120;
+  const JOB_MS = 50;
   let db: TestDatabase;
   let enqueuer: Awaited<ReturnType<typeof createEnqueuer>>;
   let workers: WorkerProcess[];
@@ -59,7 +59,7 @@ describe('fault: 3 instances share the channel capacities', () => {
       'max concurrency overall (cap 4)': overall, 'max concurrency root.sale (cap 2)': sale,
       'jobs per instance (max 2 each at once)': perWorker.rows.map((r) => r.n).join(' / '),
       'throughput 3 instances (jobs/s)': Math.round(figures.jobs / elapsed), 'throughput 1 instance (jobs/s)': Math.round(figures.jobs / single),
-      'ideal (4 slots, 25 ms jobs)': Math.round(4 * 1000 / JOB_MS),
+      'ideal (4 slots, 50 ms jobs)': Math.round(4 * 1000 / JOB_MS),
       'seconds 3 instances / 1 instance': `${seconds(elapsed * 1000)} / ${seconds(single * 1000)}`,
     });
     expect(figures).toMatchObject({ jobs: 2 * PER_CHANNEL, done: 2 * PER_CHANNEL, run_twice: 0, runs: 2 * PER_CHANNEL });

@@ -5,6 +5,8 @@ import type { JobState } from '../../store/job-state.js';
 export interface AdminCount {
   count: number;
   exact: boolean;
+  /** Not counted further: there are more than `count` (a text search on a long history). */
+  atLeast?: boolean;
 }
 
 /** A row of the job list (`GET api/jobs`). */

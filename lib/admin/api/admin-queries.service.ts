@@ -3,7 +3,7 @@ import { JobFunctionRegistry } from '../../discovery/job-function.registry.js';
 import { JOB_STATES, MANUAL_ACTION_FROM, type JobState } from '../../store/job-state.js';
 import { JobStore } from '../../store/job-store.js';
 import type { AdminJobFilter } from '../../store/sql/admin-job-filter.sql.js';
-import { adminCountByStateSql, adminCountJobsSql, adminEstimateJobsSql } from '../../store/sql/admin-count-jobs.sql.js';
+import { ADMIN_TABLE_ROWS_SQL, adminCountByStateSql, adminCountJobsSql, adminEstimateJobsSql } from '../../store/sql/admin-count-jobs.sql.js';
 import { adminGroupJobsSql, type AdminJobGroup } from '../../store/sql/admin-group-jobs.sql.js';
 import { ADMIN_JOB_GRAPH_SQL } from '../../store/sql/admin-job-graph.sql.js';
 import { ADMIN_JOB_FUNCTION_SQL, ADMIN_JOB_FUNCTIONS_SQL } from '../../store/sql/admin-job-functions.sql.js';
@@ -23,30 +23,45 @@ export const COUNT_CAP = 10_000;
 const READ_TIMEOUT_MS = 10_000;
 const MAX_GRAPH_NODES = 500;
 const MAX_GROUPS = 200;
+/** From this many rows on (table statistics), a text search is not counted on finished jobs. */
+export const LARGE_TABLE_ROWS = 100_000;
+const FINISHED: readonly JobState[] = ['done', 'cancelled'];
 
 /** What the admin reads: pages of jobs, counts, groups, one job with its graph, job functions. */
 @Injectable()
 export class AdminQueries {
+  private size = { rows: 0, at: 0 };
+
   constructor(private readonly store: JobStore, private readonly registry: JobFunctionRegistry) {}
 
   listJobs(q: JobsListQuery): Promise<AdminJobPage> {
     return this.read(async (query) => {
-      const list = adminListJobsSql(q.filter, q.sort, q.descending, q.pageSize + 1, (q.page - 1) * q.pageSize);
+      const offset = (q.page - 1) * q.pageSize;
+      const list = adminListJobsSql(q.filter, q.sort, q.descending, q.pageSize + 1, offset);
       const rows = await query<AdminJobListRow>(list.text, list.params);
-      const total = await this.countJobs(query, q.filter);
-      return { jobs: rows.slice(0, q.pageSize).map(toSummary), page: q.page, pageSize: q.pageSize, hasMore: rows.length > q.pageSize, total };
+      const hasMore = rows.length > q.pageSize;
+      // A text search on a long history scans it: counting its matches would scan it a second time.
+      const total: AdminCount = q.filter.search !== undefined && (await this.isLarge(query))
+        ? { count: offset + rows.length, exact: !hasMore, ...(hasMore ? { atLeast: true } : {}) }
+        : await this.countJobs(query, q.filter);
+      return { jobs: rows.slice(0, q.pageSize).map(toSummary), page: q.page, pageSize: q.pageSize, hasMore, total };
     });
   }
 
-  /** Jobs per state under the filter (its states aside): the figures on the state chips. */
+  /**
+   * Jobs per state under the filter (its states aside): the figures on the state chips, polled by
+   * the pages. Exact up to the cap, estimated above; on a long history, finished states under a
+   * text search are estimated at once (counting them would scan the history at every poll).
+   */
   countByState(filter: AdminJobFilter): Promise<Record<JobState, AdminCount>> {
     return this.read(async (query) => {
-      const sql = adminCountByStateSql(filter, COUNT_CAP);
+      const estimated = filter.search !== undefined && (await this.isLarge(query)) ? FINISHED : [];
+      const sql = adminCountByStateSql(filter, COUNT_CAP, JOB_STATES.filter((state) => !estimated.includes(state)));
       const rows = await query<{ state: JobState; n: number }>(sql.text, sql.params);
       const counts = {} as Record<JobState, AdminCount>;
       for (const state of JOB_STATES) {
-        const n = rows.find((row) => row.state === state)?.n ?? 0;
-        counts[state] = n < COUNT_CAP ? { count: n, exact: true } : await estimate(query, { ...filter, states: [state] });
+        const n = rows.find((row) => row.state === state)?.n ?? COUNT_CAP;
+        counts[state] = n < COUNT_CAP ? { count: n, exact: true } : await estimate(query, { ...filter, states: [state] }, n >= COUNT_CAP && !estimated.includes(state));
       }
       return counts;
     });
@@ -116,7 +131,16 @@ export class AdminQueries {
   private async countJobs(query: Query, filter: AdminJobFilter): Promise<AdminCount> {
     const sql = adminCountJobsSql(filter, COUNT_CAP);
     const [row] = await query<{ n: number }>(sql.text, sql.params);
-    return row.n < COUNT_CAP ? { count: row.n, exact: true } : estimate(query, filter);
+    return row.n < COUNT_CAP ? { count: row.n, exact: true } : estimate(query, filter, true);
+  }
+
+  /** Whether the table holds a long history (from the statistics, read at most every 30 s). */
+  private async isLarge(query: Query): Promise<boolean> {
+    if (Date.now() - this.size.at > 30_000) {
+      const [row] = await query<{ n: number }>(ADMIN_TABLE_ROWS_SQL);
+      this.size = { rows: row?.n ?? 0, at: Date.now() };
+    }
+    return this.size.rows >= LARGE_TABLE_ROWS;
   }
 
   private async graph(graphUuid: string): Promise<AdminJobGraph> {
@@ -134,12 +158,12 @@ export class AdminQueries {
   }
 }
 
-/** The planner's row estimate for the filter, at least the cap (the exact count reached it). */
-async function estimate(query: Query, filter: AdminJobFilter): Promise<AdminCount> {
+/** The planner's row estimate for the filter; at least the cap when an exact count reached it. */
+async function estimate(query: Query, filter: AdminJobFilter, reachedCap: boolean): Promise<AdminCount> {
   const sql = adminEstimateJobsSql(filter);
   const [row] = await query<{ 'QUERY PLAN': Array<{ Plan: { 'Plan Rows': number } }> }>(sql.text, sql.params);
   const planned = Math.round(row?.['QUERY PLAN']?.[0]?.Plan?.['Plan Rows'] ?? 0);
-  return { count: Math.max(COUNT_CAP, planned), exact: false };
+  return { count: reachedCap ? Math.max(COUNT_CAP, planned) : planned, exact: false };
 }
 
 function toSummary(r: AdminJobListRow): AdminJobSummary {

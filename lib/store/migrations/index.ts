@@ -2,8 +2,9 @@ import { QueueJobSchema1764403200000 } from './1764403200000-queue-job-schema.js
 import { QueueJobRecords1764403300000 } from './1764403300000-queue-job-records.js';
 import { QueueJobAutovacuum1764403400000 } from './1764403400000-queue-job-autovacuum.js';
 import { QueueJobContext1764403500000 } from './1764403500000-queue-job-context.js';
+import { QueueJobClaimSnapshot1764403600000 } from './1764403600000-queue-job-claim-snapshot.js';
 import { QueueJobAdmin1764403700000 } from './1764403700000-queue-job-admin.js';
 
 /** The module's migrations, in order. Add them to your DataSource's `migrations` if you run migrations yourself (`migrationsRun: false`). */
 export const QUEUE_JOB_MIGRATIONS = [QueueJobSchema1764403200000, QueueJobRecords1764403300000, QueueJobAutovacuum1764403400000, QueueJobContext1764403500000,
-  QueueJobAdmin1764403700000];
+  QueueJobClaimSnapshot1764403600000, QueueJobAdmin1764403700000];

@@ -7,11 +7,13 @@ import { adminJobFilterSql, UNFINISHED_PREDICATE, type AdminJobFilter } from './
  * cancelled), so a page view never counts a million done rows. `n = cap` means "at least cap".
  * Returns rows `{ state, n }`.
  */
-export function adminCountByStateSql(filter: AdminJobFilter, cap: number): { text: string; params: unknown[] } {
+export function adminCountByStateSql(
+  filter: AdminJobFilter, cap: number, states: readonly JobState[] = JOB_STATES,
+): { text: string; params: unknown[] } {
   const params: unknown[] = [];
   const where = adminJobFilterSql({ ...filter, states: undefined }, params);
   const limit = `$${params.push(cap)}`;
-  const text = JOB_STATES.map((state) => `
+  const text = states.filter((state) => JOB_STATES.includes(state)).map((state) => `
 SELECT '${state}'::text AS state, (SELECT count(*) FROM (
   SELECT 1 FROM queue_job WHERE state = '${state}'${finished(state) ? '' : ` AND ${UNFINISHED_PREDICATE}`} AND ${where} LIMIT ${limit}
 ) s)::int AS n`).join('\nUNION ALL');
@@ -32,3 +34,6 @@ export function adminEstimateJobsSql(filter: AdminJobFilter): { text: string; pa
 }
 
 const finished = (state: JobState) => state === 'done' || state === 'cancelled';
+
+/** Rows of `queue_job` as of the last ANALYZE (-1: never analysed): tells a long history from a small table. */
+export const ADMIN_TABLE_ROWS_SQL = `SELECT reltuples::float8 AS n FROM pg_class WHERE oid = 'queue_job'::regclass`;

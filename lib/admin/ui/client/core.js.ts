@@ -105,6 +105,7 @@ function fmtNumber(n) { return Number(n).toLocaleString('en-US'); }
 function fmtCount(c) {
   if (!c) return '';
   if (c.exact) return fmtNumber(c.count);
+  if (c.atLeast) return 'more than ' + fmtNumber(c.count - 1);
   var n = c.count;
   var short = n >= 1e6 ? (n / 1e6).toFixed(1) + 'M' : n >= 1e3 ? Math.round(n / 1e3) + 'k' : String(n);
   return '\u2248 ' + short;
