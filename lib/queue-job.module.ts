@@ -20,7 +20,11 @@ import type { QueueJobModuleOptions, ResolvedQueueJobOptions } from './queue-job
 import { JobExecutor } from './runner/job-executor.js';
 import { QueueJobAutovacuum } from './maintenance/autovacuum.service.js';
 import { QueueJobHooks } from './hooks/queue-job-hooks.js';
+import { JobContextPropagator } from './context/context-propagator.js';
+import { CronScheduler } from './cron/cron-scheduler.js';
+import { DelayableCronExplorer } from './cron/delayable-cron.explorer.js';
 import { JobRunner } from './runner/job-runner.js';
+import { OBSERVABILITY_EXPORTS, OBSERVABILITY_PROVIDERS } from './observability/observability.providers.js';
 import { JobStore } from './store/job-store.js';
 import { runQueueJobMigrations } from './store/run-migrations.js';
 
@@ -58,8 +62,12 @@ const SCHEMA_READY = Symbol('QUEUE_JOB_SCHEMA_READY');
     JobRunner,
     QueueJobAutovacuum,
     QueueJobHooks,
+    JobContextPropagator,
+    DelayableCronExplorer,
+    CronScheduler,
+    ...OBSERVABILITY_PROVIDERS,
   ],
-  exports: [JobService, JobRunner, QueueJobAutovacuum, QueueJobHooks, QueueJobDelayPolicy, QUEUE_JOB_RESOLVED_OPTIONS],
+  exports: [JobService, JobRunner, QueueJobAutovacuum, QueueJobHooks, QueueJobDelayPolicy, QUEUE_JOB_RESOLVED_OPTIONS, ...OBSERVABILITY_EXPORTS],
 })
 export class QueueJobModule extends ConfigurableModuleClass {
   static forRoot(options: typeof OPTIONS_TYPE): DynamicModule {

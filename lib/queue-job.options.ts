@@ -1,5 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { QueueJobAdminOptions } from './admin/admin.options.js';
+import type { QueueJobContextOptions } from './context/context-options.js';
+import type { ObservabilityOptions, ResolvedObservabilityOptions } from './observability/observability.options.js';
 
 /** Options of `QueueJobModule.forRoot()` / `forRootAsync()`. */
 export interface QueueJobModuleOptions {
@@ -13,6 +15,14 @@ export interface QueueJobModuleOptions {
   migrationsRun?: boolean;
   /** Deletion of old done and cancelled jobs (default: daily, in batches of 1000); `false` turns it off. */
   autovacuum?: false | AutovacuumOptions;
+  /**
+   * What travels with each job, from the code that enqueues it to the code that runs it:
+   * `{ capture(), restore(context, run) }`, e.g. `asyncLocalStorageContext(storage)` or
+   * `clsContext({ keys })` (`nestjs-queue-job/cls`). Stored in `context`; its `userId` in `user_id`.
+   */
+  context?: QueueJobContextOptions;
+  /** OpenTelemetry tracing, prom-client metrics, @nestjs/event-emitter events: each on when its package is installed (docs/observability.md). */
+  observability?: ObservabilityOptions;
 }
 
 export interface AutovacuumOptions {
@@ -53,4 +63,7 @@ export interface ResolvedQueueJobOptions {
   migrationsRun: boolean;
   /** `interval` 0 = off. */
   autovacuum: Required<AutovacuumOptions>;
+  /** The `context` option, checked; null when not set. */
+  context: QueueJobContextOptions | null;
+  observability: ResolvedObservabilityOptions;
 }

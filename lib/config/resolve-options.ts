@@ -1,6 +1,8 @@
 import { DEFAULTS } from '../queue-job.constants.js';
 import type { QueueJobModuleOptions, ResolvedQueueJobOptions, RunnerOptions } from '../queue-job.options.js';
 import { invalidOption } from '../queue-job.messages.js';
+import { contextOption } from '../context/context-options.js';
+import { resolveObservabilityOptions } from '../observability/observability.options.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -14,6 +16,8 @@ export function resolveOptions(options: QueueJobModuleOptions, env: Env = proces
     channels: env.QUEUE_JOB_CHANNELS?.trim() || options.channels || DEFAULTS.channels,
     noDelay: truthy(env.TEST_QUEUE_JOB_NO_DELAY) || truthy(env.QUEUE_JOB_NO_DELAY) || options.noDelay === true,
     migrationsRun: options.migrationsRun ?? true,
+    context: contextOption(options.context),
+    observability: resolveObservabilityOptions(options.observability),
     autovacuum: options.autovacuum === false ? { interval: 0, batchSize: DEFAULTS.autovacuumBatchSize } : {
       interval: positiveInteger('autovacuum.interval', options.autovacuum?.interval ?? DEFAULTS.autovacuumIntervalMs),
       batchSize: positiveInteger('autovacuum.batchSize', options.autovacuum?.batchSize ?? DEFAULTS.autovacuumBatchSize),

@@ -12,6 +12,8 @@ import { JobStore, type InsertedJob } from '../store/job-store.js';
 import { applyManualAction } from '../store/manual-actions.js';
 import { RelatedActionRegistry } from '../discovery/related-action.registry.js';
 import { QueueJobHooks } from '../hooks/queue-job-hooks.js';
+import { QueueJobMetrics } from '../observability/queue-job-metrics.js';
+import type { QueueJobStats } from '../observability/queue-job-stats.js';
 import { JobNotFoundError } from '../errors/job-not-found.error.js';
 import { relatedActionOf, type RelatedActionResult } from './related-action.js';
 import { AmbientTransaction } from './ambient-transaction.js';
@@ -76,6 +78,13 @@ export class JobService implements OnApplicationShutdown {
   /** The job's row, or null. */
   findJob(uuid: string): Promise<QueueJob | null> {
     return this.store.findByUuid(uuid);
+  }
+
+  @Inject(QueueJobMetrics) private readonly metrics!: QueueJobMetrics;
+
+  /** Counters, timings and pending / running gauges of the queue (`QueueJobMetrics.snapshot()`). */
+  stats(): Promise<QueueJobStats> {
+    return this.metrics.snapshot();
   }
 
   /** A call of a `@Delayable()` method: stored as a job, trapped by a test, or run at once (no-delay). */

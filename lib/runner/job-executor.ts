@@ -58,8 +58,8 @@ export class JobExecutor {
       outcome = errorOutcome(error, { retry: job.retry, maxRetries: job.max_retries, retryPattern: fn?.retryPattern ?? null });
     }
     const row = toOutcomeRow(job, outcome, dateStarted, (performance.now() - started) / 1000);
-    this.log(job, outcome);
     const written = transaction ? await this.finishTransaction(transaction, row) : false;
+    // Logged (one line per transition) by the observability JobTransitionLog, from this event.
     this.hooks.emit(outcomeEvent(job, row));
     return { row, written };
   }
@@ -108,14 +108,6 @@ export class JobExecutor {
       return false;
     } finally {
       await transaction.release();
-    }
-  }
-
-  private log(job: ClaimedJobRow, outcome: AttemptOutcome): void {
-    if (outcome.state === 'failed') {
-      this.logger.error(`Job ${job.uuid} ${job.job_function} failed: ${outcome.excName}: ${outcome.excMessage}`);
-    } else {
-      this.logger.debug(`Job ${job.uuid} ${job.job_function} -> ${outcome.state}`);
     }
   }
 }

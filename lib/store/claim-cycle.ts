@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { PoolClient } from 'pg';
 import type { CandidateJob, DispatchSnapshot } from '../channels/dispatch.js';
-import { CLAIM_LOCK_KEY, NOTIFY_CHANNEL } from '../queue-job.constants.js';
+import { CLAIM_LOCK_KEY } from '../queue-job.constants.js';
+import { notifyRunners, NOTIFY_RUNNERS_SQL } from './notify-runners.js';
 import { CLAIM_JOBS_SQL, CLAIM_SNAPSHOT_SQL, SAVE_THROTTLE_LAST_STARTS_SQL } from './sql/claim-jobs.sql.js';
 import { lockGraphTransitions, releaseChildren, sqlOfClient } from './graph-transitions.js';
 import { ORPHANED_WORKERS_SQL, RESCUE_DEAD_JOBS_SQL } from './sql/leases.sql.js';
@@ -90,6 +91,7 @@ export async function runClaimCycle(client: PoolClient, input: CycleInput): Prom
     if (input.outcomes.length > 0) {
       const { rows } = await client.query<{ id: string }>({ name: 'qj_record_outcomes', text: RECORD_OUTCOMES_SQL, values: recordOutcomesParams(input.outcomes) });
       for (const row of rows) recorded.add(row.id);
+      if (input.outcomes.some((o) => o.state === 'pending')) await notifyRunners(sql);
     }
     await releaseChildren(sql, graphDone.filter((o) => recorded.has(o.id)).map((o) => o.uuid));
     if (input.started.length > 0) {
@@ -112,7 +114,9 @@ const LOCK_SQL = 'SELECT pg_advisory_xact_lock($1)';
 async function rescue(client: PoolClient, workerId: string, request: RescueRequest): Promise<RescuedJob[]> {
   const orphans = await client.query<{ worker_id: string }>(ORPHANED_WORKERS_SQL, [workerId]);
   const dead = request.pickDead(orphans.rows.map((row) => row.worker_id));
-  return (await client.query<RescuedJob>(RESCUE_DEAD_JOBS_SQL, [dead])).rows;
+  const rescued = (await client.query<RescuedJob>(RESCUE_DEAD_JOBS_SQL, [dead])).rows;
+  if (rescued.some((job) => job.state === 'pending')) await notifyRunners(sqlOfClient(client));
+  return rescued;
 }
 
 async function claim(client: PoolClient, input: CycleInput, request: ClaimRequest) {
@@ -124,7 +128,7 @@ async function claim(client: PoolClient, input: CycleInput, request: ClaimReques
     name: 'qj_claim', text: CLAIM_JOBS_SQL, values: [decision.ids, input.workerId, randomUUID(), input.leaseSeconds],
   });
   // This instance is full but the channels may have room left: wake the others (delivered at commit).
-  if (rows.length >= request.limit) await client.query(`SELECT pg_notify('${NOTIFY_CHANNEL}', '')`);
+  if (rows.length >= request.limit) await client.query(NOTIFY_RUNNERS_SQL);
   if (decision.lastStart.size > 0) {
     await client.query(SAVE_THROTTLE_LAST_STARTS_SQL, [[...decision.lastStart.keys()], [...decision.lastStart.values()]]);
   }

@@ -2,6 +2,7 @@ import type { PoolClient } from 'pg';
 import type { QueryRunner } from 'typeorm';
 import { CLAIM_LOCK_KEY } from '../queue-job.constants.js';
 import { CANCEL_CHILDREN_SQL, RELEASE_CHILDREN_SQL } from './sql/graph.sql.js';
+import { notifyRunners } from './notify-runners.js';
 
 /** Runs SQL in the current transaction: a pg client, or a TypeORM query runner through `sqlOf`. */
 export interface Sql {
@@ -26,7 +27,9 @@ export async function lockGraphTransitions(sql: Sql): Promise<void> {
 
 /** Makes pending the children of `doneUuids` whose parents are all done. */
 export async function releaseChildren(sql: Sql, doneUuids: string[]): Promise<void> {
-  if (doneUuids.length > 0) await sql.query(RELEASE_CHILDREN_SQL, [doneUuids]);
+  if (doneUuids.length === 0) return;
+  const { rows } = await sql.query(RELEASE_CHILDREN_SQL, [doneUuids]);
+  if (rows.length > 0) await notifyRunners(sql);
 }
 
 /** A job touched by a graph transition or a manual action. */

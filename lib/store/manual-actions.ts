@@ -8,7 +8,7 @@ import { MANUAL_ACTION_FROM, type ManualAction } from './job-state.js';
 import type { JobStore } from './job-store.js';
 import { LOCK_JOBS_NOWAIT_SQL, LOCK_JOBS_SQL, MANUAL_ACTION_SQL } from './sql/manual-actions.sql.js';
 import { isUuid } from './uuid.js';
-import { NOTIFY_CHANNEL } from '../queue-job.constants.js';
+import { notifyRunners } from './notify-runners.js';
 
 const RESULT_TEXT: Record<ManualAction, (who: string) => string> = {
   requeue: (who) => `Requeued by ${who}`,
@@ -62,7 +62,7 @@ async function applyOnce(client: PoolClient, action: ManualAction, wanted: strin
     if (action === 'setDone') await releaseChildren(sql, wanted);
     if (action === 'cancel') changed.push(...(await cancelDescendants(sql, wanted, result)));
     // Any of these may unblock a channel (a failed job in a sequential channel, a freed slot): wake the runners.
-    await client.query(`SELECT pg_notify('${NOTIFY_CHANNEL}', '')`);
+    await notifyRunners(sql);
     await client.query('COMMIT');
     return changed;
   } catch (error) {

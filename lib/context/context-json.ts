@@ -1,0 +1,75 @@
+import { childPath, className, isPlainObject } from '../enqueue/argument-serializer.js';
+import { JobContextError } from '../errors/job-context.error.js';
+import { USER_ID_KEY } from './context-options.js';
+
+/** A captured context as it is stored: its JSON text and its user id. */
+export interface EncodedContext {
+  json: string;
+  userId: string | null;
+}
+
+/**
+ * Checks that what `capture()` returned is plain JSON, and encodes it. Refuses, naming the path
+ * (`context.tenant.since`), whatever JSON would change or lose on the way to the job: functions,
+ * symbols, class instances (Date included), NaN and infinities, bigint, circular references,
+ * `undefined` array items. `undefined` properties are left out, as JSON does.
+ */
+export function encodeContext(jobFunction: string, captured: unknown): EncodedContext | null {
+  if (captured === null || captured === undefined) return null;
+  const refuse = (path: string, what: string, hint: string): never => {
+    throw new JobContextError(path, `Cannot enqueue ${jobFunction}: its context value ${path} is ${what}; ${hint}. Nothing was stored.`);
+  };
+  const ancestors = new Set<object>();
+
+  const check = (value: unknown, path: string): void => {
+    switch (typeof value) {
+      case 'string':
+      case 'boolean':
+        return;
+      case 'number':
+        if (!Number.isFinite(value)) refuse(path, String(value), 'JSON cannot store it: capture null or a finite number');
+        return;
+      case 'bigint':
+        return refuse(path, 'a bigint', 'capture value.toString() instead');
+      case 'undefined':
+        return refuse(path, 'undefined', 'JSON would turn it into null: capture null instead');
+      case 'function':
+        return refuse(path, 'a function', 'a context is data that a job reads later, maybe in another process');
+      case 'symbol':
+        return refuse(path, 'a symbol', 'capture a string instead');
+      case 'object':
+        if (value !== null) checkObject(value, path);
+    }
+  };
+
+  const checkObject = (value: object, path: string): void => {
+    if (ancestors.has(value)) refuse(path, 'a circular reference', 'capture ids instead of back-references');
+    if (value instanceof Date) refuse(path, 'a Date', 'capture date.toISOString() instead');
+    if (!Array.isArray(value) && !isPlainObject(value)) {
+      refuse(path, `an instance of ${className(value) || 'an anonymous class'}`, 'capture plain objects, arrays, strings, numbers, booleans and null only');
+    }
+    ancestors.add(value);
+    if (Array.isArray(value)) {
+      Array.from(value, (item: unknown, i) => check(item, `${path}[${i}]`));
+    } else {
+      const symbol = Object.getOwnPropertySymbols(value).find((key) => Object.prototype.propertyIsEnumerable.call(value, key));
+      if (symbol !== undefined) refuse(`${path}[${symbol.toString()}]`, 'a property with a symbol key', 'use a string key instead');
+      for (const [key, item] of Object.entries(value)) if (item !== undefined) check(item, childPath(path, key));
+    }
+    ancestors.delete(value);
+  };
+
+  if (typeof captured !== 'object' || Array.isArray(captured) || !isPlainObject(captured)) {
+    refuse('context', Array.isArray(captured) ? 'an array' : typeof captured === 'object' ? `an instance of ${className(captured) || 'an anonymous class'}` : `a ${typeof captured}`,
+      'capture() must return a plain object of JSON values, or null');
+  }
+  check(captured, 'context');
+  return { json: JSON.stringify(captured), userId: userIdOf(captured as Record<string, unknown>, refuse) };
+}
+
+function userIdOf(context: Record<string, unknown>, refuse: (path: string, what: string, hint: string) => never): string | null {
+  const value = context[USER_ID_KEY];
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'number' || (typeof value === 'string' && value !== '')) return String(value);
+  return refuse(`context.${USER_ID_KEY}`, JSON.stringify(value), 'it goes to the user_id column: capture a non-empty string or a number');
+}
