@@ -46,8 +46,6 @@ export { asyncLocalStorageContext, type AsyncLocalStorageContextOptions } from '
 export { JobContextError } from './errors/job-context.error.js';
 export { DelayableCron, type DelayableCronOptions, type MissedSlotPolicy } from './cron/delayable-cron.decorator.js';
 export type { QueueJobAdminOptions, QueueJobAdminGuardFunction } from './admin/admin.options.js';
-export { QueueJobAdminGuard } from './admin/admin.guard.js';
-export { actorOf } from './admin/admin-actor.js';
 export type {
   AdminJobPage, AdminJobSummary, AdminJobDetail, AdminJobGraph, AdminChannel, AdminJobFunction, AdminCount,
 } from './admin/api/admin-api.types.js';

@@ -34,6 +34,8 @@ const TICK_TOLERANCE_MS = 10;
 @Injectable()
 export class CronScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('QueueJob');
+  /** The crons this instance schedules (none when its runner is off). */
+  readonly crons: ScheduledCron[] = [];
   private readonly names: string[] = [];
   private readonly inFlight = new Set<Promise<unknown>>();
 
@@ -90,6 +92,7 @@ export class CronScheduler implements OnApplicationBootstrap, BeforeApplicationS
       onTick: () => this.onSlot(cron),
     });
     this.scheduler.addCronJob(name, job);
+    this.crons.push(cron);
     this.names.push(name);
     const startedAt = new Date();
     job.start();

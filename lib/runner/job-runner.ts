@@ -203,7 +203,7 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
   }
 
   private reportRescued(job: RescuedJob): void {
-    this.logger.warn(`Job ${job.uuid}: its executor ${job.worker_id} stopped; job set ${job.state}${job.state === 'failed' ? ' (JobFoundDead)' : ''}`);
+    this.logger.warn(`Job ${job.uuid} ${job.job_function}: its executor ${job.worker_id} stopped; job set ${job.state}${job.state === 'failed' ? ' (JobFoundDead)' : ''}`);
     this.hooks.emit({
       name: job.state === 'failed' ? 'job.failed' : 'job.retrying', uuid: job.uuid, jobFunction: job.job_function,
       channel: job.channel, retry: job.retry, maxRetries: job.max_retries, at: new Date(), reason: 'dead-executor',

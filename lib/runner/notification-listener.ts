@@ -44,7 +44,10 @@ export class NotificationListener {
 
   private async connect(): Promise<void> {
     const client = new pg.Client(connectionConfig(this.dataSource));
-    client.on('notification', () => this.onNotify());
+    // A worker that wakes the others when it is full ignores its own call.
+    client.on('notification', (message) => {
+      if (message.payload !== this.workerId) this.onNotify();
+    });
     client.on('error', (error) => this.lost(client, error));
     client.on('end', () => this.lost(client));
     try {

@@ -2,11 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { PoolClient } from 'pg';
 import type { CandidateJob, DispatchSnapshot } from '../channels/dispatch.js';
 import { CLAIM_LOCK_KEY } from '../queue-job.constants.js';
-import { notifyRunners, NOTIFY_RUNNERS_SQL } from './notify-runners.js';
-import { CLAIM_JOBS_SQL, CLAIM_SNAPSHOT_SQL, SAVE_THROTTLE_LAST_STARTS_SQL } from './sql/claim-jobs.sql.js';
+import { notifyRunners } from './notify-runners.js';
+import { SAVE_THROTTLE_LAST_STARTS_SQL } from './sql/throttle.sql.js';
+import { SqlLiterals } from './sql/literals.js';
 import { lockGraphTransitions, releaseChildren, sqlOfClient } from './graph-transitions.js';
 import { ORPHANED_WORKERS_SQL, RESCUE_DEAD_JOBS_SQL } from './sql/leases.sql.js';
-import { MARK_STARTED_SQL, RECORD_OUTCOMES_SQL, recordOutcomesParams, type JobOutcomeRow } from './sql/record-outcomes.sql.js';
+import { MARK_STARTED_SQL, outcomesJson, type JobOutcomeRow } from './sql/record-outcomes.sql.js';
 
 /** A job this worker claimed, with what the executor needs to run it. */
 export interface ClaimedJobRow {
@@ -72,35 +73,38 @@ export interface CycleResult {
 }
 
 /**
- * One short transaction: write the outcomes of finished jobs, then (when there are free slots) take
- * the claim lock, read running counts and queue heads (one round trip: `queue_job_claim_snapshot`),
- * let the channel manager choose, and claim. Hot statements are prepared (named) per connection.
+ * One short transaction in two round trips: `BEGIN` + `queue_job_cycle` (write the outcomes of finished
+ * jobs; when there are free slots, take the claim lock and read running counts and queue heads), then
+ * the channel manager chooses, then `queue_job_claim` + `COMMIT`.
  * Writing outcomes in the claim transaction frees their capacity for this very claim and costs no
  * extra commit. The transaction-scoped advisory lock serialises claims of all instances, so capacity
  * accounting never races; it is held for a few statements.
  */
 export async function runClaimCycle(client: PoolClient, input: CycleInput): Promise<CycleResult> {
-  await client.query('BEGIN');
+  const request = input.claim !== null && input.claim.limit > 0 ? input.claim : null;
+  if (input.outcomes.length === 0 && input.started.length === 0 && !request && !input.rescue) {
+    return { claimed: [], recorded: new Set(), nextEta: null, rescued: [] };
+  }
+  const literals = new SqlLiterals(client);
+  const graphDone = input.outcomes.filter((o) => o.inGraph && o.state === 'done');
+  // Rare paths first, as their own statements: graph releases and rescues read under the claim lock.
+  const slowPath = graphDone.length > 0 || input.rescue !== null || input.started.length > 0;
   try {
-    const recorded = new Set<string>();
-    const sql = sqlOfClient(client);
-    const graphDone = input.outcomes.filter((o) => o.inGraph && o.state === 'done');
-    const claiming = input.claim !== null && input.claim.limit > 0;
-    // Graph releases and rescues must read under the claim lock; a plain claim takes it in its snapshot.
-    if (graphDone.length > 0 || input.rescue) await client.query(LOCK_SQL, [CLAIM_LOCK_KEY]);
-    if (input.outcomes.length > 0) {
-      const { rows } = await client.query<{ id: string }>({ name: 'qj_record_outcomes', text: RECORD_OUTCOMES_SQL, values: recordOutcomesParams(input.outcomes) });
-      for (const row of rows) recorded.add(row.id);
-      if (input.outcomes.some((o) => o.state === 'pending')) await notifyRunners(sql);
+    let rescued: RescuedJob[] = [];
+    if (slowPath) {
+      await client.query('BEGIN');
+      await client.query(LOCK_SQL, [CLAIM_LOCK_KEY]);
+      if (input.rescue) rescued = await rescue(client, input.workerId, input.rescue);
+      if (input.started.length > 0) {
+        const s = input.started;
+        await client.query(MARK_STARTED_SQL, [s.map((m) => m.id), s.map((m) => m.leaseToken), s.map((m) => m.dateStarted)]);
+      }
     }
-    await releaseChildren(sql, graphDone.filter((o) => recorded.has(o.id)).map((o) => o.uuid));
-    if (input.started.length > 0) {
-      const s = input.started;
-      await client.query(MARK_STARTED_SQL, [s.map((m) => m.id), s.map((m) => m.leaseToken), s.map((m) => m.dateStarted)]);
-    }
-    const rescued = input.rescue ? await rescue(client, input.workerId, input.rescue) : [];
-    const { claimed, nextEta } = claiming ? await claim(client, input, input.claim!) : { claimed: [], nextEta: null };
-    await client.query('COMMIT');
+    const now = Date.now() / 1000;
+    const rows = await cycleRows(client, literals, input, request, now, !slowPath);
+    const recorded = new Set(rows.filter((r) => r.kind === 'recorded').map((r) => r.job_id!));
+    await releaseChildren(sqlOfClient(client), graphDone.filter((o) => recorded.has(o.id)).map((o) => o.uuid));
+    const { claimed, nextEta } = request ? await claimAndCommit(client, literals, input, request, rows, now) : await commit(client);
     return { claimed, recorded, nextEta, rescued };
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
@@ -109,6 +113,36 @@ export async function runClaimCycle(client: PoolClient, input: CycleInput): Prom
 }
 
 const LOCK_SQL = 'SELECT pg_advisory_xact_lock($1)';
+
+type CycleRow = {
+  kind: 'recorded' | 'running' | 'head' | 'next_eta' | 'failed' | 'throttle';
+  job_id: string | null; job_channel: string | null; job_priority: number | null; created_ms: number | null; at: number | null; n: number | null;
+};
+
+/**
+ * `BEGIN; SELECT * FROM queue_job_cycle(...)` in one round trip: the outcomes written, then (when
+ * claiming) the claim lock and the reads. Parameters are inlined as checked literals because a
+ * simple query cannot carry bound parameters; the function's own plans stay cached per connection.
+ */
+async function cycleRows(
+  client: PoolClient, l: SqlLiterals, input: CycleInput, request: ClaimRequest | null, now: number, begin: boolean,
+): Promise<CycleRow[]> {
+  const call = `SELECT * FROM queue_job_cycle(${l.text(outcomesJson(input.outcomes))}::jsonb, ${l.number(CLAIM_LOCK_KEY)}, `
+    + `${l.number(request?.limit ?? 0)}, ${l.number(now)}, ${l.textArray(request?.sequentialChannels ?? [])}, `
+    + `${l.textArray(request?.throttledChannels ?? [])})`;
+  return lastRows<CycleRow>(await client.query(begin ? `BEGIN; ${call}` : call));
+}
+
+async function commit(client: PoolClient): Promise<{ claimed: ClaimedJobRow[]; nextEta: number | null }> {
+  await client.query('COMMIT');
+  return { claimed: [], nextEta: null };
+}
+
+/** The last statement's rows of a simple query (pg returns an array of results for several statements). */
+function lastRows<R>(result: unknown): R[] {
+  const results = (Array.isArray(result) ? result : [result]) as Array<{ rows: R[] }>;
+  return results[results.length - 1].rows;
+}
 
 /** Under the claim lock, so that rescued jobs and capacity counts stay consistent. */
 async function rescue(client: PoolClient, workerId: string, request: RescueRequest): Promise<RescuedJob[]> {
@@ -119,33 +153,25 @@ async function rescue(client: PoolClient, workerId: string, request: RescueReque
   return rescued;
 }
 
-async function claim(client: PoolClient, input: CycleInput, request: ClaimRequest) {
-  const now = Date.now() / 1000;
-  const { snapshot, nextEta } = await readSnapshot(client, request, now);
+/** The channel manager decides on the snapshot; `SELECT * FROM queue_job_claim(...); COMMIT` in one round trip. */
+async function claimAndCommit(
+  client: PoolClient, l: SqlLiterals, input: CycleInput, request: ClaimRequest, rows: CycleRow[], now: number,
+) {
+  const { snapshot, nextEta } = toSnapshot(rows);
   const decision = request.decide(snapshot, now);
-  if (decision.ids.length === 0) return { claimed: [], nextEta };
-  const { rows } = await client.query<ClaimedJobRow>({
-    name: 'qj_claim', text: CLAIM_JOBS_SQL, values: [decision.ids, input.workerId, randomUUID(), input.leaseSeconds],
-  });
-  // This instance is full but the channels may have room left: wake the others (delivered at commit).
-  if (rows.length >= request.limit) await client.query(NOTIFY_RUNNERS_SQL);
+  if (decision.ids.length === 0) return { ...(await commit(client)), nextEta };
   if (decision.lastStart.size > 0) {
     await client.query(SAVE_THROTTLE_LAST_STARTS_SQL, [[...decision.lastStart.keys()], [...decision.lastStart.values()]]);
   }
-  return { claimed: rows, nextEta };
+  // This instance is full but the channels may have room left: the claim wakes the other instances.
+  const wakeOthers = decision.ids.length >= request.limit ? input.workerId : null;
+  const claim = `SELECT * FROM queue_job_claim(${l.bigintArray(decision.ids)}, ${l.text(input.workerId)}, `
+    + `${l.text(randomUUID())}::uuid, ${l.number(input.leaseSeconds)}, ${l.text(wakeOthers)}); COMMIT`;
+  const results = (await client.query(claim)) as unknown as Array<{ rows: ClaimedJobRow[] }>;
+  return { claimed: results[0].rows, nextEta };
 }
 
-type SnapshotRow = {
-  kind: 'running' | 'head' | 'next_eta' | 'failed' | 'throttle';
-  job_id: string | null; job_channel: string | null; job_priority: number | null; created_ms: number | null; at: number | null; n: number | null;
-};
-
-/** One round trip: the claim lock, then running counts, queue heads, next eta, failed sequential channels, throttles. */
-async function readSnapshot(client: PoolClient, request: ClaimRequest, now: number) {
-  const { rows } = await client.query<SnapshotRow>({
-    name: 'qj_claim_snapshot', text: CLAIM_SNAPSHOT_SQL,
-    values: [CLAIM_LOCK_KEY, request.limit, now, request.sequentialChannels, request.throttledChannels],
-  });
+function toSnapshot(rows: CycleRow[]): { snapshot: DispatchSnapshot; nextEta: number | null } {
   const snapshot = { running: new Map<string, number>(), pending: [] as CandidateJob[], failedChannels: new Set<string>(), lastStart: new Map<string, number>() };
   let nextEta: number | null = null;
   for (const row of rows) {
@@ -154,7 +180,7 @@ async function readSnapshot(client: PoolClient, request: ClaimRequest, now: numb
       snapshot.pending.push({ id: row.job_id!, channel: row.job_channel!, priority: row.job_priority!, dateCreated: row.created_ms!, seq: Number(row.job_id), eta: row.at });
     } else if (row.kind === 'next_eta') nextEta = row.at;
     else if (row.kind === 'failed') snapshot.failedChannels.add(row.job_channel!);
-    else snapshot.lastStart.set(row.job_channel!, row.at!);
+    else if (row.kind === 'throttle') snapshot.lastStart.set(row.job_channel!, row.at!);
   }
-  return { snapshot: snapshot as DispatchSnapshot, nextEta };
+  return { snapshot, nextEta };
 }

@@ -2,12 +2,12 @@ import { QueueJobSchema1764403200000 } from './1764403200000-queue-job-schema.js
 import { QueueJobRecords1764403300000 } from './1764403300000-queue-job-records.js';
 import { QueueJobAutovacuum1764403400000 } from './1764403400000-queue-job-autovacuum.js';
 import { QueueJobContext1764403500000 } from './1764403500000-queue-job-context.js';
-import { QueueJobClaimSnapshot1764403600000 } from './1764403600000-queue-job-claim-snapshot.js';
+import { QueueJobCycle1764403600000 } from './1764403600000-queue-job-cycle.js';
 import { QueueJobNotify1764403650000 } from './1764403650000-queue-job-notify.js';
 import { QueueJobAdmin1764403700000 } from './1764403700000-queue-job-admin.js';
 import { QueueJobCronSlots1764403800000 } from './1764403800000-queue-job-cron-slots.js';
 
 /** The module's migrations, in order. Add them to your DataSource's `migrations` if you run migrations yourself (`migrationsRun: false`). */
 export const QUEUE_JOB_MIGRATIONS = [QueueJobSchema1764403200000, QueueJobRecords1764403300000, QueueJobAutovacuum1764403400000, QueueJobContext1764403500000,
-  QueueJobClaimSnapshot1764403600000, QueueJobAdmin1764403700000,
+  QueueJobCycle1764403600000, QueueJobAdmin1764403700000,
   QueueJobCronSlots1764403800000];

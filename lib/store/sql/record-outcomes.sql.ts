@@ -20,28 +20,26 @@ export interface JobOutcomeRow {
 }
 
 /**
- * Writes many outcomes in one statement. Only a row still held under the same lease token is written:
- * an executor whose job was rescued and claimed again meanwhile cannot overwrite it (fencing).
- * Only a retry sets a new eta; done and failed jobs keep the eta they were given (as in queue_job).
+ * Writes outcomes (and, when `$3` > 0, reads what a claim needs) through the `queue_job_cycle`
+ * function: one round trip. Only a row still held under the same lease token is written: an executor
+ * whose job was rescued and claimed again meanwhile cannot overwrite it (fencing). Only a retry sets a
+ * new eta; done and failed jobs keep the eta they were given (as in queue_job).
  */
-export const RECORD_OUTCOMES_SQL = `
-UPDATE queue_job j SET
-  state = o.state, result = o.result, exc_name = o.exc_name, exc_message = o.exc_message, exc_info = o.exc_info,
-  eta = COALESCE(o.eta, j.eta), retry = j.retry + o.retry_delta, date_started = o.date_started, date_done = o.date_done,
-  exec_time = o.exec_time, lease_token = NULL, lease_expires_at = NULL
-FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::jsonb[], $5::text[], $6::text[], $7::text[], $8::timestamptz[],
-            $9::int[], $10::timestamptz[], $11::timestamptz[], $12::float8[])
-  AS o(id, lease_token, state, result, exc_name, exc_message, exc_info, eta, retry_delta, date_started, date_done, exec_time)
-WHERE j.id = o.id AND j.lease_token = o.lease_token AND j.state IN ('enqueued', 'started')
-RETURNING j.id::text`;
 
-export function recordOutcomesParams(rows: readonly JobOutcomeRow[]): unknown[] {
-  const column = <K extends keyof JobOutcomeRow>(key: K) => rows.map((row) => row[key]);
-  return [
-    column('id'), column('leaseToken'), column('state'), column('result'), column('excName'), column('excMessage'),
-    column('excInfo'), column('eta'), column('retryDelta'), column('dateStarted'), column('dateDone'), column('execTime'),
-  ];
+/**
+ * The outcomes as the JSON array `queue_job_cycle` reads. PostgreSQL text and jsonb cannot hold NUL
+ * characters: a result or message containing one gets U+FFFD instead, so that it never blocks a cycle.
+ */
+export function outcomesJson(rows: readonly JobOutcomeRow[]): string {
+  return JSON.stringify(rows.map((o) => ({
+    id: o.id, lease_token: o.leaseToken, state: o.state, result: o.result === null ? null : JSON.parse(o.result),
+    exc_name: o.excName, exc_message: o.excMessage, exc_info: o.excInfo, eta: o.eta, retry_delta: o.retryDelta,
+    date_started: o.dateStarted, date_done: o.dateDone, exec_time: o.execTime,
+  })), (_key, value: unknown) => (typeof value === 'string' && value.includes('\0') ? value.replaceAll('\0', '\uFFFD') : value));
 }
+
+/** Writes outcomes only (no claim): the ids written. */
+export const RECORD_OUTCOMES_SQL = `SELECT job_id::text AS id FROM queue_job_cycle($1::jsonb, 0, 0, 0, '{}', '{}') WHERE kind = 'recorded'`;
 
 /** Marks jobs that began running `started` (batched: short jobs are often done before this is sent). */
 export const MARK_STARTED_SQL = `
