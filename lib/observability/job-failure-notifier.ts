@@ -1,8 +1,10 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
-import { JobFunctionRegistry } from '../discovery/job-function.registry.js';
+import type { DelayableOptions } from '../decorators/delayable.decorator.js';
+import { jobFunctionName } from '../discovery/job-function.js';
 import type { JobEvent } from '../hooks/job-event.js';
 import { QueueJobHooks } from '../hooks/queue-job-hooks.js';
+import { DELAYABLE_METADATA } from '../queue-job.constants.js';
 import { ON_JOB_FAILURE_METADATA } from './observability.constants.js';
 import { failureHandlerThrew, unknownFailureTarget } from './observability.messages.js';
 
@@ -23,7 +25,7 @@ interface Registration {
  * logged; shutdown waits for those still running.
  */
 @Injectable()
-export class JobFailureNotifier implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
+export class JobFailureNotifier implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('QueueJob');
   private readonly registrations: Registration[] = [];
   private readonly inFlight = new Set<Promise<void>>();
@@ -33,11 +35,15 @@ export class JobFailureNotifier implements OnModuleInit, OnApplicationBootstrap,
     private readonly discovery: DiscoveryService,
     private readonly scanner: MetadataScanner,
     private readonly reflector: Reflector,
-    private readonly registry: JobFunctionRegistry,
     private readonly hooks: QueueJobHooks,
   ) {}
 
+  /**
+   * Names are checked against the `@Delayable()` methods found in the same pass (not the job function
+   * registry, which another provider fills during this phase), so a typo stops the app before the runner starts.
+   */
   onModuleInit(): void {
+    const known = new Set<string>();
     for (const wrapper of this.discovery.getProviders()) {
       const instance: unknown = wrapper.instance;
       if (!instance || typeof instance !== 'object' || !wrapper.isDependencyTreeStatic()) continue;
@@ -45,20 +51,17 @@ export class JobFailureNotifier implements OnModuleInit, OnApplicationBootstrap,
       for (const methodName of this.scanner.getAllMethodNames(prototype)) {
         const method = (prototype as Record<string, unknown>)[methodName];
         if (typeof method !== 'function') continue;
+        const delayable = this.reflector.get<DelayableOptions | undefined>(DELAYABLE_METADATA, method);
+        if (delayable) known.add(delayable.name ?? jobFunctionName(instance.constructor.name, methodName));
         const jobFunctions = this.reflector.get<string[] | undefined>(ON_JOB_FAILURE_METADATA, method);
         if (!jobFunctions) continue;
         const handler = (method as JobFailureHandler).bind(instance);
         this.registrations.push({ jobFunctions, handler, owner: `${instance.constructor.name}.${methodName}` });
       }
     }
-  }
-
-  /** After every module's init, when all job functions are registered: names are checked, then handlers listen. */
-  onApplicationBootstrap(): void {
-    const known = this.registry.all().map((fn) => fn.name);
     for (const { jobFunctions, owner } of this.registrations) {
-      const unknown = jobFunctions.find((name) => !known.includes(name));
-      if (unknown !== undefined) throw new Error(unknownFailureTarget(unknown, owner, known));
+      const unknown = jobFunctions.find((name) => !known.has(name));
+      if (unknown !== undefined) throw new Error(unknownFailureTarget(unknown, owner, [...known].sort()));
     }
     if (this.registrations.length > 0) this.unsubscribe = this.hooks.on((event) => this.notify(event));
   }

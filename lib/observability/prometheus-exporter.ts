@@ -15,8 +15,6 @@ const HELP: Record<keyof JobCounts, string> = {
 };
 const EXECUTION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600];
 const WAIT_BUCKETS = [0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300, 900, 3600, 21600, 86400];
-/** Both gauges come from one query: a scrape reads the database once. */
-const GAUGE_READ_REUSE_MS = 1_000;
 
 /**
  * The module's metrics in a prom-client registry: counters and histograms fed by the lifecycle events,
@@ -29,7 +27,8 @@ export class PrometheusExporter {
   private readonly counters: Record<keyof JobCounts, Prom.Counter<JobLabels>>;
   private readonly execution: Prom.Histogram<JobLabels>;
   private readonly wait: Prom.Histogram<JobLabels>;
-  private gaugeRead: { at: number; rows: Promise<ChannelGauges[] | null> } | undefined;
+  /** The read under way: both gauges of one scrape (collected concurrently) share one query. */
+  private gaugeRead: Promise<ChannelGauges[] | null> | undefined;
 
   constructor(
     private readonly prom: PromClient,
@@ -88,10 +87,7 @@ export class PrometheusExporter {
 
   /** A failed read leaves the gauges empty for this scrape rather than failing the whole scrape. */
   private currentGauges(): Promise<ChannelGauges[] | null> {
-    const now = Date.now();
-    if (!this.gaugeRead || now - this.gaugeRead.at > GAUGE_READ_REUSE_MS) {
-      this.gaugeRead = { at: now, rows: this.readGauges().catch(() => null) };
-    }
-    return this.gaugeRead.rows;
+    this.gaugeRead ??= this.readGauges().catch(() => null).finally(() => (this.gaugeRead = undefined));
+    return this.gaugeRead;
   }
 }

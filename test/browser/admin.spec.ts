@@ -12,7 +12,10 @@ import { waitFor } from '../support/wait-for.js';
 import { InvoiceMailer, OrderService, ReportService, ShopTrouble, startAdminApp, USER_HEADER, type AdminTestApp } from './admin-app.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-const DOCS = join(process.cwd(), 'docs');
+// The README's screenshots are refreshed with UPDATE_DOCS_SCREENSHOTS=1; other runs keep them under .tmp/.
+const DOCS = join(process.cwd(), process.env.UPDATE_DOCS_SCREENSHOTS ? 'docs' : '.tmp/screenshots');
+// QUEUE_JOB_ADMIN_SHOTS=<dir>: also save the graph and channels pages there (to review the design).
+const SHOTS = process.env.QUEUE_JOB_ADMIN_SHOTS;
 const CUSTOMERS = ['ada', 'grace', 'linus', 'margaret', 'edsger', 'barbara', 'ken', 'frances', 'dennis', 'radia', 'alan', 'donald'];
 
 // Debian's chromium, driven by playwright-core (no browser download). `.ci/run` installs it.
@@ -56,7 +59,7 @@ describeBrowser('Job Queue admin in a browser', () => {
       uuids[`confirm${id}`] = await uuid(jobs.withDelay(orders, { description: `Confirm order #${id} and charge the card` }).confirm(id, email(id)));
     }
     // Waits an hour for its eta: still pending when the test cancels it.
-    uuids.later = await uuid(jobs.withDelay(orders, { eta: 3600, priority: 20 }).confirm(99, 'late@example.com'));
+    uuids.later = await uuid(jobs.withDelay(orders, { eta: 3600, priority: 20, description: 'Confirm pre-order #99 (ships next month)' }).confirm(99, 'late@example.com'));
     await waitForRow(db, uuids.invoice5, (row) => row.state === 'failed', 30_000);
 
     // A fresh profile (playwright passes it to chromium as --user-data-dir).
@@ -176,7 +179,7 @@ describeBrowser('Job Queue admin in a browser', () => {
     expect(await page.locator('#graph .node').count()).toBe(4);
     expect(await page.locator('#graph .edge').count()).toBe(3);
     expect(await page.getAttribute('#graph .node.current', 'data-uuid')).toBe(uuids.merge);
-    if (process.env.QUEUE_JOB_ADMIN_SHOTS) await page.screenshot({ path: join(process.env.QUEUE_JOB_ADMIN_SHOTS, 'graph.png'), fullPage: true });
+    if (SHOTS) await page.screenshot({ path: join(SHOTS, 'graph.png'), fullPage: true });
     const stroke = await page.locator(`#graph .node[data-uuid="${uuids.north}"] rect`).evaluate((rect) => getComputedStyle(rect).stroke);
     expect(stroke).toBe('rgb(47, 158, 68)'); // done: green
     await page.click(`#graph .node[data-uuid="${uuids.publish}"]`);
@@ -184,6 +187,22 @@ describeBrowser('Job Queue admin in a browser', () => {
     await page.waitForSelector('#job-title');
     expect(await page.textContent('#job-title')).toBe('Publish the monthly report');
     expect(await page.getAttribute('#graph .node.current', 'data-uuid')).toBe(uuids.publish);
+  });
+
+  it('group by channel, then open a group', async () => {
+    await page.goto(`${shop.url}/?state=all`);
+    await page.waitForSelector('#jobs-table');
+    await page.selectOption('#group-by', 'channel');
+    await page.waitForSelector('table.groups');
+    const keys = await page.locator('tr.group-row').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-key')));
+    expect(keys).toEqual(['root.sale', 'root.mail', 'root.report']);
+    expect(await page.textContent('tr.group-row[data-key="root.mail"] td.num')).toBe('20');
+    await page.click('tr.group-row[data-key="root.mail"]');
+    await page.waitForSelector('#jobs-table');
+    expect(new URL(page.url()).searchParams.get('channel')).toBe('root.mail');
+    expect(await page.inputValue('#channel-filter')).toBe('root.mail');
+    const channels = await page.locator('tr.job-row td.mono').evaluateAll((cells) => [...new Set(cells.map((cell) => cell.textContent))]);
+    expect(channels).toEqual(['root.mail']);
   });
 
   it('channels tree and job functions', async () => {
@@ -194,7 +213,7 @@ describeBrowser('Job Queue admin in a browser', () => {
     expect(await page.textContent('tr[data-channel="root.sale"] .capacity')).toBe('2');
     expect(await page.textContent('tr[data-channel="root.report"]')).toContain('sequential');
     expect(await page.textContent('tr[data-channel="root.sale"]')).toContain('60 d');
-    if (process.env.QUEUE_JOB_ADMIN_SHOTS) await page.screenshot({ path: join(process.env.QUEUE_JOB_ADMIN_SHOTS, 'channels.png') });
+    if (SHOTS) await page.screenshot({ path: join(SHOTS, 'channels.png') });
     await page.click('nav a:has-text("Job functions")');
     await page.waitForSelector('#functions-table');
     expect(await page.textContent('tr[data-name="<InvoiceMailer>.send"]')).toContain('from 3: 300 s');

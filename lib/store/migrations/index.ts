@@ -9,5 +9,5 @@ import { QueueJobCronSlots1764403800000 } from './1764403800000-queue-job-cron-s
 
 /** The module's migrations, in order. Add them to your DataSource's `migrations` if you run migrations yourself (`migrationsRun: false`). */
 export const QUEUE_JOB_MIGRATIONS = [QueueJobSchema1764403200000, QueueJobRecords1764403300000, QueueJobAutovacuum1764403400000, QueueJobContext1764403500000,
-  QueueJobCycle1764403600000, QueueJobAdmin1764403700000,
+  QueueJobCycle1764403600000, QueueJobNotify1764403650000, QueueJobAdmin1764403700000,
   QueueJobCronSlots1764403800000];
