@@ -80,7 +80,9 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     this.heartbeat = setInterval(() => void this.renewLeases(), heartbeatMs(this.options.runner.leaseSeconds));
     // Dead executors are looked for every second even when nothing wakes this runner (an instance whose
     // channels are full of a dead worker's jobs has nothing to claim): recovery must not wait for the poll.
-    this.rescueTicks = setInterval(() => this.lookForDeadWorkers(), RESCUE_INTERVAL_MS);
+    // Ticks finer than the look interval: a look is due 1 s after the previous one was taken (mid-cycle),
+    // and ticks of exactly 1 s would find it not quite due and skip to 2 s.
+    this.rescueTicks = setInterval(() => this.lookForDeadWorkers(), RESCUE_INTERVAL_MS / 4);
     this.logger.log(`Runner ${this.workerId} started (channels ${this.options.channels})`);
     this.wake();
   }

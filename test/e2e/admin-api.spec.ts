@@ -530,3 +530,49 @@ describe('Job Queue admin mounting', () => {
       'QueueJobModule option "admin.path" is "/jobs/:id": expected URL path segments such as "/queue-job" or "/admin/jobs".');
   });
 });
+
+describe('Job Queue admin on a long history', () => {
+  let db: TestDatabase;
+  let shop: AdminTestApp;
+  const api = (path: string) => call(`${shop.url}/api`, path);
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    shop = await startAdminApp({ databaseUrl: db.url, runner: false, admin: { guard: () => true } });
+    // 120,000 done jobs and a small backlog, written straight to the table.
+    await db.pool.query(`
+      INSERT INTO queue_job (uuid, name, job_function, service_name, method_name, state, channel, date_created, date_done, exc_message)
+      SELECT gen_random_uuid(), 'Old job ' || i, '<OrderService>.confirm', 'OrderService', 'confirm',
+             CASE WHEN i > 119950 THEN 'pending' ELSE 'done' END, 'root.sale',
+             now() - make_interval(secs => 120000 - i), now(), CASE WHEN i % 40000 = 0 THEN 'needle ' || i END
+      FROM generate_series(1, 120000) i`);
+    await db.pool.query('ANALYZE queue_job');
+  }, 120_000);
+  afterAll(async () => {
+    await shop?.app.close();
+    await db?.drop();
+  });
+
+  it('counts done jobs up to the cap, then estimates them; the backlog stays exact', async () => {
+    const { body } = await api('/jobs/counts');
+    expect(body.states.pending).toEqual({ count: 50, exact: true });
+    expect(body.states.done.exact).toBe(false);
+    expect(body.states.done.count).toBeGreaterThan(100_000);
+    expect(body.states.done.count).toBeLessThan(140_000);
+    const all = await api('/jobs?state=all&pageSize=10');
+    expect(all.body.total.exact).toBe(false);
+    expect(all.body.jobs).toHaveLength(10);
+    expect((await api('/jobs')).body.total).toEqual({ count: 50, exact: true });
+  });
+
+  it('a text search over the history is not counted twice: the total says "at least" when there is more', async () => {
+    const few = await api('/jobs?state=all&q=needle');
+    expect(few.body.jobs.map((j: { excMessage: string }) => j.excMessage)).toEqual(['needle 120000', 'needle 80000', 'needle 40000']);
+    expect(few.body.total).toEqual({ count: 3, exact: true });
+    const many = await api('/jobs?state=all&q=old%20job&pageSize=20');
+    expect(many.body.total).toEqual({ count: 21, exact: false, atLeast: true });
+    const counts = await api('/jobs/counts?q=needle');
+    expect(counts.body.states.done.exact).toBe(false);
+    expect(counts.body.states.pending).toEqual({ count: 1, exact: true });
+  });
+});

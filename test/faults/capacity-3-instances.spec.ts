@@ -9,7 +9,7 @@ import { killAllWorkers, startWorker, type WorkerProcess } from './support/worke
 // (measured by the jobs themselves, on the database clock), and no job runs twice.
 describe('fault: 3 instances share the channel capacities', () => {
   const CHANNELS = 'root:4,root.sale:2';
-  const PER_CHANNEL = 120;
+  const PER_CHANNEL = 100;
   const JOB_MS = 50;
   let db: TestDatabase;
   let enqueuer: Awaited<ReturnType<typeof createEnqueuer>>;
@@ -49,7 +49,7 @@ describe('fault: 3 instances share the channel capacities', () => {
 
     // The same batch with one instance of default concurrency, for the throughput figure (no timed
     // assertion: the machine is shared).
-    for (const worker of workers) worker.kill('SIGTERM');
+    for (const worker of workers) worker.kill('SIGKILL'); // idle: nothing to rescue
     await Promise.all(workers.map((w) => w.exited));
     await startWorker(db.url, { channels: CHANNELS });
     const single = await runBatch('cap1');

@@ -26,10 +26,11 @@ describe('fault: graceful shutdown (SIGTERM)', () => {
   it('waits for running jobs, claims nothing more, records them and exits 0; nothing is left enqueued or started', async () => {
     const { jobs, faults } = enqueuer;
     const a = await startWorker(db.url, { channels: 'root:3', shutdownMs: 20_000 });
-    // 6 s jobs: longer than a dead worker's grace (3 s), so that dropping the worker lock early would show.
-    await jobs.withDelay(faults, { priority: 1 }).sleep('term-long-1', 6_000, 6_000);
-    await jobs.withDelay(faults, { priority: 1 }).sleep('term-long-2', 6_000, 6_000);
-    await jobs.withDelay(faults, { priority: 1 }).sleep('term-long-3', 6_000, 6_000);
+    // 9 s jobs: once B is up they still have ~6 s to go, more than a dead worker's grace (3 s) plus a look
+    // (every second), so that dropping the worker lock before the jobs end would show (B would rescue them).
+    await jobs.withDelay(faults, { priority: 1 }).sleep('term-long-1', 9_000, 9_000);
+    await jobs.withDelay(faults, { priority: 1 }).sleep('term-long-2', 9_000, 9_000);
+    await jobs.withDelay(faults, { priority: 1 }).sleep('term-long-3', 9_000, 9_000);
     await jobs.enqueueMany(faults, 'sleep', [1, 2, 3].map((n) => [`term-short-${n}`, 100, 100] as [string, number, number]));
     await waitFor('3 long jobs running in A', async () => (await runsOf(db.pool, 'term-long-%')).length === 3);
     const b = await startWorker(db.url, { channels: 'root:3', pollMs: 1_000 });
@@ -56,7 +57,7 @@ describe('fault: graceful shutdown (SIGTERM)', () => {
     const figures = await jobFigures(db.pool, 'term-%');
     printFigures('5a. graceful shutdown, jobs shorter than shutdownTimeout', {
       'jobs enqueued': figures.jobs, done: figures.done, 'run twice': figures.run_twice, lost: figures.unfinished,
-      'exit code': exit.code ?? String(exit.signal), 'seconds SIGTERM -> exit (jobs had ~6 s)': shutdownSeconds,
+      'exit code': exit.code ?? String(exit.signal), 'seconds SIGTERM -> exit (jobs had up to 9 s)': shutdownSeconds,
     });
     expect(figures.run_twice).toBe(0);
     b.kill('SIGTERM');

@@ -55,7 +55,7 @@ describe('fault: kill -9 mid-job', () => {
     expect(dead).toMatchObject({ state: 'failed', exc_name: 'JobFoundDead', retry: 1 });
     expect(dead.exc_message).toMatch(/executor .* stopped during attempt 1 of 1/);
     expect(await runsOf(db.pool, 'kill-last')).toHaveLength(1);
-    expect(b.lines.filter((l) => /its executor .* stopped/.test(l))).toHaveLength(4);
+    expect(b.lines.filter((l) => /: its executor \S+ stopped; job set (pending|failed)/.test(l))).toHaveLength(4);
 
     const recovery = seconds(rescued - killedAt);
     const figures = await jobFigures(db.pool, 'kill-%');

@@ -67,7 +67,9 @@ export async function startWorker(url: string, settings: WorkerSettings = {}): P
       if (line) return line;
       if (exit) throw new Error(`worker ${child.pid} exited (${exit.code ?? exit.signal}) without printing ${pattern}:\n${lines.join('\n')}`);
       return undefined;
-    }, timeoutMs),
+    }, timeoutMs).catch((error: Error) => {
+      throw new Error(`${error.message}; its last lines:\n${lines.slice(-20).join('\n')}`);
+    }),
   };
   started.add(worker);
   if (settings.waitReady !== false) await worker.waitForLine(/^READY \d+$/);
