@@ -5,7 +5,6 @@ import { JobRunner } from '../runner/job-runner.js';
 import { JobStore } from '../store/job-store.js';
 import { readOldestDueWait } from '../store/observability-reads.js';
 import { QueueJobMetrics } from './queue-job-metrics.js';
-import { runnerState } from './runner-state.js';
 
 export interface QueueJobHealthOptions {
   /** Down when the longest-waiting due pending job has waited more than this many seconds (default: only reported). */
@@ -55,7 +54,7 @@ export class QueueJobHealthIndicator {
   ): Promise<Record<Key, QueueJobHealth>> {
     const problems: string[] = [];
     const enabled = this.options.runner.enabled && !this.options.noDelay;
-    const state = runnerState(this.runner);
+    const state = { active: this.runner.isActive, listening: this.runner.isListening };
     const runner = !enabled ? 'disabled' : state.active ? 'running' : 'stopped';
     if (runner === 'stopped') problems.push('the job runner of this instance is stopped');
     if (runner === 'running' && !state.listening) problems.push('the job runner has lost its LISTEN connection (reconnecting)');

@@ -59,6 +59,16 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     return this.running.size;
   }
 
+  /** Started and not stopping. */
+  get isActive(): boolean {
+    return this.active;
+  }
+
+  /** Its LISTEN connection is up (LISTEN issued and the worker lock held). */
+  get isListening(): boolean {
+    return this.listener?.listening === true;
+  }
+
   async onApplicationBootstrap(): Promise<void> {
     if (this.options.noDelay) this.logger.warn(noDelayWarning());
     if (this.options.runner.enabled && !this.options.noDelay) await this.start();

@@ -24,6 +24,7 @@ describe('fault: database restart under load', () => {
     await admin.query('CREATE DATABASE faults');
     await admin.end();
     pool = poolFor(url);
+    pool.on('error', () => undefined); // the test's own idle connections are cut by the restart too
     await createFaultTables(pool);
     // A 10-minute poll: after the restart only LISTEN can wake a runner quickly.
     const settings = { channels: 'root:16', pollMs: 600_000, leaseSeconds: 10 };
@@ -42,7 +43,6 @@ describe('fault: database restart under load', () => {
   });
 
   it('every job enqueued successfully is done exactly once; failed enqueues threw; workers reconnect, LISTEN included', async () => {
-    pool.on('error', () => undefined); // the test's own pool loses its connections too
     const firstEnqueueAt = Date.now();
     const enqueuer = await startWorker(url, {
       env: { FAULT_ROLE: 'enqueue', QUEUE_JOB_RUNNER: '0', FAULT_ENQUEUE_COUNT: String(TOTAL), FAULT_ENQUEUE_BATCH: '25', FAULT_ENQUEUE_PAUSE_MS: '2', FAULT_JOB_MS: '0' },
@@ -80,7 +80,7 @@ describe('fault: database restart under load', () => {
       'of which stored anyway (commit ack lost)': threwButStored, 'jobs stored': figures.jobs, done: figures.done,
       'run twice': figures.run_twice, lost: lost.length, 'seconds the database was down': downSeconds,
       'seconds restart -> all done (enqueueing went on)': seconds(recoveredAt - startedAt),
-      'seconds first enqueue -> all done': seconds(recoveredAt - firstEnqueueAt), 'seconds probe job -> started (poll is 10 min)': probeSeconds,
+      'seconds enqueuer start -> all done': seconds(recoveredAt - firstEnqueueAt), 'seconds probe job -> started (poll is 10 min)': probeSeconds,
       'worker warnings/errors logged': errorLines.length, 'workers alive': workers.filter((w) => w.alive).length,
     });
     expect(ok.length + threw.length).toBe(TOTAL);
