@@ -7,7 +7,8 @@ import { selectJobsToStart } from '../channels/dispatch.js';
 import { QUEUE_JOB_RESOLVED_OPTIONS } from '../queue-job.constants.js';
 import { noDelayWarning } from '../queue-job.messages.js';
 import type { ResolvedQueueJobOptions } from '../queue-job.options.js';
-import { runClaimCycle, type ClaimRequest, type ClaimedJobRow, type RescuedJob, type StartedMark } from '../store/claim-cycle.js';
+import { runClaimCycle, type ClaimRequest, type ClaimedJobRow, type StartedMark } from '../store/claim-cycle.js';
+import { rescueDeadJobs, type RescuedJob } from '../store/rescue-dead-jobs.js';
 import { QueueJobHooks } from '../hooks/queue-job-hooks.js';
 import { JobStore } from '../store/job-store.js';
 import type { JobOutcomeRow } from '../store/sql/record-outcomes.sql.js';
@@ -39,6 +40,7 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
   private again = false;
   /** Whether the next cycle claims: not when only the rescue tick asked for it. */
   private claimWanted = false;
+  private rescuing = false;
   private active = false;
   private wakeTimer: NodeJS.Timeout | undefined;
   private wakeAt = Number.POSITIVE_INFINITY;
@@ -92,7 +94,7 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     // channels are full of a dead worker's jobs has nothing to claim): recovery must not wait for the poll.
     // Ticks finer than the look interval: a look is due 1 s after the previous one was taken (mid-cycle),
     // and ticks of exactly 1 s would find it not quite due and skip to 2 s.
-    this.rescueTicks = setInterval(() => this.lookForDeadWorkers(), RESCUE_INTERVAL_MS / 4);
+    this.rescueTicks = setInterval(() => void this.lookForDeadWorkers(), RESCUE_INTERVAL_MS);
     this.logger.log(`Runner ${this.workerId} started (channels ${this.options.channels})`);
     this.wake();
   }
@@ -132,9 +134,23 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     this.kick();
   }
 
-  /** A cycle that only rescues (unless a claim is wanted too): it claims nothing, its NOTIFY wakes the claimers. */
-  private lookForDeadWorkers(): void {
-    if (this.active && this.deadWorkers.due()) this.kick();
+  /**
+   * Every second, on its own connection and outside claim cycles (so that a claim never waits for
+   * it): jobs of dead workers and expired leases go back to pending, whose NOTIFY wakes the claimers.
+   */
+  private async lookForDeadWorkers(): Promise<void> {
+    if (!this.active || this.rescuing) return;
+    this.rescuing = true;
+    try {
+      const rescued = await this.store.withClient((client) =>
+        rescueDeadJobs(client, this.workerId, (orphans) => this.deadWorkers.pickDead(orphans)));
+      for (const job of rescued) this.reportRescued(job);
+    } catch (error) {
+      this.deadWorkers.reset();
+      this.logger.warn(`Looking for dead workers failed: ${(error as Error).message}`);
+    } finally {
+      this.rescuing = false;
+    }
   }
 
   private kick(): void {
@@ -161,15 +177,13 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
       const room = this.active ? this.options.runner.concurrency - this.running.size : 0;
       let nextWakeup: number | null = null;
       const claim: ClaimRequest | null = claimWanted && room > 0 ? this.claimRequest(room, (t) => (nextWakeup = t)) : null;
-      const rescue = this.active && this.deadWorkers.due() ? this.deadWorkers : null;
       try {
         const result = await this.store.withClient((client) => runClaimCycle(client, {
-          workerId: this.workerId, leaseSeconds: this.options.runner.leaseSeconds, outcomes, started, claim, rescue,
+          workerId: this.workerId, leaseSeconds: this.options.runner.leaseSeconds, outcomes, started, claim,
         }));
         this.warnLostLeases(outcomes, result.recorded);
-        for (const job of result.rescued) this.reportRescued(job);
         for (const job of result.claimed) this.launch(job);
-        this.scheduleWake(earliest(nextWakeup, result.nextEta));
+        this.scheduleWake(earliest(earliest(nextWakeup, result.nextEta), this.nextStartedFlush()));
       } catch (error) {
         // Nothing is lost: outcomes go back to the list and are written by the next successful cycle.
         this.outcomes.unshift(...outcomes);
@@ -221,6 +235,12 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
       channel: job.channel, retry: job.retry, maxRetries: job.max_retries, at: new Date(), reason: 'dead-executor',
       excName: job.exc_name ?? undefined, excMessage: job.exc_message ?? undefined,
     });
+  }
+
+  /** When the oldest mark not flushed yet becomes due (seconds), or null. */
+  private nextStartedFlush(): number | null {
+    if (this.startedMarks.length === 0) return null;
+    return Math.min(...this.startedMarks.map((mark) => mark.dateStarted.getTime())) / 1000 + STARTED_FLUSH_MS / 1000;
   }
 
   /** Marks of jobs running for a while: shorter ones will likely be done before it matters. */

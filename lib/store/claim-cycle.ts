@@ -2,11 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { PoolClient } from 'pg';
 import type { CandidateJob, DispatchSnapshot } from '../channels/dispatch.js';
 import { CLAIM_LOCK_KEY } from '../queue-job.constants.js';
-import { notifyRunners } from './notify-runners.js';
 import { SAVE_THROTTLE_LAST_STARTS_SQL } from './sql/throttle.sql.js';
 import { SqlLiterals } from './sql/literals.js';
 import { lockGraphTransitions, releaseChildren, sqlOfClient } from './graph-transitions.js';
-import { ORPHANED_WORKERS_SQL, RESCUE_DEAD_JOBS_SQL } from './sql/leases.sql.js';
 import { MARK_STARTED_SQL, outcomesJson, type JobOutcomeRow } from './sql/record-outcomes.sql.js';
 
 /** A job this worker claimed, with what the executor needs to run it. */
@@ -43,24 +41,12 @@ export interface ClaimRequest {
   decide(snapshot: DispatchSnapshot, now: number): { ids: string[]; lastStart: Map<string, number> };
 }
 
-/** Finding jobs whose executor died: asked every second or so, not at every cycle. */
-export interface RescueRequest {
-  /** Given the other workers whose lock is gone, which to declare dead now (the runner applies a grace period). */
-  pickDead(orphanedWorkers: string[]): string[];
-}
-
-export interface RescuedJob {
-  uuid: string; state: string; worker_id: string; job_function: string; channel: string; retry: number; max_retries: number;
-  exc_name: string | null; exc_message: string | null;
-}
-
 export interface CycleInput {
   workerId: string;
   leaseSeconds: number;
   outcomes: JobOutcomeRow[];
   started: StartedMark[];
   claim: ClaimRequest | null;
-  rescue: RescueRequest | null;
 }
 
 export interface CycleResult {
@@ -69,7 +55,6 @@ export interface CycleResult {
   recorded: Set<string>;
   /** Earliest future eta seen (seconds), to schedule a wake-up. */
   nextEta: number | null;
-  rescued: RescuedJob[];
 }
 
 /**
@@ -82,19 +67,17 @@ export interface CycleResult {
  */
 export async function runClaimCycle(client: PoolClient, input: CycleInput): Promise<CycleResult> {
   const request = input.claim !== null && input.claim.limit > 0 ? input.claim : null;
-  if (input.outcomes.length === 0 && input.started.length === 0 && !request && !input.rescue) {
-    return { claimed: [], recorded: new Set(), nextEta: null, rescued: [] };
+  if (input.outcomes.length === 0 && input.started.length === 0 && !request) {
+    return { claimed: [], recorded: new Set(), nextEta: null };
   }
   const literals = new SqlLiterals(client);
   const graphDone = input.outcomes.filter((o) => o.inGraph && o.state === 'done');
-  // Rare paths first, as their own statements: graph releases and rescues read under the claim lock.
-  const slowPath = graphDone.length > 0 || input.rescue !== null || input.started.length > 0;
+  // Rare paths first, as their own statements: a graph release reads under the claim lock.
+  const slowPath = graphDone.length > 0 || input.started.length > 0;
   try {
-    let rescued: RescuedJob[] = [];
     if (slowPath) {
       await client.query('BEGIN');
-      await client.query(LOCK_SQL, [CLAIM_LOCK_KEY]);
-      if (input.rescue) rescued = await rescue(client, input.workerId, input.rescue);
+      if (graphDone.length > 0) await client.query(LOCK_SQL, [CLAIM_LOCK_KEY]);
       if (input.started.length > 0) {
         const s = input.started;
         await client.query(MARK_STARTED_SQL, [s.map((m) => m.id), s.map((m) => m.leaseToken), s.map((m) => m.dateStarted)]);
@@ -105,7 +88,7 @@ export async function runClaimCycle(client: PoolClient, input: CycleInput): Prom
     const recorded = new Set(rows.filter((r) => r.kind === 'recorded').map((r) => r.job_id!));
     await releaseChildren(sqlOfClient(client), graphDone.filter((o) => recorded.has(o.id)).map((o) => o.uuid));
     const { claimed, nextEta } = request ? await claimAndCommit(client, literals, input, request, rows, now) : await commit(client);
-    return { claimed, recorded, nextEta, rescued };
+    return { claimed, recorded, nextEta };
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;
@@ -144,14 +127,6 @@ function lastRows<R>(result: unknown): R[] {
   return results[results.length - 1].rows;
 }
 
-/** Under the claim lock, so that rescued jobs and capacity counts stay consistent. */
-async function rescue(client: PoolClient, workerId: string, request: RescueRequest): Promise<RescuedJob[]> {
-  const orphans = await client.query<{ worker_id: string }>(ORPHANED_WORKERS_SQL, [workerId]);
-  const dead = request.pickDead(orphans.rows.map((row) => row.worker_id));
-  const rescued = (await client.query<RescuedJob>(RESCUE_DEAD_JOBS_SQL, [dead])).rows;
-  if (rescued.some((job) => job.state === 'pending')) await notifyRunners(sqlOfClient(client));
-  return rescued;
-}
 
 /** The channel manager decides on the snapshot; `SELECT * FROM queue_job_claim(...); COMMIT` in one round trip. */
 async function claimAndCommit(

@@ -58,7 +58,10 @@ export class JobStore {
   /** Inserts jobs in one statement; a row whose identity key is taken resolves to the job holding it. */
   async insertJobs(rows: readonly NewJobRow[], manager?: EntityManager): Promise<InsertedJob[]> {
     type Inserted = { id: string; uuid: string; state: string; date_created: Date };
-    const inserted = await this.query<Inserted>(INSERT_JOBS_SQL, insertJobsParams(rows), manager);
+    // Outside a caller's transaction the statement is prepared once per pooled connection (named).
+    const inserted = manager
+      ? await this.query<Inserted>(INSERT_JOBS_SQL, insertJobsParams(rows), manager)
+      : (await this.pool.query<Inserted>({ name: 'qj_insert_jobs', text: INSERT_JOBS_SQL, values: insertJobsParams(rows) })).rows;
     const byUuid = new Map(inserted.map((r) => [r.uuid, r]));
     const result: InsertedJob[] = [];
     for (const row of rows) {

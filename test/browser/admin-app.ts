@@ -114,7 +114,7 @@ export async function startAdminApp(options: AdminTestAppOptions): Promise<Admin
   const { databaseUrl, admin = { guard: headerGuard }, imports = [ShopModule], logger, ...queueJob } = options;
   const moduleRef = await Test.createTestingModule({
     imports: [
-      TypeOrmModule.forRoot({ type: 'postgres', url: databaseUrl, entities: [ShopOrder], synchronize: true, logging: false }),
+      TypeOrmModule.forRoot({ type: 'postgres', url: databaseUrl, entities: [ShopOrder], synchronize: true, logging: false, retryAttempts: 0 }),
       QueueJobModule.forRoot({ channels: SHOP_CHANNELS, ...queueJob, admin }),
       ...imports,
     ],

@@ -454,7 +454,7 @@ describe('Job Queue admin mounting', () => {
     }
     const moduleRef = await Test.createTestingModule({
       imports: [
-        TypeOrmModule.forRoot({ type: 'postgres', url: db.url, entities: [ShopOrder], synchronize: true, logging: false }),
+        TypeOrmModule.forRoot({ type: 'postgres', url: db.url, entities: [ShopOrder], synchronize: true, logging: false, retryAttempts: 0 }),
         QueueJobModule.forRootAsync({
           admin: { path: '/ops/queue', guard: TokenGuard },
           useFactory: async () => ({ runner: false, channels: 'root:2' }),

@@ -49,7 +49,7 @@ describe('context propagation with nestjs-cls (nestjs-queue-job/cls)', () => {
     db = await createTestDatabase();
     const moduleRef = await Test.createTestingModule({
       imports: [
-        TypeOrmModule.forRoot({ type: 'postgres', url: db.url, logging: false }),
+        TypeOrmModule.forRoot({ type: 'postgres', url: db.url, logging: false, retryAttempts: 0 }),
         ClsModule.forRoot({
           global: true,
           middleware: {

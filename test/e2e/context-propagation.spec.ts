@@ -21,7 +21,7 @@ const context = asyncLocalStorageContext(requestContext, { keys: ['userId', 'ten
 async function startWebApp(url: string, log: ContextLog): Promise<{ app: INestApplication; base: string }> {
   const moduleRef = await Test.createTestingModule({
     imports: [
-      TypeOrmModule.forRoot({ type: 'postgres', url, logging: false }),
+      TypeOrmModule.forRoot({ type: 'postgres', url, logging: false, retryAttempts: 0 }),
       QueueJobModule.forRoot({ runner: false, context }),
     ],
     controllers: [ContextController],

@@ -72,7 +72,7 @@ describe('module configuration', () => {
 
   it('forRootAsync({ imports, useFactory, inject })', async () => {
     const app = await startModule([
-      TypeOrmModule.forRoot({ type: 'postgres', url: db.url, logging: false }),
+      TypeOrmModule.forRoot({ type: 'postgres', url: db.url, logging: false, retryAttempts: 0 }),
       QueueJobModule.forRootAsync({
         imports: [SettingsModule],
         useFactory: (settings: { channels: string }) => ({ channels: settings.channels }),
@@ -86,7 +86,7 @@ describe('module configuration', () => {
 
   it('forRootAsync({ useClass })', async () => {
     const app = await startModule([
-      TypeOrmModule.forRoot({ type: 'postgres', url: db.url, logging: false }),
+      TypeOrmModule.forRoot({ type: 'postgres', url: db.url, logging: false, retryAttempts: 0 }),
       QueueJobModule.forRootAsync({ useClass: QueueJobConfig }),
     ]);
     expect(app.get(JobRunner).channels.get('root')?.capacity).toBe(2);
@@ -104,8 +104,8 @@ describe('module configuration', () => {
 
     it('forRoot({ dataSource: name }): jobs live in that database, not in the default one', async () => {
       const app = await startModule([
-        TypeOrmModule.forRoot({ type: 'postgres', url: db.url, logging: false }),
-        TypeOrmModule.forRoot({ name: 'jobs', type: 'postgres', url: jobsDb.url, logging: false }),
+        TypeOrmModule.forRoot({ type: 'postgres', url: db.url, logging: false, retryAttempts: 0 }),
+        TypeOrmModule.forRoot({ name: 'jobs', type: 'postgres', url: jobsDb.url, logging: false, retryAttempts: 0 }),
         QueueJobModule.forRoot({ dataSource: 'jobs', channels: 'root:2' }),
       ]);
       const before = await countJobs(db);
@@ -116,7 +116,7 @@ describe('module configuration', () => {
 
     it('forRootAsync({ dataSource: name, useFactory })', async () => {
       const app = await startModule([
-        TypeOrmModule.forRoot({ name: 'jobs', type: 'postgres', url: jobsDb.url, logging: false }),
+        TypeOrmModule.forRoot({ name: 'jobs', type: 'postgres', url: jobsDb.url, logging: false, retryAttempts: 0 }),
         QueueJobModule.forRootAsync({ dataSource: 'jobs', useFactory: () => ({ channels: 'root:2' }) }),
       ]);
       await runsAJob(app, jobsDb, 4);
@@ -168,7 +168,7 @@ describe('module configuration', () => {
     const fresh = await createTestDatabase();
     try {
       const app = await startModule([
-        TypeOrmModule.forRoot({ type: 'postgres', url: fresh.url, logging: false, migrations: QUEUE_JOB_MIGRATIONS, migrationsRun: true }),
+        TypeOrmModule.forRoot({ type: 'postgres', url: fresh.url, logging: false, migrations: QUEUE_JOB_MIGRATIONS, migrationsRun: true , retryAttempts: 0 }),
         QueueJobModule.forRoot({ migrationsRun: false, channels: 'root:2' }),
       ]);
       // The module's own migrator did not run: its bookkeeping table does not exist; the app's has them all.

@@ -91,7 +91,7 @@ describe('no-delay: @Delayable calls run at once and nothing is stored', () => {
     const log = new ExecutionLog();
     const moduleRef = await Test.createTestingModule({
       imports: [
-        TypeOrmModule.forRoot({ type: 'postgres', url: db.url, logging: false }),
+        TypeOrmModule.forRoot({ type: 'postgres', url: db.url, logging: false, retryAttempts: 0 }),
         QueueJobModule.forRoot({ channels: 'root:2' }),
       ],
       providers: [ShopService, { provide: ExecutionLog, useValue: log }],

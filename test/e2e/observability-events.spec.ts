@@ -171,7 +171,7 @@ describe('@OnJobFailure naming a job function that does not exist', () => {
 
   it('stops the app at startup with the name, the handler and the known job functions', async () => {
     const moduleRef = await Test.createTestingModule({
-      imports: [TypeOrmModule.forRoot({ type: 'postgres', url: db.url, logging: false }), QueueJobModule.forRoot({})],
+      imports: [TypeOrmModule.forRoot({ type: 'postgres', url: db.url, logging: false, retryAttempts: 0 }), QueueJobModule.forRoot({})],
       providers: [ObservedService, Misnamed, { provide: ObservedLog, useValue: new ObservedLog() }],
     }).compile();
     const app = moduleRef.createNestApplication({ logger: false });

@@ -21,7 +21,7 @@ import { createTestDatabase, type TestDatabase } from '../support/test-database.
 async function appWithoutPeers(url: string, observability: ObservabilityOptions, logger: CaptureLogger, asked: OptionalPeer[]): Promise<INestApplication> {
   const moduleRef = await Test.createTestingModule({
     imports: [
-      TypeOrmModule.forRoot({ type: 'postgres', url, logging: false }),
+      TypeOrmModule.forRoot({ type: 'postgres', url, logging: false, retryAttempts: 0 }),
       QueueJobModule.forRoot({ channels: 'root:2', observability }),
       EventEmitterModule.forRoot(),
     ],

@@ -115,7 +115,7 @@ describe('channels and job functions as records (forFeature, @Delayable)', () =>
   async function startupError(imports: Type[]): Promise<Error> {
     const moduleRef = await Test.createTestingModule({
       imports: [
-        TypeOrmModule.forRoot({ type: 'postgres', url: db.url, logging: false }),
+        TypeOrmModule.forRoot({ type: 'postgres', url: db.url, logging: false, retryAttempts: 0 }),
         QueueJobModule.forRoot({ runner: false }),
         OrdersModule,
         ...imports,

@@ -19,7 +19,7 @@ export async function createTestApp(options: TestAppOptions): Promise<INestAppli
   const { url, providers = [], imports = [], entities = [], logger, ...queueJob } = options;
   const moduleRef = await Test.createTestingModule({
     imports: [
-      TypeOrmModule.forRoot({ type: 'postgres', url, entities, synchronize: entities.length > 0, logging: false }),
+      TypeOrmModule.forRoot({ type: 'postgres', url, entities, synchronize: entities.length > 0, logging: false, retryAttempts: 0 }),
       QueueJobModule.forRoot(queueJob),
       ...imports,
     ],

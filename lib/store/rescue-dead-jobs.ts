@@ -1,0 +1,32 @@
+import type { PoolClient } from 'pg';
+import { notifyRunners } from './notify-runners.js';
+import { sqlOfClient } from './graph-transitions.js';
+import { ORPHANED_WORKERS_SQL, RESCUE_DEAD_JOBS_SQL } from './sql/leases.sql.js';
+
+/** A job taken back from a dead (or paused past its lease) executor. */
+export interface RescuedJob {
+  uuid: string; state: string; worker_id: string; job_function: string; channel: string; retry: number; max_retries: number;
+  exc_name: string | null; exc_message: string | null;
+}
+
+/**
+ * Takes back the jobs of other workers whose lock is gone and that `pickDead` declares dead (after
+ * its grace period), and the jobs whose lease expired. Outside the claim transaction: a claim that
+ * runs meanwhile still counts those jobs as running, which only makes it claim less this once.
+ */
+export async function rescueDeadJobs(
+  client: PoolClient, workerId: string, pickDead: (orphanedWorkers: string[]) => string[],
+): Promise<RescuedJob[]> {
+  const orphans = await client.query<{ worker_id: string }>(ORPHANED_WORKERS_SQL, [workerId]);
+  const dead = pickDead(orphans.rows.map((row) => row.worker_id));
+  await client.query('BEGIN');
+  try {
+    const rescued = (await client.query<RescuedJob>(RESCUE_DEAD_JOBS_SQL, [dead])).rows;
+    if (rescued.some((job) => job.state === 'pending')) await notifyRunners(sqlOfClient(client));
+    await client.query('COMMIT');
+    return rescued;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+}
