@@ -36,7 +36,15 @@ export async function runWorkload(w: Workload, app: INestApplicationContext, pro
     if (vacuum) await probe.query('VACUUM ANALYZE');
     await probe.query('CHECKPOINT').catch((e: Error) => console.error(`CHECKPOINT skipped: ${e.message}`));
   };
-  const enqueueBatch = (from: number, count: number) => jobService.enqueueMany(jobs, 'handle', payloads(from, count));
+  // BENCH_JOB_CHANNELS=root.a,root.b spreads the jobs over those channels (the cost-of-channels run,
+  // with QUEUE_JOB_CHANNELS=root:20,root.a:10,root.b:10); by default every job is in root.
+  const jobChannels = (process.env.BENCH_JOB_CHANNELS ?? '').split(',').filter(Boolean);
+  const enqueueBatch = async (from: number, count: number) => {
+    if (jobChannels.length === 0) return void (await jobService.enqueueMany(jobs, 'handle', payloads(from, count)));
+    const all = payloads(from, count);
+    await Promise.all(jobChannels.map((channel, k) =>
+      jobService.enqueueMany(jobs, 'handle', all.filter((_, j) => j % jobChannels.length === k), { channel })));
+  };
 
   // Pre-insert `total` (untimed, runner off), settle, start the runner at t0; stop when `target`
   // handlers ran and those `target` jobs are `done` in queue_job. The check starts once the handlers

@@ -1,4 +1,5 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
+import { providerMethods } from '../discovery/provider-methods.js';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { DELAYABLE_CRON_METADATA } from './cron.constants.js';
 import { invalidCron, invalidCronOption } from './cron.messages.js';
@@ -32,17 +33,10 @@ export class DelayableCronExplorer implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    for (const wrapper of this.discovery.getProviders()) {
-      const instance: unknown = wrapper.instance;
-      if (!instance || typeof instance !== 'object' || !wrapper.isDependencyTreeStatic()) continue;
-      const prototype = Object.getPrototypeOf(instance) as object;
-      for (const methodName of this.scanner.getAllMethodNames(prototype)) {
-        const method = (prototype as Record<string, unknown>)[methodName];
-        if (typeof method !== 'function') continue;
-        const metadata = this.reflector.get<DelayableCronMetadata | undefined>(DELAYABLE_CRON_METADATA, method);
-        if (metadata && !this.crons.some((c) => c.instance === instance && c.methodName === methodName)) {
-          this.crons.push(define(instance, methodName, metadata));
-        }
+    for (const { instance, methodName, method } of providerMethods(this.discovery, this.scanner)) {
+      const metadata = this.reflector.get<DelayableCronMetadata | undefined>(DELAYABLE_CRON_METADATA, method);
+      if (metadata && !this.crons.some((c) => c.instance === instance && c.methodName === methodName)) {
+        this.crons.push(define(instance, methodName, metadata));
       }
     }
   }

@@ -6,6 +6,7 @@ import { JobService } from '../enqueue/job.service.js';
 import { DELAYABLE_METADATA, RELATED_ACTION_METADATA } from '../queue-job.constants.js';
 import { RecordsSynchronizer } from '../records/records.synchronizer.js';
 import { jobFunctionName, type JobFunction } from './job-function.js';
+import { providerMethods } from './provider-methods.js';
 import { JobFunctionRegistry } from './job-function.registry.js';
 import { RelatedActionRegistry, type RelatedActionHandler } from './related-action.registry.js';
 
@@ -28,16 +29,9 @@ export class DelayableExplorer implements OnModuleInit {
   ) {}
 
   async onModuleInit(): Promise<void> {
-    for (const wrapper of this.discovery.getProviders()) {
-      const instance: unknown = wrapper.instance;
-      if (!instance || typeof instance !== 'object' || !wrapper.isDependencyTreeStatic()) continue;
-      const prototype = Object.getPrototypeOf(instance) as object;
-      for (const methodName of this.scanner.getAllMethodNames(prototype)) {
-        const method = (prototype as Record<string, unknown>)[methodName];
-        if (typeof method !== 'function') continue;
-        this.exploreDelayable(wrapper, instance, methodName, method as JobFunction['method']);
-        this.exploreRelatedAction(instance, method as RelatedActionHandler);
-      }
+    for (const { wrapper, instance, methodName, method } of providerMethods(this.discovery, this.scanner)) {
+      this.exploreDelayable(wrapper, instance, methodName, method);
+      this.exploreRelatedAction(instance, method as RelatedActionHandler);
     }
     await this.records.synchronize();
   }

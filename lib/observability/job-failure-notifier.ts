@@ -1,3 +1,4 @@
+import { providerMethods } from '../discovery/provider-methods.js';
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import type { DelayableOptions } from '../decorators/delayable.decorator.js';
@@ -44,20 +45,13 @@ export class JobFailureNotifier implements OnModuleInit, OnApplicationShutdown {
    */
   onModuleInit(): void {
     const known = new Set<string>();
-    for (const wrapper of this.discovery.getProviders()) {
-      const instance: unknown = wrapper.instance;
-      if (!instance || typeof instance !== 'object' || !wrapper.isDependencyTreeStatic()) continue;
-      const prototype = Object.getPrototypeOf(instance) as object;
-      for (const methodName of this.scanner.getAllMethodNames(prototype)) {
-        const method = (prototype as Record<string, unknown>)[methodName];
-        if (typeof method !== 'function') continue;
-        const delayable = this.reflector.get<DelayableOptions | undefined>(DELAYABLE_METADATA, method);
-        if (delayable) known.add(delayable.name ?? jobFunctionName(instance.constructor.name, methodName));
-        const jobFunctions = this.reflector.get<string[] | undefined>(ON_JOB_FAILURE_METADATA, method);
-        if (!jobFunctions) continue;
-        const handler = (method as JobFailureHandler).bind(instance);
-        this.registrations.push({ jobFunctions, handler, owner: `${instance.constructor.name}.${methodName}` });
-      }
+    for (const { instance, methodName, method } of providerMethods(this.discovery, this.scanner)) {
+      const delayable = this.reflector.get<DelayableOptions | undefined>(DELAYABLE_METADATA, method);
+      if (delayable) known.add(delayable.name ?? jobFunctionName(instance.constructor.name, methodName));
+      const jobFunctions = this.reflector.get<string[] | undefined>(ON_JOB_FAILURE_METADATA, method);
+      if (!jobFunctions) continue;
+      const handler = (method as unknown as JobFailureHandler).bind(instance);
+      this.registrations.push({ jobFunctions, handler, owner: `${instance.constructor.name}.${methodName}` });
     }
     for (const { jobFunctions, owner } of this.registrations) {
       const unknown = jobFunctions.find((name) => !known.has(name));
