@@ -58,7 +58,8 @@ async function main(): Promise<void> {
   console.log(`\nThe shop is open on ${url} (Ctrl-C to stop). Try:\n` +
     `  curl -X POST ${url}/orders -H 'content-type: application/json' -d '{"customer":"ada@example.com","amount":42}'\n` +
     `  curl ${url}/orders/1\n` +
-    `  curl ${url}/jobs/summary`);
+    `  curl ${url}/jobs/summary\n` +
+    `The Job Queue admin: ${url}/queue-job (user ${process.env.QUEUE_JOB_ADMIN_USER ?? 'admin'}, password from QUEUE_JOB_ADMIN_PASSWORD, default admin)`);
 }
 
 /** Listens on `port`, or on the next free one if it is taken (port 0: any free port). */
