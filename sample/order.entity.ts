@@ -14,4 +14,7 @@ export class Order {
   @Column({ type: 'text', default: 'draft' }) state!: OrderState;
   @Column({ type: 'timestamptz', name: 'confirmed_at', nullable: true }) confirmedAt!: Date | null;
   @Column({ type: 'timestamptz', name: 'invoiced_at', nullable: true }) invoicedAt!: Date | null;
+  /** The user of the request that placed the order, as the jobs saw it (context propagation). */
+  @Column({ type: 'text', name: 'confirmed_by', nullable: true }) confirmedBy!: string | null;
+  @Column({ type: 'text', name: 'invoiced_by', nullable: true }) invoicedBy!: string | null;
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { currentJob, Delayable, JobService, NothingToDoJob, RetryableJobError } from '../lib/index.js';
 import { Order } from './order.entity.js';
+import { currentUser } from './request-context.js';
 
 export const SALE_CHANNEL = 'root.sale';
 export const MAIL_CHANNEL = 'root.mail';
@@ -30,7 +31,7 @@ export class OrderService {
     if (order.state !== 'draft') throw new NothingToDoJob(`Order ${order.id} is already ${order.state}`);
     await sleep(2 + (order.id % 5)); // checking stock, pricing...
     const manager = await currentJob().manager();
-    await manager.update(Order, order.id, { state: 'confirmed', confirmedAt: new Date() });
+    await manager.update(Order, order.id, { state: 'confirmed', confirmedAt: new Date(), confirmedBy: currentUser() });
     // Enqueued in the job's transaction too (`<OrderService>`: the typed proxy needs the class, not `this`).
     const invoice = await this.jobs.withDelay<OrderService>(this, { manager }).sendInvoice(order);
     // The return value is stored in the job's `result`.
@@ -45,7 +46,7 @@ export class OrderService {
     if (trouble === 'busy-once' && currentJob().retry === 1) throw new RetryableJobError('Mail server busy');
     await sleep(3 + (order.id % 4)); // talking to the mail server...
     const manager = await currentJob().manager();
-    await manager.update(Order, order.id, { state: 'invoiced', invoicedAt: new Date() });
+    await manager.update(Order, order.id, { state: 'invoiced', invoicedAt: new Date(), invoicedBy: currentUser() });
     return `Invoice of order ${order.id} sent to ${order.customer}`;
   }
 }

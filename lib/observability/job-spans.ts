@@ -20,13 +20,13 @@ export class JobSpans {
   /** Enqueue hook: ended at once, it marks the enqueue in the caller's trace and gives the job its context. */
   enqueued(job: PreparedJob): void {
     const { row } = job;
-    const span = this.tracer.startSpan(`enqueue ${row.jobFunction}`, {
-      kind: this.api.SpanKind.PRODUCER,
-      attributes: {
-        ...jobAttributes(row.jobFunction, row.channel, row.uuid, 'create'),
-        'queue_job.retry': 0, 'queue_job.max_retries': row.maxRetries, 'queue_job.state': row.state, 'queue_job.priority': row.priority,
-        ...(row.graphUuid && { 'queue_job.graph_uuid': row.graphUuid }),
-      },
+    const span = this.tracer.startSpan(`enqueue ${row.jobFunction}`, { kind: this.api.SpanKind.PRODUCER });
+    // No SDK (or nothing to propagate): skip the attributes and the carrier, a bulk enqueue pays nothing.
+    if (!span.isRecording() && !this.api.trace.isSpanContextValid(span.spanContext())) return span.end();
+    span.setAttributes({
+      ...jobAttributes(row.jobFunction, row.channel, row.uuid, 'create'),
+      'queue_job.retry': 0, 'queue_job.max_retries': row.maxRetries, 'queue_job.state': row.state, 'queue_job.priority': row.priority,
+      ...(row.graphUuid && { 'queue_job.graph_uuid': row.graphUuid }),
     });
     const carrier = injectTraceContext(this.api, this.api.trace.setSpan(this.api.context.active(), span));
     if (carrier) row.traceContext = JSON.stringify(carrier);

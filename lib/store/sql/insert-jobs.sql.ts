@@ -26,9 +26,10 @@ export interface NewJobRow {
 const IDENTITY_STATES = `state IN ('wait_dependencies', 'pending', 'enqueued')`;
 
 /**
- * One statement inserts one row or a thousand (arrays unnested server-side). Rows whose identity key
- * is already held by a waiting, pending or enqueued job are skipped (the partial unique index decides,
- * so concurrent enqueues cannot both win).
+ * One statement inserts one row or a thousand, sent as one JSON array and unpacked server-side
+ * (much cheaper than nineteen parameter arrays). Rows whose identity key is already held by a
+ * waiting, pending or enqueued job are skipped (the partial unique index decides, so concurrent
+ * enqueues cannot both win).
  */
 export const INSERT_JOBS_SQL = `
 INSERT INTO queue_job (uuid, graph_uuid, name, job_function, service_name, method_name, func_string,
@@ -37,22 +38,25 @@ INSERT INTO queue_job (uuid, graph_uuid, name, job_function, service_name, metho
 SELECT uuid, graph_uuid, name, job_function, service_name, method_name, func_string,
        args, records, COALESCE(dependencies, '{"depends_on": [], "reverse_depends_on": []}'), state, priority, eta,
        max_retries, channel, identity_key, context, user_id, trace_context
-FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::jsonb[], $9::jsonb[],
-            $10::jsonb[], $11::text[], $12::int[], $13::timestamptz[], $14::int[], $15::text[], $16::text[],
-            $17::jsonb[], $18::text[], $19::jsonb[])
-  AS t(uuid, graph_uuid, name, job_function, service_name, method_name, func_string, args, records, dependencies,
-       state, priority, eta, max_retries, channel, identity_key, context, user_id, trace_context)
+FROM jsonb_to_recordset($1::jsonb)
+  AS t(uuid uuid, graph_uuid uuid, name text, job_function text, service_name text, method_name text, func_string text,
+       args jsonb, records jsonb, dependencies jsonb, state text, priority int, eta timestamptz, max_retries int,
+       channel text, identity_key text, context jsonb, user_id text, trace_context jsonb)
 ON CONFLICT (identity_key) WHERE identity_key IS NOT NULL AND ${IDENTITY_STATES} DO NOTHING
 RETURNING id::text, uuid, state, date_created`;
 
+const text = (value: string | null) => (value === null ? 'null' : JSON.stringify(value));
+const json = (value: string | null) => value ?? 'null';
+
+/** The rows as the JSON array INSERT_JOBS_SQL unpacks; JSON columns are already JSON text, spliced in as is. */
 export function insertJobsParams(rows: readonly NewJobRow[]): unknown[] {
-  const column = <K extends keyof NewJobRow>(key: K) => rows.map((row) => row[key]);
-  return [
-    column('uuid'), column('graphUuid'), column('name'), column('jobFunction'), column('serviceName'),
-    column('methodName'), column('funcString'), column('args'), column('records'), column('dependencies'),
-    column('state'), column('priority'), column('eta'), column('maxRetries'), column('channel'), column('identityKey'),
-    column('context'), column('userId'), column('traceContext'),
-  ];
+  const items = rows.map((r) => `{"uuid":${text(r.uuid)},"graph_uuid":${text(r.graphUuid)},"name":${text(r.name)},`
+    + `"job_function":${text(r.jobFunction)},"service_name":${text(r.serviceName)},"method_name":${text(r.methodName)},`
+    + `"func_string":${text(r.funcString)},"args":${r.args},"records":${r.records},"dependencies":${json(r.dependencies)},`
+    + `"state":${text(r.state)},"priority":${r.priority},"eta":${r.eta ? text(r.eta.toISOString()) : 'null'},`
+    + `"max_retries":${r.maxRetries},"channel":${text(r.channel)},"identity_key":${text(r.identityKey)},`
+    + `"context":${json(r.context)},"user_id":${text(r.userId)},"trace_context":${json(r.traceContext)}}`);
+  return [`[${items.join(',')}]`];
 }
 
 /** The job that holds an identity key, if any. */
