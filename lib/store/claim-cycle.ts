@@ -76,7 +76,7 @@ export async function runClaimCycle(client: PoolClient, input: CycleInput): Prom
   const slowPath = graphDone.length > 0 || input.started.length > 0;
   try {
     if (slowPath) {
-      await client.query('BEGIN');
+      await client.query(BEGIN_SQL);
       if (graphDone.length > 0) await client.query(LOCK_SQL, [CLAIM_LOCK_KEY]);
       if (input.started.length > 0) {
         const s = input.started;
@@ -97,6 +97,12 @@ export async function runClaimCycle(client: PoolClient, input: CycleInput): Prom
 
 const LOCK_SQL = 'SELECT pg_advisory_xact_lock($1)';
 
+/**
+ * A cycle holds the claim lock of every instance: if its process stalls mid-transaction (SIGSTOP, a
+ * frozen VM), PostgreSQL ends the session after 5 s of idleness, so the other instances carry on.
+ */
+const BEGIN_SQL = `BEGIN; SET LOCAL idle_in_transaction_session_timeout = '5s'`;
+
 type CycleRow = {
   kind: 'recorded' | 'running' | 'head' | 'next_eta' | 'failed' | 'throttle';
   job_id: string | null; job_channel: string | null; job_priority: number | null; created_ms: number | null; at: number | null; n: number | null;
@@ -113,7 +119,7 @@ async function cycleRows(
   const call = `SELECT * FROM queue_job_cycle(${l.text(outcomesJson(input.outcomes))}::jsonb, ${l.number(CLAIM_LOCK_KEY)}, `
     + `${l.number(request?.limit ?? 0)}, ${l.number(now)}, ${l.textArray(request?.sequentialChannels ?? [])}, `
     + `${l.textArray(request?.throttledChannels ?? [])})`;
-  return lastRows<CycleRow>(await client.query(begin ? `BEGIN; ${call}` : call));
+  return lastRows<CycleRow>(await client.query(begin ? `${BEGIN_SQL}; ${call}` : call));
 }
 
 async function commit(client: PoolClient): Promise<{ claimed: ClaimedJobRow[]; nextEta: number | null }> {
