@@ -29,9 +29,9 @@ export async function openDatabase(): Promise<Database> {
     const shopUrl = new URL(server.url);
     shopUrl.pathname = '/shop';
     await createDatabaseIfMissing(server.url, 'shop');
-    const released = await releaseJobsOfInterruptedRun(shopUrl.href);
-    const notes = released > 0 ? [`${released} job(s) left running by an interrupted earlier run were put back to pending`] : [];
-    return { url: shopUrl.href, description: `embedded PostgreSQL in .sample-pg/ (port ${server.port}, database shop)`, notes, stop };
+    // Jobs an interrupted earlier run left enqueued or started are taken back by the runner itself
+    // (their worker's lock is gone): no clean-up here.
+    return { url: shopUrl.href, description: `embedded PostgreSQL in .sample-pg/ (port ${server.port}, database shop)`, notes: [], stop };
   } catch (error) {
     await stop();
     throw error;
@@ -56,21 +56,6 @@ async function createDatabaseIfMissing(serverUrl: string, name: string): Promise
   await withClient(serverUrl, async (client) => {
     const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
     if (rowCount === 0) await client.query(`CREATE DATABASE "${name}"`);
-  });
-}
-
-/**
- * The embedded server serves this process alone, so jobs it finds `enqueued` or `started` were left
- * by a run that was killed mid-job: they go back to `pending`. (The library's own rescue of dead
- * executors, SPEC §6, is not built yet; with it this function goes.)
- */
-async function releaseJobsOfInterruptedRun(url: string): Promise<number> {
-  return withClient(url, async (client) => {
-    const { rows } = await client.query<{ exists: boolean }>("SELECT to_regclass('queue_job') IS NOT NULL AS exists");
-    if (!rows[0].exists) return 0;
-    const { rowCount } = await client.query(`UPDATE queue_job SET state = 'pending', worker_id = NULL, lease_token = NULL,
-      lease_expires_at = NULL WHERE state IN ('enqueued', 'started')`);
-    return rowCount ?? 0;
   });
 }
 
