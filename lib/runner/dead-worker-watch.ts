@@ -12,19 +12,12 @@ export const RESCUE_INTERVAL_MS = 1_000;
  */
 export class DeadWorkerWatch {
   private readonly missingSince = new Map<string, number>();
-  private lastRescue = 0;
 
   constructor(private readonly graceMs = DEAD_WORKER_GRACE_MS, private readonly now: () => number = Date.now) {}
-
-  /** Whether a rescue pass is due now. */
-  due(): boolean {
-    return this.now() - this.lastRescue >= RESCUE_INTERVAL_MS;
-  }
 
   /** Given the workers seen without their lock now, those missing for longer than the grace period. */
   pickDead(orphaned: string[]): string[] {
     const now = this.now();
-    this.lastRescue = now;
     const seen = new Set(orphaned);
     for (const worker of this.missingSince.keys()) if (!seen.has(worker)) this.missingSince.delete(worker);
     for (const worker of orphaned) if (!this.missingSince.has(worker)) this.missingSince.set(worker, now);

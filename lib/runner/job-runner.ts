@@ -39,7 +39,6 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
   private cycling: Promise<void> | undefined;
   private again = false;
   /** Whether the next cycle claims: not when only the rescue tick asked for it. */
-  private claimWanted = false;
   private rescuing = false;
   private active = false;
   private wakeTimer: NodeJS.Timeout | undefined;
@@ -130,8 +129,13 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
    * recorded (and replaced) by one cycle.
    */
   wake(): void {
-    this.claimWanted = true;
-    this.kick();
+    if (this.cycling) {
+      this.again = true;
+      return;
+    }
+    this.cycling = new Promise((resolve) => setImmediate(resolve))
+      .then(() => this.cycle())
+      .finally(() => (this.cycling = undefined));
   }
 
   /**
@@ -153,16 +157,6 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     }
   }
 
-  private kick(): void {
-    if (this.cycling) {
-      this.again = true;
-      return;
-    }
-    this.cycling = new Promise((resolve) => setImmediate(resolve))
-      .then(() => this.cycle())
-      .finally(() => (this.cycling = undefined));
-  }
-
   private get pollName(): string {
     return `queue_job:poll:${this.workerId}`;
   }
@@ -170,13 +164,11 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
   private async cycle(): Promise<void> {
     do {
       this.again = false;
-      const claimWanted = this.claimWanted;
-      this.claimWanted = false;
       const outcomes = this.outcomes.splice(0);
       const started = this.takeStartedMarks();
       const room = this.active ? this.options.runner.concurrency - this.running.size : 0;
       let nextWakeup: number | null = null;
-      const claim: ClaimRequest | null = claimWanted && room > 0 ? this.claimRequest(room, (t) => (nextWakeup = t)) : null;
+      const claim: ClaimRequest | null = room > 0 ? this.claimRequest(room, (t) => (nextWakeup = t)) : null;
       try {
         const result = await this.store.withClient((client) => runClaimCycle(client, {
           workerId: this.workerId, leaseSeconds: this.options.runner.leaseSeconds, outcomes, started, claim,
@@ -187,7 +179,6 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
       } catch (error) {
         // Nothing is lost: outcomes go back to the list and are written by the next successful cycle.
         this.outcomes.unshift(...outcomes);
-        this.claimWanted ||= claimWanted;
         this.startedMarks.unshift(...started);
         this.deadWorkers.reset();
         this.logger.error(`Claim cycle failed (${(error as Error).message}); retrying`);
