@@ -43,6 +43,8 @@ export function serializeArguments(args: readonly unknown[], inspector: EntityIn
   const encode = (value: unknown, path: string): JsonValue => {
     switch (typeof value) {
       case 'string':
+        if (value.includes('\0')) return refuse(path, 'a string with a NUL character', 'PostgreSQL cannot store one; remove it or encode the text (e.g. base64)');
+        return value;
       case 'boolean':
         return value;
       case 'number':

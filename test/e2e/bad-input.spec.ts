@@ -39,6 +39,7 @@ describe('bad input', () => {
       ['a symbol', Symbol('s'), 'args[1]', /a symbol/],
       ['an invalid Date', new Date('nope'), 'args[1]', /invalid Date/],
       ['a class instance', new (class Money { cents = 5 })(), 'args[1]', /instance of Money/],
+      ['a string with a NUL character', { note: 'a\u0000b' }, 'args[1].note', /NUL character/],
     ])('%s', async (_what, bad, path, problem) => {
       const before = await countJobs(db);
       const direct = shop.confirm(1, bad as string);
@@ -109,6 +110,15 @@ describe('bad input', () => {
       expect(row.exc_name).toBe('ArgumentSerializationError');
       expect(row.exc_message).toContain(`Cannot read stored job argument ${path}:`);
       expect(row.exc_message).toMatch(problem);
+    });
+
+    it('a result or an error message with a NUL character (which PostgreSQL cannot store) is recorded with U+FFFD', async () => {
+      const returned = await jobs.withDelay(shop).nulText(false);
+      expect((await waitForRow(db, returned.uuid)).result).toEqual({ text: 'a\uFFFDb', escaped: '\\u0000 stays' });
+      const thrown = await jobs.withDelay(shop).nulText(true);
+      const failed = await waitForRow(db, thrown.uuid);
+      expect(failed.state).toBe('failed');
+      expect(failed.exc_message).toBe('bad \uFFFD byte');
     });
 
     it('the runner is still alive after all that', async () => {

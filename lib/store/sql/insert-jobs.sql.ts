@@ -1,3 +1,5 @@
+import { jsonDate, jsonRaw, jsonText } from './json-text.js';
+
 /** A job row to insert (columns of `queue_job`; JSON columns already encoded as text). */
 export interface NewJobRow {
   uuid: string;
@@ -45,15 +47,15 @@ FROM jsonb_to_recordset($1::jsonb)
 ON CONFLICT (identity_key) WHERE identity_key IS NOT NULL AND ${IDENTITY_STATES} DO NOTHING
 RETURNING id::text, uuid, state, date_created`;
 
-const text = (value: string | null) => (value === null ? 'null' : JSON.stringify(value));
-const json = (value: string | null) => value ?? 'null';
+const text = jsonText;
+const json = jsonRaw;
 
 /** The rows as the JSON array INSERT_JOBS_SQL unpacks; JSON columns are already JSON text, spliced in as is. */
 export function insertJobsParams(rows: readonly NewJobRow[]): unknown[] {
   const items = rows.map((r) => `{"uuid":${text(r.uuid)},"graph_uuid":${text(r.graphUuid)},"name":${text(r.name)},`
     + `"job_function":${text(r.jobFunction)},"service_name":${text(r.serviceName)},"method_name":${text(r.methodName)},`
     + `"func_string":${text(r.funcString)},"args":${r.args},"records":${r.records},"dependencies":${json(r.dependencies)},`
-    + `"state":${text(r.state)},"priority":${r.priority},"eta":${r.eta ? text(r.eta.toISOString()) : 'null'},`
+    + `"state":${text(r.state)},"priority":${r.priority},"eta":${jsonDate(r.eta)},`
     + `"max_retries":${r.maxRetries},"channel":${text(r.channel)},"identity_key":${text(r.identityKey)},`
     + `"context":${json(r.context)},"user_id":${text(r.userId)},"trace_context":${json(r.traceContext)}}`);
   return [`[${items.join(',')}]`];

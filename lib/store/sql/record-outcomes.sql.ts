@@ -1,3 +1,4 @@
+import { jsonDate, jsonRaw, jsonText } from './json-text.js';
 /** What happened to one execution, to be written to its row. */
 export interface JobOutcomeRow {
   id: string;
@@ -27,15 +28,14 @@ export interface JobOutcomeRow {
  */
 
 /**
- * The outcomes as the JSON array `queue_job_cycle` reads. PostgreSQL text and jsonb cannot hold NUL
- * characters: a result or message containing one gets U+FFFD instead, so that it never blocks a cycle.
+ * The outcomes as the JSON array `queue_job_cycle` reads, built as text: the result is already JSON
+ * and is spliced in as is. NUL characters, which PostgreSQL cannot store, become U+FFFD.
  */
 export function outcomesJson(rows: readonly JobOutcomeRow[]): string {
-  return JSON.stringify(rows.map((o) => ({
-    id: o.id, lease_token: o.leaseToken, state: o.state, result: o.result === null ? null : JSON.parse(o.result),
-    exc_name: o.excName, exc_message: o.excMessage, exc_info: o.excInfo, eta: o.eta, retry_delta: o.retryDelta,
-    date_started: o.dateStarted, date_done: o.dateDone, exec_time: o.execTime,
-  })), (_key, value: unknown) => (typeof value === 'string' && value.includes('\0') ? value.replaceAll('\0', '\uFFFD') : value));
+  return `[${rows.map((o) => `{"id":${o.id},"lease_token":${jsonText(o.leaseToken)},"state":${jsonText(o.state)},`
+    + `"result":${jsonRaw(o.result)},"exc_name":${jsonText(o.excName)},"exc_message":${jsonText(o.excMessage)},`
+    + `"exc_info":${jsonText(o.excInfo)},"eta":${jsonDate(o.eta)},"retry_delta":${o.retryDelta},`
+    + `"date_started":${jsonDate(o.dateStarted)},"date_done":${jsonDate(o.dateDone)},"exec_time":${o.execTime}}`).join(',')}]`;
 }
 
 /** Writes outcomes only (no claim): the ids written. */

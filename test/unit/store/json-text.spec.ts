@@ -1,0 +1,25 @@
+import { describe, expect, it } from '@jest/globals';
+import { jsonDate, jsonRaw, jsonText } from '../../../lib/store/sql/json-text.js';
+
+describe('JSON text pieces', () => {
+  it('jsonText quotes and escapes, and turns NUL into U+FFFD', () => {
+    expect(jsonText(null)).toBe('null');
+    expect(JSON.parse(jsonText('say "hi"\n'))).toBe('say "hi"\n');
+    expect(JSON.parse(jsonText('a\u0000b'))).toBe('a\uFFFDb');
+  });
+
+  it('jsonRaw splices JSON as is, replacing only real \\u0000 escapes', () => {
+    expect(jsonRaw(null)).toBe('null');
+    const plain = JSON.stringify({ a: [1, 'x'] });
+    expect(jsonRaw(plain)).toBe(plain);
+    expect(JSON.parse(jsonRaw(JSON.stringify({ t: 'a\u0000b' })))).toEqual({ t: 'a\uFFFDb' });
+    // A backslash followed by the letters u0000 is text, not a NUL: it stays.
+    expect(JSON.parse(jsonRaw(JSON.stringify({ t: '\\u0000' })))).toEqual({ t: '\\u0000' });
+    expect(JSON.parse(jsonRaw(JSON.stringify({ t: '\\\u0000' })))).toEqual({ t: '\\\uFFFD' });
+  });
+
+  it('jsonDate writes ISO strings', () => {
+    expect(jsonDate(null)).toBe('null');
+    expect(JSON.parse(jsonDate(new Date(Date.UTC(2026, 10, 29))))).toBe('2026-11-29T00:00:00.000Z');
+  });
+});
