@@ -1,31 +1,22 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplicationContext } from '@nestjs/common';
 import { JobService } from '../../lib/enqueue/job.service.js';
 import type { Job } from '../../lib/enqueue/job.js';
 import { ArgumentSerializationError } from '../../lib/errors/argument-serialization.error.js';
 import type { DelayCallOptions } from '../../lib/enqueue/with-delay.js';
-import { ExecutionLog, ShopService } from '../fixtures/shop.service.js';
+import { ShopService } from '../fixtures/shop.service.js';
 import { countJobs, jobRow, waitForRow } from '../support/job-rows.js';
-import { createTestApp } from '../support/test-app.js';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { useShopApp } from '../support/shop-app.js';
+import type { TestDatabase } from '../support/test-database.js';
 
 describe('bad input', () => {
+  const shopApp = useShopApp({ channels: 'root:2' });
+  const log = shopApp.log;
   let db: TestDatabase;
   let app: INestApplicationContext;
   let shop: ShopService;
   let jobs: JobService;
-  const log = new ExecutionLog();
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    app = await createTestApp({ url: db.url, channels: 'root:2', providers: [ShopService, { provide: ExecutionLog, useValue: log }] });
-    shop = app.get(ShopService);
-    jobs = app.get(JobService);
-  });
-  afterAll(async () => {
-    await app?.close();
-    await db?.drop();
-  });
+  beforeAll(() => void ({ db, app, shop, jobs } = shopApp));
 
   describe('arguments that cannot be stored: ArgumentSerializationError naming the path, nothing stored', () => {
     const circular: Record<string, unknown> = { id: 1 };

@@ -1,33 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplicationContext } from '@nestjs/common';
 import { JobService } from '../../lib/enqueue/job.service.js';
-import { ExecutionLog, ShopService } from '../fixtures/shop.service.js';
+import { ShopService } from '../fixtures/shop.service.js';
 import { inState, jobRow, waitForRow } from '../support/job-rows.js';
-import { createTestApp } from '../support/test-app.js';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { useShopApp } from '../support/shop-app.js';
+import type { TestDatabase } from '../support/test-database.js';
 import { sleep } from '../support/wait-for.js';
 
 /** Sequential, throttled and paused channels with the real runner (the dispatch rules are unit-tested in test/unit/channels). */
 describe('channel options in real execution', () => {
+  const shopApp = useShopApp({ channels: 'root:8,seq:1:sequential,slow:4:throttle=1,frozen:2:paused' });
+  const log = shopApp.log;
   let db: TestDatabase;
   let app: INestApplicationContext;
-  let jobs: JobService;
   let shop: ShopService;
-  const log = new ExecutionLog();
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    app = await createTestApp({
-      url: db.url, channels: 'root:8,seq:1:sequential,slow:4:throttle=1,frozen:2:paused',
-      providers: [ShopService, { provide: ExecutionLog, useValue: log }],
-    });
-    jobs = app.get(JobService);
-    shop = app.get(ShopService);
-  });
-  afterAll(async () => {
-    await app?.close();
-    await db?.drop();
-  });
+  let jobs: JobService;
+  beforeAll(() => void ({ db, app, shop, jobs } = shopApp));
 
   const tagsInOrder = (prefix: string) => log.calls.filter((c) => c.method === 'hold' && String(c.args[2]).startsWith(prefix));
 

@@ -1,35 +1,23 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplicationContext } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { JobService } from '../../lib/enqueue/job.service.js';
 import type { Job } from '../../lib/enqueue/job.js';
-import { ExecutionLog, ShopService } from '../fixtures/shop.service.js';
+import { ShopService } from '../fixtures/shop.service.js';
 import { ShopOrder } from '../fixtures/shop-order.entity.js';
 import { allJobRows, countJobs, inState, jobRow, secondsBetween, waitForRow } from '../support/job-rows.js';
-import { createTestApp } from '../support/test-app.js';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { useShopApp } from '../support/shop-app.js';
+import type { TestDatabase } from '../support/test-database.js';
 import { waitFor } from '../support/wait-for.js';
 
 describe('execution: enqueue -> run -> done', () => {
+  const shopApp = useShopApp({ channels: 'root:4', entities: [ShopOrder] });
+  const log = shopApp.log;
   let db: TestDatabase;
   let app: INestApplicationContext;
   let shop: ShopService;
   let jobs: JobService;
-  const log = new ExecutionLog();
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    app = await createTestApp({
-      url: db.url, channels: 'root:4', entities: [ShopOrder],
-      providers: [ShopService, { provide: ExecutionLog, useValue: log }],
-    });
-    shop = app.get(ShopService);
-    jobs = app.get(JobService);
-  });
-  afterAll(async () => {
-    await app?.close();
-    await db?.drop();
-  });
+  beforeAll(() => void ({ db, app, shop, jobs } = shopApp));
 
   it('stores a direct call as a pending job and records result, dates, exec_time and retry = 1 when done', async () => {
     const at = new Date('2024-02-03T04:05:06.789Z');

@@ -1,31 +1,22 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplicationContext } from '@nestjs/common';
 import { chain, group } from '../../lib/enqueue/graph/chain-and-group.js';
 import { JobService } from '../../lib/enqueue/job.service.js';
 import { IllegalJobTransitionError } from '../../lib/errors/illegal-job-transition.error.js';
-import { ExecutionLog, ShopService } from '../fixtures/shop.service.js';
+import { ShopService } from '../fixtures/shop.service.js';
 import { allJobRows, inState, jobRow, waitForRow } from '../support/job-rows.js';
-import { createTestApp } from '../support/test-app.js';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { useShopApp } from '../support/shop-app.js';
+import type { TestDatabase } from '../support/test-database.js';
 import { waitFor } from '../support/wait-for.js';
 
 describe('job graphs and manual actions (real runner)', () => {
+  const shopApp = useShopApp({ channels: 'root:4' });
+  const log = shopApp.log;
   let db: TestDatabase;
   let app: INestApplicationContext;
-  let jobs: JobService;
   let shop: ShopService;
-  const log = new ExecutionLog();
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    app = await createTestApp({ url: db.url, channels: 'root:4', providers: [ShopService, { provide: ExecutionLog, useValue: log }] });
-    jobs = app.get(JobService);
-    shop = app.get(ShopService);
-  });
-  afterAll(async () => {
-    await app?.close();
-    await db?.drop();
-  });
+  let jobs: JobService;
+  beforeAll(() => void ({ db, app, shop, jobs } = shopApp));
 
   const node = (tag: string, ms = 150) => jobs.delayable(shop).hold('root', ms, tag);
   const span = (tag: string) => {

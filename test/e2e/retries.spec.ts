@@ -1,32 +1,23 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplicationContext } from '@nestjs/common';
 import { JobService } from '../../lib/enqueue/job.service.js';
 import type { Job } from '../../lib/enqueue/job.js';
-import { ExecutionLog, ShopService } from '../fixtures/shop.service.js';
+import { ShopService } from '../fixtures/shop.service.js';
 import { inState, secondsBetween, waitForRow, type JobRow } from '../support/job-rows.js';
-import { createTestApp } from '../support/test-app.js';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { useShopApp } from '../support/shop-app.js';
+import type { TestDatabase } from '../support/test-database.js';
 
 /** Slack for "eta - time of the attempt": the method's own run and the write of the outcome. */
 const SLACK_S = 0.5;
 
 describe('errors and retries', () => {
+  const shopApp = useShopApp({ channels: 'root:4' });
+  const log = shopApp.log;
   let db: TestDatabase;
   let app: INestApplicationContext;
   let shop: ShopService;
   let jobs: JobService;
-  const log = new ExecutionLog();
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    app = await createTestApp({ url: db.url, channels: 'root:4', providers: [ShopService, { provide: ExecutionLog, useValue: log }] });
-    shop = app.get(ShopService);
-    jobs = app.get(JobService);
-  });
-  afterAll(async () => {
-    await app?.close();
-    await db?.drop();
-  });
+  beforeAll(() => void ({ db, app, shop, jobs } = shopApp));
 
   it('RetryableJobError: back to pending with eta spaced by the retry pattern, then FailedJobError after maxRetries', async () => {
     // flaky: retryPattern { 1: 1, 2: 2 }, maxRetries 3, always throws RetryableJobError('not yet: <label>').
