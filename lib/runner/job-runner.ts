@@ -7,7 +7,9 @@ import { selectJobsToStart } from '../channels/dispatch.js';
 import { QUEUE_JOB_RESOLVED_OPTIONS } from '../queue-job.constants.js';
 import { noDelayWarning } from '../queue-job.messages.js';
 import type { ResolvedQueueJobOptions } from '../queue-job.options.js';
-import { runClaimCycle, type ClaimRequest, type ClaimedJobRow, type StartedMark } from '../store/claim-cycle.js';
+import { runClaimCycle, type ClaimRequest, type ClaimedJobRow } from '../store/claim-cycle.js';
+import { claimNext, claimsInOneStatement } from '../store/claim-next.js';
+import { recordOutcomes, type StartedMark } from '../store/record-outcomes.js';
 import { rescueDeadJobs, type RescuedJob } from '../store/rescue-dead-jobs.js';
 import { QueueJobHooks } from '../hooks/queue-job-hooks.js';
 import { JobStore } from '../store/job-store.js';
@@ -15,15 +17,20 @@ import type { JobOutcomeRow } from '../store/sql/record-outcomes.sql.js';
 import { JobExecutor } from './job-executor.js';
 import { NotificationListener } from './notification-listener.js';
 import { DeadWorkerWatch, RESCUE_INTERVAL_MS } from './dead-worker-watch.js';
+import { SerialTask } from './serial-task.js';
 
 const STARTED_FLUSH_MS = 100;
 const ERROR_BACKOFF_MS = 1_000;
 
 /**
- * Dispatches jobs in this instance: woken by NOTIFY, by a poll (@nestjs/schedule) and by its own
- * timers (etas, throttles), it runs claim cycles one at a time. A cycle writes the outcomes of the
- * jobs that finished since the last one and claims as many jobs as the channels and the free local
- * slots allow; claimed jobs run in this process at once.
+ * Dispatches jobs in this instance with two tasks, each running one call at a time:
+ * - claims, woken by NOTIFY, by a poll (@nestjs/schedule), by finished jobs and by its own timers
+ *   (etas, throttles), take as many jobs as the channels and the free local slots allow, and run them
+ *   in this process at once. With channels of capacities only, a claim is one statement that first
+ *   writes the outcomes of the jobs finished since the last one, so their slots serve that very claim;
+ *   with sequential or throttled channels the channel manager decides (two round trips);
+ * - records write the other outcomes (all of them with the channel manager, a done graph job's, any
+ *   at shutdown) and mark long-running jobs `started`.
  */
 @Injectable()
 export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -34,11 +41,15 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
   private readonly deadWorkers = new DeadWorkerWatch();
   private heartbeat: NodeJS.Timeout | undefined;
   private rescueTicks: NodeJS.Timeout | undefined;
+  /** Outcomes waiting to be written. */
   private outcomes: JobOutcomeRow[] = [];
-  private startedMarks: StartedMark[] = [];
-  private cycling: Promise<void> | undefined;
-  private again = false;
-  /** Whether the next cycle claims: not when only the rescue tick asked for it. */
+  /** Jobs launched and not finished, not marked `started` yet (by id, oldest first). */
+  private readonly startedMarks = new Map<string, StartedMark>();
+  private startedFlush: NodeJS.Timeout | undefined;
+  private readonly claims = new SerialTask(() => this.claim());
+  private readonly records = new SerialTask(() => this.record());
+  /** Capacities only: a claim is one statement, which also writes the outcomes (see `takeOutcomes`). */
+  private readonly oneStatementClaims: boolean;
   private rescuing = false;
   private active = false;
   private wakeTimer: NodeJS.Timeout | undefined;
@@ -53,6 +64,7 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     @Inject(QUEUE_JOB_RESOLVED_OPTIONS) private readonly options: ResolvedQueueJobOptions,
   ) {
     this.channels = ChannelTree.parse(options.channels);
+    this.oneStatementClaims = claimsInOneStatement(this.channels.channels);
   }
 
   /** Jobs running in this instance now. */
@@ -105,37 +117,28 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     // @nestjs/schedule may have cleared its intervals already during shutdown.
     if (this.scheduler.doesExist('interval', this.pollName)) this.scheduler.deleteInterval(this.pollName);
     clearTimeout(this.wakeTimer);
+    clearTimeout(this.startedFlush);
     clearInterval(this.rescueTicks);
-    // A cycle under way may still launch the jobs it claims: wait for it before counting running jobs.
-    await this.cycling;
+    // A claim under way may still launch the jobs it claims: wait for it before counting running jobs.
+    await this.claims.settled();
     const timeout = new Promise((resolve) => setTimeout(resolve, this.options.runner.shutdownTimeout).unref());
     await Promise.race([Promise.allSettled([...this.running.values()].map((r) => r.done)), timeout]);
     clearInterval(this.heartbeat);
     if (this.running.size > 0) {
       this.logger.warn(`${this.running.size} job(s) still running at shutdown: their lease will expire and they will be requeued`);
     }
-    for (let attempt = 0; attempt < 3 && (this.cycling || this.outcomes.length > 0); attempt++) {
-      if (!this.cycling) this.wake();
-      await this.cycling;
+    for (let attempt = 0; attempt < 3 && (this.records.busy || this.outcomes.length > 0); attempt++) {
+      this.records.request();
+      await this.records.settled();
     }
     // Last: the LISTEN connection holds this worker's lock, and other instances take back the jobs of a
     // worker without it (after a 3 s grace). Dropped earlier, jobs finishing within the timeout would run twice.
     await this.listener?.stop();
   }
 
-  /**
-   * Asks for a claim cycle; cycles never overlap, requests during one coalesce into the next. The
-   * cycle starts after the current turn of the event loop, so that jobs finishing together are
-   * recorded (and replaced) by one cycle.
-   */
+  /** Asks for a claim; claims never overlap, requests during one coalesce into the next. */
   wake(): void {
-    if (this.cycling) {
-      this.again = true;
-      return;
-    }
-    this.cycling = new Promise((resolve) => setImmediate(resolve))
-      .then(() => this.cycle())
-      .finally(() => (this.cycling = undefined));
+    this.claims.request();
   }
 
   /**
@@ -161,31 +164,77 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     return `queue_job:poll:${this.workerId}`;
   }
 
-  private async cycle(): Promise<void> {
-    do {
-      this.again = false;
-      const outcomes = this.outcomes.splice(0);
-      const started = this.takeStartedMarks();
-      const room = this.active ? this.options.runner.concurrency - this.running.size : 0;
+  /** Claims and launches jobs for the free local slots; false stops a run of requests (idle, stopping, error). */
+  private async claim(): Promise<boolean> {
+    if (!this.active) return false;
+    const limit = this.options.runner.concurrency - this.running.size;
+    const outcomes = this.oneStatementClaims ? this.takeOutcomes('claim') : [];
+    if (limit <= 0 && outcomes.length === 0) return false;
+    try {
       let nextWakeup: number | null = null;
-      const claim: ClaimRequest | null = room > 0 ? this.claimRequest(room, (t) => (nextWakeup = t)) : null;
-      try {
-        const result = await this.store.withClient((client) => runClaimCycle(client, {
-          workerId: this.workerId, leaseSeconds: this.options.runner.leaseSeconds, outcomes, started, claim,
+      const { claimed, nextEta } = this.oneStatementClaims
+        ? await this.claimInOneStatement(Math.max(0, limit), outcomes)
+        : await this.store.withClient((client) => runClaimCycle(client, {
+          workerId: this.workerId, leaseSeconds: this.options.runner.leaseSeconds,
+          claim: this.claimRequest(limit, (t) => (nextWakeup = t)),
         }));
-        this.warnLostLeases(outcomes, result.recorded);
-        for (const job of result.claimed) this.launch(job);
-        this.scheduleWake(earliest(earliest(nextWakeup, result.nextEta), this.nextStartedFlush()));
-      } catch (error) {
-        // Nothing is lost: outcomes go back to the list and are written by the next successful cycle.
-        this.outcomes.unshift(...outcomes);
-        this.startedMarks.unshift(...started);
-        this.deadWorkers.reset();
-        this.logger.error(`Claim cycle failed (${(error as Error).message}); retrying`);
-        this.scheduleWake(Date.now() / 1000 + ERROR_BACKOFF_MS / 1000);
-        return;
-      }
-    } while (this.again && (this.active || this.outcomes.length > 0));
+      for (const job of claimed) this.launch(job);
+      this.scheduleWake(earliest(nextWakeup, nextEta));
+      return true;
+    } catch (error) {
+      // Nothing is lost: outcomes go back to the list and are written by the next successful claim.
+      this.outcomes.unshift(...outcomes);
+      this.deadWorkers.reset();
+      this.logger.error(`Claim failed (${(error as Error).message}); retrying`);
+      this.scheduleWake(Date.now() / 1000 + ERROR_BACKOFF_MS / 1000);
+      return false;
+    }
+  }
+
+  private async claimInOneStatement(limit: number, outcomes: JobOutcomeRow[]) {
+    const result = await claimNext(this.store.pool, {
+      workerId: this.workerId, leaseSeconds: this.options.runner.leaseSeconds, limit, channels: this.channels.channels, outcomes,
+    });
+    this.warnLostLeases(outcomes, result.recorded);
+    return result;
+  }
+
+  /**
+   * The outcomes a claim writes or those left to `record`. One-statement claims write them in their
+   * own transaction, before counting running jobs, so a finished job's slot is free for that very
+   * claim; not a done graph job's, whose children are released by `record` under the claim lock, nor
+   * any once the runner stops claiming.
+   */
+  private takeOutcomes(writer: 'claim' | 'record'): JobOutcomeRow[] {
+    const byClaims = (o: JobOutcomeRow) => this.oneStatementClaims && this.active && !(o.inGraph && o.state === 'done');
+    const taken: JobOutcomeRow[] = [];
+    const left: JobOutcomeRow[] = [];
+    for (const o of this.outcomes) (byClaims(o) === (writer === 'claim') ? taken : left).push(o);
+    this.outcomes = left;
+    return taken;
+  }
+
+  /** Writes the outcomes `takeOutcomes` leaves to it and the due `started` marks. */
+  private async record(): Promise<boolean> {
+    const started = this.takeStartedMarks();
+    const outcomes = this.takeOutcomes('record');
+    if (outcomes.length === 0 && started.length === 0) return false;
+    try {
+      const recorded = await this.store.withClient((client) => recordOutcomes(client, outcomes, started));
+      this.warnLostLeases(outcomes, recorded);
+      // Their slots are free now (a claim of the channel manager counts them running until written).
+      if (outcomes.length > 0) this.wake();
+      return true;
+    } catch (error) {
+      // Nothing is lost: outcomes go back to the list and are written by the next successful run.
+      this.outcomes.unshift(...outcomes);
+      for (const mark of started) this.startedMarks.set(mark.id, mark);
+      this.logger.error(`Recording job outcomes failed (${(error as Error).message}); retrying`);
+      setTimeout(() => this.records.request(), ERROR_BACKOFF_MS).unref();
+      return false;
+    } finally {
+      this.armStartedFlush();
+    }
   }
 
   private claimRequest(limit: number, onWakeup: (t: number | null) => void): ClaimRequest {
@@ -203,7 +252,7 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
   }
 
   private launch(job: ClaimedJobRow): void {
-    this.startedMarks.push({ id: job.id, leaseToken: job.lease_token, dateStarted: new Date() });
+    this.startedMarks.set(job.id, { id: job.id, leaseToken: job.lease_token, dateStarted: new Date() });
     const run = this.executor.execute(job).then(
       (result) => {
         if (!result.written) this.outcomes.push(result.row);
@@ -211,12 +260,12 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
       (error: unknown) => this.logger.error(`Job ${job.uuid}: executor error ${(error as Error).message}`),
     ).finally(() => {
       this.running.delete(job.id);
-      this.startedMarks = this.startedMarks.filter((mark) => mark.id !== job.id);
+      this.startedMarks.delete(job.id);
+      this.records.request();
       this.wake();
     });
     this.running.set(job.id, { leaseToken: job.lease_token, done: run });
-    // Long jobs show as `started` soon; short ones are usually done before this fires.
-    this.scheduleWake(Date.now() / 1000 + STARTED_FLUSH_MS / 1000);
+    this.armStartedFlush();
   }
 
   private reportRescued(job: RescuedJob): void {
@@ -228,17 +277,23 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     });
   }
 
-  /** When the oldest mark not flushed yet becomes due (seconds), or null. */
-  private nextStartedFlush(): number | null {
-    if (this.startedMarks.length === 0) return null;
-    return Math.min(...this.startedMarks.map((mark) => mark.dateStarted.getTime())) / 1000 + STARTED_FLUSH_MS / 1000;
+  /** Long jobs show as `started` soon; short ones are usually done before the oldest mark is due. */
+  private armStartedFlush(): void {
+    const oldest = this.startedMarks.values().next();
+    if (this.startedFlush || oldest.done) return;
+    const delay = Math.max(0, oldest.value.dateStarted.getTime() + STARTED_FLUSH_MS - Date.now());
+    this.startedFlush = setTimeout(() => {
+      this.startedFlush = undefined;
+      this.records.request();
+    }, delay);
   }
 
   /** Marks of jobs running for a while: shorter ones will likely be done before it matters. */
   private takeStartedMarks(): StartedMark[] {
     const cutoff = Date.now() - STARTED_FLUSH_MS;
-    const due = this.startedMarks.filter((mark) => mark.dateStarted.getTime() <= cutoff);
-    if (due.length > 0) this.startedMarks = this.startedMarks.filter((mark) => mark.dateStarted.getTime() > cutoff);
+    const due: StartedMark[] = [];
+    for (const mark of this.startedMarks.values()) if (mark.dateStarted.getTime() <= cutoff) due.push(mark);
+    for (const mark of due) this.startedMarks.delete(mark.id);
     return due;
   }
 
@@ -255,7 +310,7 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
   }
 
   private scheduleWake(at: number | null): void {
-    if (at === null || !this.active && this.outcomes.length === 0) return;
+    if (at === null || !this.active) return;
     if (at >= this.wakeAt && this.wakeTimer) return;
     clearTimeout(this.wakeTimer);
     this.wakeAt = at;

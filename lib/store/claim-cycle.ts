@@ -4,8 +4,6 @@ import type { CandidateJob, DispatchSnapshot } from '../channels/dispatch.js';
 import { CLAIM_LOCK_KEY } from '../queue-job.constants.js';
 import { SAVE_THROTTLE_LAST_STARTS_SQL } from './sql/throttle.sql.js';
 import { SqlLiterals } from './sql/literals.js';
-import { lockGraphTransitions, releaseChildren, sqlOfClient } from './graph-transitions.js';
-import { MARK_STARTED_SQL, outcomesJson, type JobOutcomeRow } from './sql/record-outcomes.sql.js';
 
 /** A job this worker claimed, with what the executor needs to run it. */
 export interface ClaimedJobRow {
@@ -22,15 +20,14 @@ export interface ClaimedJobRow {
   max_retries: number;
   channel: string;
   priority: number;
-  eta: Date | null;
-  date_created: Date;
+  /** Dates as Date, or as ISO text from the one-statement claim. */
+  eta: Date | string | null;
+  date_created: Date | string;
   lease_token: string;
   context: Record<string, unknown> | null;
   user_id: string | null;
   trace_context: Record<string, string> | null;
 }
-
-export interface StartedMark { id: string; leaseToken: string; dateStarted: Date }
 
 export interface ClaimRequest {
   /** At most this many jobs (the free local slots). */
@@ -44,58 +41,33 @@ export interface ClaimRequest {
 export interface CycleInput {
   workerId: string;
   leaseSeconds: number;
-  outcomes: JobOutcomeRow[];
-  started: StartedMark[];
-  claim: ClaimRequest | null;
+  claim: ClaimRequest;
 }
 
 export interface CycleResult {
   claimed: ClaimedJobRow[];
-  /** Ids whose outcome was written (the others had lost their lease). */
-  recorded: Set<string>;
   /** Earliest future eta seen (seconds), to schedule a wake-up. */
   nextEta: number | null;
 }
 
 /**
- * One short transaction in two round trips: `BEGIN` + `queue_job_cycle` (write the outcomes of finished
- * jobs; when there are free slots, take the claim lock and read running counts and queue heads), then
- * the channel manager chooses, then `queue_job_claim` + `COMMIT`.
- * Writing outcomes in the claim transaction frees their capacity for this very claim and costs no
- * extra commit. The transaction-scoped advisory lock serialises claims of all instances, so capacity
- * accounting never races; it is held for a few statements.
+ * A claim decided by the channel manager (sequential and throttled channels), in one short transaction
+ * of two round trips: `BEGIN` + `queue_job_cycle` (the claim lock, then running counts and queue heads),
+ * the channel manager chooses, then `queue_job_claim` + `COMMIT`. The transaction-scoped advisory lock
+ * serialises claims of all instances, so capacity accounting never races. Configurations of capacities
+ * only claim in one statement instead (claim-next.ts).
  */
 export async function runClaimCycle(client: PoolClient, input: CycleInput): Promise<CycleResult> {
-  const request = input.claim !== null && input.claim.limit > 0 ? input.claim : null;
-  if (input.outcomes.length === 0 && input.started.length === 0 && !request) {
-    return { claimed: [], recorded: new Set(), nextEta: null };
-  }
   const literals = new SqlLiterals(client);
-  const graphDone = input.outcomes.filter((o) => o.inGraph && o.state === 'done');
-  // Rare paths first, as their own statements: a graph release reads under the claim lock.
-  const slowPath = graphDone.length > 0 || input.started.length > 0;
   try {
-    if (slowPath) {
-      await client.query(BEGIN_SQL);
-      if (graphDone.length > 0) await client.query(LOCK_SQL, [CLAIM_LOCK_KEY]);
-      if (input.started.length > 0) {
-        const s = input.started;
-        await client.query(MARK_STARTED_SQL, [s.map((m) => m.id), s.map((m) => m.leaseToken), s.map((m) => m.dateStarted)]);
-      }
-    }
     const now = Date.now() / 1000;
-    const rows = await cycleRows(client, literals, input, request, now, !slowPath);
-    const recorded = new Set(rows.filter((r) => r.kind === 'recorded').map((r) => r.job_id!));
-    await releaseChildren(sqlOfClient(client), graphDone.filter((o) => recorded.has(o.id)).map((o) => o.uuid));
-    const { claimed, nextEta } = request ? await claimAndCommit(client, literals, input, request, rows, now) : await commit(client);
-    return { claimed, recorded, nextEta };
+    const rows = await cycleRows(client, literals, input.claim, now);
+    return await claimAndCommit(client, literals, input, input.claim, rows, now);
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;
   }
 }
-
-const LOCK_SQL = 'SELECT pg_advisory_xact_lock($1)';
 
 /**
  * A cycle holds the claim lock of every instance: if its process stalls mid-transaction (SIGSTOP, a
@@ -104,25 +76,22 @@ const LOCK_SQL = 'SELECT pg_advisory_xact_lock($1)';
 const BEGIN_SQL = `BEGIN; SET LOCAL idle_in_transaction_session_timeout = '5s'`;
 
 type CycleRow = {
-  kind: 'recorded' | 'running' | 'head' | 'next_eta' | 'failed' | 'throttle';
+  kind: 'running' | 'head' | 'next_eta' | 'failed' | 'throttle';
   job_id: string | null; job_channel: string | null; job_priority: number | null; created_ms: number | null; at: number | null; n: number | null;
 };
 
 /**
- * `BEGIN; SELECT * FROM queue_job_cycle(...)` in one round trip: the outcomes written, then (when
- * claiming) the claim lock and the reads. Parameters are inlined as checked literals because a
- * simple query cannot carry bound parameters; the function's own plans stay cached per connection.
+ * `BEGIN; SELECT * FROM queue_job_cycle(...)` in one round trip. Parameters are inlined as checked
+ * literals because a simple query cannot carry bound parameters; the function's own plans stay cached
+ * per connection.
  */
-async function cycleRows(
-  client: PoolClient, l: SqlLiterals, input: CycleInput, request: ClaimRequest | null, now: number, begin: boolean,
-): Promise<CycleRow[]> {
-  const call = `SELECT * FROM queue_job_cycle(${l.text(outcomesJson(input.outcomes))}::jsonb, ${l.number(CLAIM_LOCK_KEY)}, `
-    + `${l.number(request?.limit ?? 0)}, ${l.number(now)}, ${l.textArray(request?.sequentialChannels ?? [])}, `
-    + `${l.textArray(request?.throttledChannels ?? [])})`;
-  return lastRows<CycleRow>(await client.query(begin ? `${BEGIN_SQL}; ${call}` : call));
+async function cycleRows(client: PoolClient, l: SqlLiterals, request: ClaimRequest, now: number): Promise<CycleRow[]> {
+  const call = `SELECT * FROM queue_job_cycle('[]'::jsonb, ${l.number(CLAIM_LOCK_KEY)}, ${l.number(request.limit)}, ${l.number(now)}, `
+    + `${l.textArray(request.sequentialChannels)}, ${l.textArray(request.throttledChannels)})`;
+  return lastRows<CycleRow>(await client.query(`${BEGIN_SQL}; ${call}`));
 }
 
-async function commit(client: PoolClient): Promise<{ claimed: ClaimedJobRow[]; nextEta: number | null }> {
+async function commit(client: PoolClient): Promise<CycleResult> {
   await client.query('COMMIT');
   return { claimed: [], nextEta: null };
 }

@@ -1,0 +1,58 @@
+import { randomUUID } from 'node:crypto';
+import type { Pool } from 'pg';
+import type { ChannelConfig } from '../channels/channel-config.js';
+import { CLAIM_LOCK_KEY } from '../queue-job.constants.js';
+import type { ClaimedJobRow } from './claim-cycle.js';
+import { outcomesJson, type JobOutcomeRow } from './sql/record-outcomes.sql.js';
+
+export interface ClaimNextInput {
+  workerId: string;
+  leaseSeconds: number;
+  /** At most this many jobs (the free local slots); 0 writes the outcomes only. */
+  limit: number;
+  /** Every configured channel (parents included); none sequential or throttled: see `claimsInOneStatement`. */
+  channels: readonly ChannelConfig[];
+  /** Outcomes to write first; none may release graph children (recordOutcomes does that, under the lock). */
+  outcomes: readonly JobOutcomeRow[];
+}
+
+export interface ClaimNextResult {
+  claimed: ClaimedJobRow[];
+  /** Ids whose outcome was written (the others had lost their lease). */
+  recorded: Set<string>;
+  /** Earliest future eta (seconds), to schedule a wake-up. */
+  nextEta: number | null;
+}
+
+/** The channel rules `queue_job_claim_next` applies itself: capacities (a paused channel has none left). */
+export function claimsInOneStatement(channels: readonly ChannelConfig[]): boolean {
+  return channels.every((c) => !c.sequential && c.throttle === 0);
+}
+
+const CLAIM_NEXT_SQL = 'SELECT * FROM queue_job_claim_next($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)';
+
+type ClaimNextRow = { kind: 'recorded' | 'claimed' | 'next_eta'; job_id: string; job: ClaimedJobRow; next_eta: number | null };
+
+/**
+ * A claim cycle in one prepared statement (autocommit): `queue_job_claim_next` writes the outcomes,
+ * takes the claim lock, admits jobs by channel capacity, marks them enqueued under a new lease and
+ * returns them with the earliest future eta.
+ */
+export async function claimNext(pool: Pool, input: ClaimNextInput): Promise<ClaimNextResult> {
+  const { rows } = await pool.query<ClaimNextRow>({
+    name: 'qj_claim_next',
+    text: CLAIM_NEXT_SQL,
+    values: [
+      outcomesJson(input.outcomes), CLAIM_LOCK_KEY, input.limit, Date.now() / 1000,
+      input.channels.map((c) => c.name), input.channels.map((c) => (c.paused ? 0 : c.capacity)),
+      input.workerId, randomUUID(), input.leaseSeconds, input.workerId,
+    ],
+  });
+  const result: ClaimNextResult = { claimed: [], recorded: new Set(), nextEta: null };
+  for (const row of rows) {
+    if (row.kind === 'claimed') result.claimed.push(row.job);
+    else if (row.kind === 'recorded') result.recorded.add(row.job_id);
+    else result.nextEta = row.next_eta;
+  }
+  return result;
+}

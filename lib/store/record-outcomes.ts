@@ -1,0 +1,38 @@
+import type { PoolClient } from 'pg';
+import { lockGraphTransitions, releaseChildren, sqlOfClient } from './graph-transitions.js';
+import { MARK_STARTED_SQL, RECORD_OUTCOMES_SQL, outcomesJson, type JobOutcomeRow } from './sql/record-outcomes.sql.js';
+
+export interface StartedMark { id: string; leaseToken: string; dateStarted: Date }
+
+/**
+ * Writes the outcomes of finished jobs and marks long-running ones `started`, apart from claims so
+ * that the two overlap. Only rows still held under the executor's lease token are written (fencing);
+ * returns the ids written. The common case — outcomes only, none releasing graph children — is one
+ * prepared statement in autocommit; a done graph job releases its children under the claim lock,
+ * in the same transaction as its outcome.
+ */
+export async function recordOutcomes(client: PoolClient, outcomes: JobOutcomeRow[], started: StartedMark[]): Promise<Set<string>> {
+  const graphDone = outcomes.filter((o) => o.inGraph && o.state === 'done');
+  if (graphDone.length === 0 && started.length === 0) return writeOutcomes(client, outcomes);
+  await client.query('BEGIN');
+  try {
+    const sql = sqlOfClient(client);
+    if (graphDone.length > 0) await lockGraphTransitions(sql);
+    if (started.length > 0) {
+      await client.query(MARK_STARTED_SQL, [started.map((m) => m.id), started.map((m) => m.leaseToken), started.map((m) => m.dateStarted)]);
+    }
+    const recorded = await writeOutcomes(client, outcomes);
+    await releaseChildren(sql, graphDone.filter((o) => recorded.has(o.id)).map((o) => o.uuid));
+    await client.query('COMMIT');
+    return recorded;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+}
+
+async function writeOutcomes(client: PoolClient, outcomes: JobOutcomeRow[]): Promise<Set<string>> {
+  if (outcomes.length === 0) return new Set();
+  const { rows } = await client.query<{ id: string }>({ name: 'qj_record_outcomes', text: RECORD_OUTCOMES_SQL, values: [outcomesJson(outcomes)] });
+  return new Set(rows.map((row) => row.id));
+}

@@ -1,0 +1,157 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import type { CandidateJob } from '../../lib/channels/channel-job.js';
+import { ChannelTree } from '../../lib/channels/channel-tree.js';
+import { selectJobsToStart } from '../../lib/channels/dispatch.js';
+import { claimNext } from '../../lib/store/claim-next.js';
+import { runQueueJobMigrations } from '../../lib/store/run-migrations.js';
+import type { JobOutcomeRow } from '../../lib/store/sql/record-outcomes.sql.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+
+/**
+ * `queue_job_claim_next` decides in SQL what `selectJobsToStart` decides in TypeScript, for channel
+ * configurations of capacities only. Random configurations, queues and running jobs (seeded, so a
+ * failure can be replayed) must give the same jobs from both.
+ */
+
+const CHANNELS = ['root', 'root.a', 'root.a.x', 'root.a.y', 'root.b', 'root.b.z', 'root.c', 'root.c_d'];
+const NOW = Date.now() / 1000;
+
+/** Mulberry32: a small seeded generator. */
+function generator(seed: number) {
+  let state = seed;
+  const next = () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return { next, int: (n: number) => Math.floor(next() * n), pick: <T>(list: readonly T[]) => list[Math.floor(next() * list.length)] };
+}
+
+interface Case { config: string; limit: number; pending: CandidateJob[]; running: string[] }
+
+function randomCase(seed: number): Case {
+  const r = generator(seed);
+  const entries = [`root:${r.int(8)}`];
+  for (const name of ['a', 'a.x', 'b', 'c']) {
+    if (r.next() < 0.6) entries.push(`${name}:${r.int(4)}${r.next() < 0.1 ? ':paused' : ''}`);
+  }
+  const pending = Array.from({ length: r.int(25) }, (_, i): CandidateJob => {
+    const eta = r.next() < 0.2 ? NOW + (r.next() < 0.5 ? -60 : 60) : null;
+    return { id: '', channel: r.pick(CHANNELS), priority: r.int(3), dateCreated: 1_700_000_000_000 + r.int(4) * 1000, seq: i, eta };
+  });
+  const running = Array.from({ length: r.int(6) }, () => r.pick(CHANNELS));
+  return { config: entries.join(','), limit: 1 + r.int(10), pending, running };
+}
+
+describe('queue_job_claim_next', () => {
+  let db: TestDatabase;
+  let dataSource: DataSource;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    dataSource = new DataSource({ type: 'postgres', url: db.url });
+    await dataSource.initialize();
+    await runQueueJobMigrations(dataSource);
+  });
+
+  afterAll(async () => {
+    await dataSource?.destroy();
+    await db?.drop();
+  });
+
+  beforeEach(async () => {
+    await db.pool.query('TRUNCATE queue_job');
+  });
+
+  async function insertJob(channel: string, fields: { state?: string; priority?: number; dateCreatedMs?: number; eta?: number | null; leaseToken?: string } = {}): Promise<string> {
+    const { rows } = await db.pool.query<{ id: string }>(
+      `INSERT INTO queue_job (uuid, name, job_function, service_name, method_name, state, priority, channel, date_created, eta, lease_token)
+       VALUES ($1, 'job', '<S>.m', 'S', 'm', $2, $3, $4, to_timestamp($5 / 1000.0), to_timestamp($6), $7) RETURNING id`,
+      [randomUUID(), fields.state ?? 'pending', fields.priority ?? 10, channel, fields.dateCreatedMs ?? Date.now(), fields.eta ?? null, fields.leaseToken ?? null],
+    );
+    return rows[0].id;
+  }
+
+  function claim(config: string, limit: number, outcomes: JobOutcomeRow[] = []) {
+    return claimNext(db.pool as never, { workerId: 'worker-1', leaseSeconds: 60, limit, channels: ChannelTree.parse(config).channels, outcomes });
+  }
+
+  it('admits the same jobs as selectJobsToStart on 150 random queues', async () => {
+    for (let seed = 1; seed <= 150; seed++) {
+      await db.pool.query('TRUNCATE queue_job');
+      const c = randomCase(seed);
+      for (const job of c.pending) {
+        // Row ids follow creation; the TypeScript side orders ties by the same id.
+        job.id = await insertJob(job.channel, { priority: job.priority, dateCreatedMs: job.dateCreated, eta: job.eta });
+        job.seq = Number(job.id);
+      }
+      for (const channel of c.running) await insertJob(channel, { state: 'started' });
+      const running = new Map<string, number>();
+      for (const channel of c.running) running.set(channel, (running.get(channel) ?? 0) + 1);
+
+      const expected = selectJobsToStart(ChannelTree.parse(c.config), { running, pending: c.pending, failedChannels: new Set(), lastStart: new Map() }, NOW, c.limit);
+      const { claimed } = await claim(c.config, c.limit);
+
+      const context = `seed ${seed}: ${c.config}, limit ${c.limit}`;
+      expect({ context, ids: claimed.map((job) => job.id).sort() }).toEqual({ context, ids: expected.start.map((job) => job.id).sort() });
+    }
+  });
+
+  it('marks the claimed jobs enqueued under one new lease of the worker, with the columns the executor reads', async () => {
+    const id = await insertJob('root.a', { priority: 3 });
+    const { claimed } = await claim('root:2', 2);
+    expect(claimed).toHaveLength(1);
+    const job = claimed[0];
+    expect(job).toMatchObject({ id, job_function: '<S>.m', service_name: 'S', method_name: 'm', channel: 'root.a', priority: 3, retry: 1, args: [], records: [] });
+    const { rows } = await db.pool.query('SELECT state, worker_id, lease_token, lease_expires_at > now() AS leased FROM queue_job WHERE id = $1', [id]);
+    expect(rows[0]).toEqual({ state: 'enqueued', worker_id: 'worker-1', lease_token: job.lease_token, leased: true });
+  });
+
+  it('writes outcomes first, so a finished job frees its slot for the same claim; a lost lease is not written', async () => {
+    const token = randomUUID();
+    const finished = await insertJob('root', { state: 'started', leaseToken: token });
+    const stale = await insertJob('root', { state: 'started', leaseToken: randomUUID() });
+    const next = await insertJob('root');
+    const outcome = (id: string, leaseToken: string): JobOutcomeRow => ({
+      id, uuid: randomUUID(), inGraph: false, leaseToken, state: 'done', result: '{"ok":true}', excName: null, excMessage: null,
+      excInfo: null, eta: null, retryDelta: 0, dateStarted: new Date(), dateDone: new Date(), execTime: 0.01,
+    });
+
+    const { claimed, recorded } = await claim('root:2', 2, [outcome(finished, token), outcome(stale, token)]);
+
+    expect([...recorded]).toEqual([finished]);
+    expect(claimed.map((job) => job.id)).toEqual([next]);
+    const { rows } = await db.pool.query('SELECT id, state, result FROM queue_job ORDER BY id');
+    expect(rows).toEqual([
+      { id: finished, state: 'done', result: { ok: true } },
+      { id: stale, state: 'started', result: null },
+      { id: next, state: 'enqueued', result: null },
+    ]);
+  });
+
+  it('with limit 0 writes outcomes only and claims nothing', async () => {
+    await insertJob('root');
+    const { claimed, nextEta } = await claim('root:5', 0);
+    expect(claimed).toEqual([]);
+    expect(nextEta).toBeNull();
+    expect((await db.pool.query(`SELECT count(*)::int AS n FROM queue_job WHERE state = 'pending'`)).rows[0].n).toBe(1);
+  });
+
+  it('returns the earliest future eta, for the runner to wake up then', async () => {
+    const eta = Math.round(NOW) + 3600;
+    await insertJob('root', { eta });
+    await insertJob('root', { eta: eta + 60 });
+    const { claimed, nextEta } = await claim('root:5', 5);
+    expect(claimed).toEqual([]);
+    expect(nextEta).toBe(eta);
+  });
+
+  it('serialises concurrent claims: two workers never exceed a channel capacity together', async () => {
+    for (let i = 0; i < 30; i++) await insertJob('root.a');
+    const results = await Promise.all(Array.from({ length: 6 }, () => claim('root:0,a:4', 10)));
+    expect(results.reduce((n, r) => n + r.claimed.length, 0)).toBe(4);
+  });
+});
