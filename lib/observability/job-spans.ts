@@ -47,6 +47,8 @@ export class JobSpans {
         'queue_job.retry': job.retry, 'queue_job.max_retries': job.maxRetries,
       },
     }, parent);
+    // No SDK and no trace to continue: the span is a no-op, and so is making it active.
+    if (!span.isRecording() && !api.trace.isSpanContextValid(span.spanContext())) return run();
     return api.context.with(api.trace.setSpan(parent, span), async () => {
       try {
         const result = await run();

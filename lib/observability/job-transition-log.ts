@@ -17,7 +17,8 @@ export class JobTransitionLog implements OnModuleInit, OnApplicationShutdown {
   onModuleInit(): void {
     this.unsubscribe = this.hooks.on((event) => {
       if (event.name === 'job.failed') this.logger.error(failureLine(event));
-      else this.logger.debug(transitionLine(event));
+      // Formatting a line per transition costs; not when the app's log levels leave debug out.
+      else if (Logger.isLevelEnabled('debug')) this.logger.debug(transitionLine(event));
     });
   }
 

@@ -11,10 +11,8 @@ import { FIND_BY_IDENTITY_KEY_SQL, FIND_IDENTITY_KEY_HOLDERS_SQL, INSERT_JOBS_SQ
 
 /** A stored job as the enqueue path sees it. */
 export interface InsertedJob {
-  id: string;
   uuid: string;
   state: string;
-  dateCreated: Date;
   /** False when an existing job with the same identity key was returned instead. */
   created: boolean;
 }
@@ -57,34 +55,32 @@ export class JobStore {
 
   /** Inserts jobs in one statement; a row whose identity key is taken resolves to the job holding it. */
   async insertJobs(rows: readonly NewJobRow[], manager?: EntityManager): Promise<InsertedJob[]> {
-    type Inserted = { id: string; uuid: string; state: string; date_created: Date };
+    type KeyedInserted = { uuid: string };
     // Outside a caller's transaction the statement is prepared once per pooled connection (named).
-    const inserted = manager
-      ? await this.query<Inserted>(INSERT_JOBS_SQL, insertJobsParams(rows), manager)
-      : (await this.pool.query<Inserted>({ name: 'qj_insert_jobs', text: INSERT_JOBS_SQL, values: insertJobsParams(rows) })).rows;
-    const byUuid = new Map(inserted.map((r) => [r.uuid, r]));
+    const keyedInserted = manager
+      ? await this.query<KeyedInserted>(INSERT_JOBS_SQL, insertJobsParams(rows), manager)
+      : (await this.pool.query<KeyedInserted>({ name: 'qj_insert_jobs', text: INSERT_JOBS_SQL, values: insertJobsParams(rows) })).rows;
+    const inserted = new Set(keyedInserted.map((r) => r.uuid));
     const result: InsertedJob[] = [];
     for (const row of rows) {
-      const hit = byUuid.get(row.uuid);
-      if (hit) result.push({ id: hit.id, uuid: hit.uuid, state: hit.state, dateCreated: hit.date_created, created: true });
+      if (row.identityKey === null || inserted.has(row.uuid)) result.push({ uuid: row.uuid, state: row.state, created: true });
       else result.push(await this.existingForIdentityKey(row, manager));
     }
     return result;
   }
 
   private async existingForIdentityKey(row: NewJobRow, manager?: EntityManager): Promise<InsertedJob> {
-    const [existing] = await this.query<{ id: string; uuid: string; state: string; date_created: Date }>(
-      FIND_BY_IDENTITY_KEY_SQL, [row.identityKey], manager);
+    const [existing] = await this.query<{ uuid: string; state: string }>(FIND_BY_IDENTITY_KEY_SQL, [row.identityKey], manager);
     // The holder moved on (started or finished) between the two statements: the key is free again.
     if (!existing) return (await this.insertJobs([row], manager))[0];
-    return { id: existing.id, uuid: existing.uuid, state: existing.state, dateCreated: existing.date_created, created: false };
+    return { uuid: existing.uuid, state: existing.state, created: false };
   }
 
   /** The jobs holding these identity keys (waiting, pending or enqueued), by key. */
   async findIdentityKeyHolders(keys: string[], manager?: EntityManager): Promise<Map<string, InsertedJob>> {
-    type Holder = { id: string; uuid: string; state: string; date_created: Date; identity_key: string };
+    type Holder = { uuid: string; state: string; identity_key: string };
     const rows = await this.query<Holder>(FIND_IDENTITY_KEY_HOLDERS_SQL, [keys], manager);
-    return new Map(rows.map((r) => [r.identity_key, { id: r.id, uuid: r.uuid, state: r.state, dateCreated: r.date_created, created: false }]));
+    return new Map(rows.map((r) => [r.identity_key, { uuid: r.uuid, state: r.state, created: false }]));
   }
 
   /** Extends the leases of jobs still held under these tokens. */
