@@ -15,9 +15,7 @@ export class SerialTask {
       this.again = true;
       return;
     }
-    this.current = new Promise((resolve) => setImmediate(resolve))
-      .then(() => this.runWhileAsked())
-      .finally(() => (this.current = undefined));
+    this.current = this.runWhileAsked();
   }
 
   get busy(): boolean {
@@ -30,10 +28,17 @@ export class SerialTask {
   }
 
   private async runWhileAsked(): Promise<void> {
-    let more: boolean;
-    do {
-      this.again = false;
-      more = await this.task();
-    } while (more && this.again);
+    await new Promise((resolve) => setImmediate(resolve));
+    try {
+      let more: boolean;
+      do {
+        this.again = false;
+        more = await this.task();
+      } while (more && this.again);
+    } finally {
+      // In the same turn as the last check of `again`: a request arriving later starts a new run
+      // (cleared in a later callback, a request in between would be lost until the next wake-up).
+      this.current = undefined;
+    }
   }
 }
