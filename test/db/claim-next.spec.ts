@@ -1,13 +1,16 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
+import pg from 'pg';
 import { DataSource } from 'typeorm';
 import type { CandidateJob } from '../../lib/channels/channel-job.js';
 import { ChannelTree } from '../../lib/channels/channel-tree.js';
 import { selectJobsToStart } from '../../lib/channels/dispatch.js';
+import { NOTIFY_CHANNEL } from '../../lib/queue-job.constants.js';
 import { claimNext } from '../../lib/store/claim-next.js';
 import { runQueueJobMigrations } from '../../lib/store/run-migrations.js';
 import type { JobOutcomeRow } from '../../lib/store/sql/record-outcomes.sql.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { sleep, waitFor } from '../support/wait-for.js';
 
 /**
  * `queue_job_claim_next` decides in SQL what `selectJobsToStart` decides in TypeScript, for channel
@@ -147,6 +150,25 @@ describe('queue_job_claim_next', () => {
     const { claimed, nextEta } = await claim('root:5', 5);
     expect(claimed).toEqual([]);
     expect(nextEta).toBe(eta);
+  });
+
+  it('wakes the other instances only when it leaves jobs that the channels would admit', async () => {
+    for (let i = 0; i < 6; i++) await insertJob('root.a');
+    const listener = new pg.Client({ connectionString: db.url });
+    await listener.connect();
+    const payloads: string[] = [];
+    listener.on('notification', (n) => payloads.push(n.payload ?? ''));
+    await listener.query(`LISTEN ${NOTIFY_CHANNEL}`);
+    try {
+      await claim('root:0,a:4', 2); // full (2 of 2) and 2 more would fit in a:4: the others are told
+      await claim('root:0,a:4', 2); // full, but a:4 is full too: nobody else could start one
+      await claim('root:0,a:4', 2); // nothing fits
+      await waitFor('a notification', () => payloads.length >= 1);
+      await sleep(100);
+      expect(payloads).toEqual(['worker-1']);
+    } finally {
+      await listener.end();
+    }
   });
 
   it('serialises concurrent claims: two workers never exceed a channel capacity together', async () => {

@@ -8,7 +8,8 @@ import { NOTIFY_CHANNEL } from '../../queue-job.constants.js';
  * `recorded`), then, when `p_limit` > 0, takes the claim lock, counts the running jobs per configured
  * channel, walks the queue heads in queue order (priority, creation date, id) admitting a job when
  * every configured channel on its path has room — the rule of `selectJobsToStart` —, marks the
- * admitted jobs enqueued under a lease and returns them (rows `claimed`, the job as one JSON value:
+ * admitted jobs enqueued under a lease (waking the other instances when admissible jobs are left
+ * beyond `p_limit`) and returns them (rows `claimed`, the job as one JSON value:
  * parsed by JSON.parse, much cheaper in Node than twenty typed columns), then one row `next_eta`
  * (the earliest future eta).
  *
@@ -35,6 +36,7 @@ export class QueueJobClaimNext1764403900000 implements MigrationInterface {
         v_load int[] := array_fill(0, ARRAY[cardinality(p_channels)]);
         v_ids bigint[] := '{}';
         v_fits boolean;
+        v_left_for_others boolean := false;
         v_row record;
         i int;
       BEGIN
@@ -67,12 +69,11 @@ export class QueueJobClaimNext1764403900000 implements MigrationInterface {
             SELECT q.id, q.channel, q.priority, q.date_created FROM queue_job q
             WHERE q.state = 'pending' AND q.channel = c.channel AND (q.eta IS NULL OR q.eta <= to_timestamp(p_now))
             ORDER BY q.priority, q.date_created, q.id
-            LIMIT p_limit
+            LIMIT p_limit + 1
           ) h
           WHERE c.channel IS NOT NULL
           ORDER BY h.priority, h.date_created, h.id
         LOOP
-          EXIT WHEN cardinality(v_ids) >= p_limit;
           v_fits := true;
           FOR i IN 1 .. cardinality(p_channels) LOOP
             IF (v_row.channel = p_channels[i] OR starts_with(v_row.channel, p_channels[i] || '.'))
@@ -82,6 +83,10 @@ export class QueueJobClaimNext1764403900000 implements MigrationInterface {
             END IF;
           END LOOP;
           CONTINUE WHEN NOT v_fits;
+          IF cardinality(v_ids) >= p_limit THEN
+            v_left_for_others := true;
+            EXIT;
+          END IF;
           v_ids := v_ids || v_row.id;
           FOR i IN 1 .. cardinality(p_channels) LOOP
             IF v_row.channel = p_channels[i] OR starts_with(v_row.channel, p_channels[i] || '.') THEN
@@ -104,8 +109,8 @@ export class QueueJobClaimNext1764403900000 implements MigrationInterface {
         RETURN QUERY
           SELECT 'next_eta'::text, NULL::bigint, NULL::json, extract(epoch FROM min(q.eta))::float8
           FROM queue_job q WHERE q.state = 'pending' AND q.eta > to_timestamp(p_now);
-        -- This instance is full but the channels may have room left: the claim wakes the other instances.
-        IF p_wake IS NOT NULL AND cardinality(v_ids) >= p_limit THEN
+        -- This instance is full and jobs that the channels would admit are left: the other instances may take them.
+        IF p_wake IS NOT NULL AND v_left_for_others THEN
           PERFORM pg_notify('${NOTIFY_CHANNEL}', p_wake);
         END IF;
       END $$`);
