@@ -5,9 +5,9 @@ import { MARK_STARTED_SQL, RECORD_OUTCOMES_SQL, outcomesJson, type JobOutcomeRow
 export interface StartedMark { id: string; leaseToken: string; dateStarted: Date }
 
 /**
- * Writes the outcomes of finished jobs and marks long-running ones `started`, apart from claims so
- * that the two overlap. Only rows still held under the executor's lease token are written (fencing);
- * returns the ids written. The common case — outcomes only, none releasing graph children — is one
+ * Writes the outcomes that claims do not carry (with the channel manager's claims, a done graph job's,
+ * any at shutdown) and marks long-running jobs `started`. Only rows still held under the executor's
+ * lease token are written (fencing); returns the ids written. The common case — outcomes only, none releasing graph children — is one
  * prepared statement in autocommit; a done graph job releases its children under the claim lock,
  * in the same transaction as its outcome.
  */
