@@ -1,7 +1,7 @@
 // The benchmark's Nest application context, built as a user would: TypeORM on the database URL,
 // QueueJobModule with channels `root:<C>`, and a provider whose no-op method is @Delayable().
 import 'reflect-metadata';
-import { Injectable, Module, type INestApplicationContext, type LoggerService } from '@nestjs/common';
+import { Injectable, Logger, Module, type INestApplicationContext, type LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { currentJob, Delayable, QueueJobModule } from '../lib/index.js';
@@ -50,5 +50,8 @@ export async function createBenchApp(url: string, concurrency: number): Promise<
     providers: [BenchJobs],
   })
   class BenchModule {}
-  return NestFactory.createApplicationContext(BenchModule, { logger: new StderrLogger(), abortOnError: false });
+  const app = await NestFactory.createApplicationContext(BenchModule, { logger: new StderrLogger(), abortOnError: false });
+  // As a production app would: debug and verbose off, so the per-transition debug lines are not even formatted.
+  if (!process.env.BENCH_LOGS) Logger.overrideLogger(['fatal', 'error', 'warn', 'log']);
+  return app;
 }
