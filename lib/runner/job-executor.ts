@@ -8,8 +8,9 @@ import { TypeOrmEntities } from '../enqueue/typeorm-entities.js';
 import { QUEUE_JOB_DATA_SOURCE } from '../queue-job.constants.js';
 import { unknownJobFunction } from '../queue-job.messages.js';
 import type { ClaimedJobRow } from '../store/claim-cycle.js';
-import { lockGraphTransitions, releaseChildren, sqlOfRunner } from '../store/graph-transitions.js';
-import { RECORD_OUTCOMES_SQL, outcomesJson, type JobOutcomeRow } from '../store/sql/record-outcomes.sql.js';
+import { sqlOfRunner } from '../store/graph-transitions.js';
+import { writeOutcomesInTransaction } from '../store/record-outcomes.js';
+import type { JobOutcomeRow } from '../store/sql/record-outcomes.sql.js';
 import { runInJobContext, type JobContext } from './job-context.js';
 import type { ExecutingJob, JobEvent } from '../hooks/job-event.js';
 import { QueueJobHooks } from '../hooks/queue-job-hooks.js';
@@ -85,11 +86,8 @@ export class JobExecutor {
         await transaction.rollbackTransaction();
         return false;
       }
-      const sql = sqlOfRunner(transaction);
-      if (row.inGraph) await lockGraphTransitions(sql);
-      const written = await sql.query(RECORD_OUTCOMES_SQL, [outcomesJson([row])]);
-      if (row.inGraph && written.rows.length === 1) await releaseChildren(sql, [row.uuid]);
-      if (written.rows.length === 1) {
+      const written = await writeOutcomesInTransaction(sqlOfRunner(transaction), [row]);
+      if (written.size === 1) {
         await transaction.commitTransaction();
       } else {
         await transaction.rollbackTransaction();

@@ -3,6 +3,7 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { ChannelTree } from '../channels/channel-tree.js';
+import { earliest } from '../channels/channel-job.js';
 import { selectJobsToStart } from '../channels/dispatch.js';
 import { QUEUE_JOB_RESOLVED_OPTIONS } from '../queue-job.constants.js';
 import { noDelayWarning } from '../queue-job.messages.js';
@@ -41,14 +42,15 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
   private readonly deadWorkers = new DeadWorkerWatch();
   private heartbeat: NodeJS.Timeout | undefined;
   private rescueTicks: NodeJS.Timeout | undefined;
-  /** Outcomes waiting to be written. */
-  private outcomes: JobOutcomeRow[] = [];
+  /** Outcomes waiting for the next claim, which writes them (see `claimsCarry`), and those waiting for `record`. */
+  private forClaims: JobOutcomeRow[] = [];
+  private forRecords: JobOutcomeRow[] = [];
   /** Jobs launched and not finished, not marked `started` yet (by id, oldest first). */
   private readonly startedMarks = new Map<string, StartedMark>();
   private startedFlush: NodeJS.Timeout | undefined;
   private readonly claims = new SerialTask(() => this.claim());
   private readonly records = new SerialTask(() => this.record());
-  /** Capacities only: a claim is one statement, which also writes the outcomes (see `takeOutcomes`). */
+  /** Capacities only: a claim is one statement, which also writes the outcomes (see `claimsCarry`). */
   private readonly oneStatementClaims: boolean;
   private rescuing = false;
   private active = false;
@@ -127,7 +129,9 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     if (this.running.size > 0) {
       this.logger.warn(`${this.running.size} job(s) still running at shutdown: their lease will expire and they will be requeued`);
     }
-    for (let attempt = 0; attempt < 3 && (this.records.busy || this.outcomes.length > 0); attempt++) {
+    // No claim will come: `record` writes what was waiting for one.
+    this.forRecords.push(...this.forClaims.splice(0));
+    for (let attempt = 0; attempt < 3 && (this.records.busy || this.forRecords.length > 0); attempt++) {
       this.records.request();
       await this.records.settled();
     }
@@ -168,7 +172,7 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
   private async claim(): Promise<boolean> {
     if (!this.active) return false;
     const limit = this.options.runner.concurrency - this.running.size;
-    const outcomes = this.oneStatementClaims ? this.takeOutcomes('claim') : [];
+    const outcomes = this.forClaims.splice(0);
     if (limit <= 0 && outcomes.length === 0) return false;
     try {
       let nextWakeup: number | null = null;
@@ -179,11 +183,11 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
           claim: this.claimRequest(limit, (t) => (nextWakeup = t)),
         }));
       for (const job of claimed) this.launch(job);
-      this.scheduleWake(earliest(nextWakeup, nextEta));
+      this.scheduleWake(earliest([nextWakeup, nextEta]));
       return true;
     } catch (error) {
       // Nothing is lost: outcomes go back to the list and are written by the next successful claim.
-      this.outcomes.unshift(...outcomes);
+      this.forClaims.unshift(...outcomes);
       this.deadWorkers.reset();
       this.logger.error(`Claim failed (${(error as Error).message}); retrying`);
       this.scheduleWake(Date.now() / 1000 + ERROR_BACKOFF_MS / 1000);
@@ -200,24 +204,28 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
   }
 
   /**
-   * The outcomes a claim writes or those left to `record`. One-statement claims write them in their
-   * own transaction, before counting running jobs, so a finished job's slot is free for that very
-   * claim; not a done graph job's, whose children are released by `record` under the claim lock, nor
-   * any once the runner stops claiming.
+   * Whether the next claim writes this outcome: one-statement claims write outcomes in their own
+   * transaction, before counting running jobs, so a finished job's slot is free for that very claim.
+   * Not a done graph job's, whose children `record` releases under the claim lock, nor any once the
+   * runner stops claiming.
    */
-  private takeOutcomes(writer: 'claim' | 'record'): JobOutcomeRow[] {
-    const byClaims = (o: JobOutcomeRow) => this.oneStatementClaims && this.active && !(o.inGraph && o.state === 'done');
-    const taken: JobOutcomeRow[] = [];
-    const left: JobOutcomeRow[] = [];
-    for (const o of this.outcomes) (byClaims(o) === (writer === 'claim') ? taken : left).push(o);
-    this.outcomes = left;
-    return taken;
+  private claimsCarry(outcome: JobOutcomeRow): boolean {
+    return this.oneStatementClaims && this.active && !(outcome.inGraph && outcome.state === 'done');
   }
 
-  /** Writes the outcomes `takeOutcomes` leaves to it and the due `started` marks. */
+  private queueOutcome(outcome: JobOutcomeRow): void {
+    if (this.claimsCarry(outcome)) {
+      this.forClaims.push(outcome);
+    } else {
+      this.forRecords.push(outcome);
+      this.records.request();
+    }
+  }
+
+  /** Writes the outcomes no claim carries and the due `started` marks. */
   private async record(): Promise<boolean> {
     const started = this.takeStartedMarks();
-    const outcomes = this.takeOutcomes('record');
+    const outcomes = this.forRecords.splice(0);
     if (outcomes.length === 0 && started.length === 0) return false;
     try {
       const recorded = await this.store.withClient((client) => recordOutcomes(client, outcomes, started));
@@ -227,7 +235,7 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
       return true;
     } catch (error) {
       // Nothing is lost: outcomes go back to the list and are written by the next successful run.
-      this.outcomes.unshift(...outcomes);
+      this.forRecords.unshift(...outcomes);
       for (const mark of started) this.startedMarks.set(mark.id, mark);
       this.logger.error(`Recording job outcomes failed (${(error as Error).message}); retrying`);
       setTimeout(() => this.records.request(), ERROR_BACKOFF_MS).unref();
@@ -255,13 +263,13 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     this.startedMarks.set(job.id, { id: job.id, leaseToken: job.lease_token, dateStarted: new Date() });
     const run = this.executor.execute(job).then(
       (result) => {
-        if (!result.written) this.outcomes.push(result.row);
+        if (!result.written) this.queueOutcome(result.row);
       },
       (error: unknown) => this.logger.error(`Job ${job.uuid}: executor error ${(error as Error).message}`),
     ).finally(() => {
       this.running.delete(job.id);
       this.startedMarks.delete(job.id);
-      this.records.request();
+      // After this turn of the event loop (SerialTask): jobs finishing together make one claim.
       this.wake();
     });
     this.running.set(job.id, { leaseToken: job.lease_token, done: run });
@@ -331,9 +339,3 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
 
 /** A third of the lease, so that two missed heartbeats still leave the lease alive. */
 const heartbeatMs = (leaseSeconds: number) => Math.max(200, (leaseSeconds * 1000) / 3);
-
-function earliest(a: number | null, b: number | null): number | null {
-  if (a === null) return b;
-  if (b === null) return a;
-  return Math.min(a, b);
-}

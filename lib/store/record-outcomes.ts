@@ -1,5 +1,5 @@
 import type { PoolClient } from 'pg';
-import { lockGraphTransitions, releaseChildren, sqlOfClient } from './graph-transitions.js';
+import { lockGraphTransitions, releaseChildren, sqlOfClient, type Sql } from './graph-transitions.js';
 import { MARK_STARTED_SQL, RECORD_OUTCOMES_SQL, outcomesJson, type JobOutcomeRow } from './sql/record-outcomes.sql.js';
 
 export interface StartedMark { id: string; leaseToken: string; dateStarted: Date }
@@ -12,17 +12,13 @@ export interface StartedMark { id: string; leaseToken: string; dateStarted: Date
  * in the same transaction as its outcome.
  */
 export async function recordOutcomes(client: PoolClient, outcomes: JobOutcomeRow[], started: StartedMark[]): Promise<Set<string>> {
-  const graphDone = outcomes.filter((o) => o.inGraph && o.state === 'done');
-  if (graphDone.length === 0 && started.length === 0) return writeOutcomes(client, outcomes);
+  if (!outcomes.some(releasesChildren) && started.length === 0) return writeOutcomes(client, outcomes);
   await client.query('BEGIN');
   try {
-    const sql = sqlOfClient(client);
-    if (graphDone.length > 0) await lockGraphTransitions(sql);
     if (started.length > 0) {
       await client.query(MARK_STARTED_SQL, [started.map((m) => m.id), started.map((m) => m.leaseToken), started.map((m) => m.dateStarted)]);
     }
-    const recorded = await writeOutcomes(client, outcomes);
-    await releaseChildren(sql, graphDone.filter((o) => recorded.has(o.id)).map((o) => o.uuid));
+    const recorded = await writeOutcomesInTransaction(sqlOfClient(client), outcomes);
     await client.query('COMMIT');
     return recorded;
   } catch (error) {
@@ -31,6 +27,23 @@ export async function recordOutcomes(client: PoolClient, outcomes: JobOutcomeRow
   }
 }
 
+/**
+ * In the caller's transaction (a runner's, or a job's own with its work): writes the outcomes, and
+ * for done graph jobs takes the claim lock first and releases the children whose parents are all done.
+ * Returns the ids written.
+ */
+export async function writeOutcomesInTransaction(sql: Sql, outcomes: JobOutcomeRow[]): Promise<Set<string>> {
+  const graphDone = outcomes.filter(releasesChildren);
+  if (graphDone.length > 0) await lockGraphTransitions(sql);
+  const { rows } = await sql.query<{ id: string }>(RECORD_OUTCOMES_SQL, [outcomesJson(outcomes)]);
+  const recorded = new Set(rows.map((row) => row.id));
+  await releaseChildren(sql, graphDone.filter((o) => recorded.has(o.id)).map((o) => o.uuid));
+  return recorded;
+}
+
+const releasesChildren = (outcome: JobOutcomeRow): boolean => outcome.inGraph && outcome.state === 'done';
+
+/** Outside a transaction: one prepared statement. */
 async function writeOutcomes(client: PoolClient, outcomes: JobOutcomeRow[]): Promise<Set<string>> {
   if (outcomes.length === 0) return new Set();
   const { rows } = await client.query<{ id: string }>({ name: 'qj_record_outcomes', text: RECORD_OUTCOMES_SQL, values: [outcomesJson(outcomes)] });
