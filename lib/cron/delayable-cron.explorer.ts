@@ -35,9 +35,7 @@ export class DelayableCronExplorer implements OnModuleInit {
   onModuleInit(): void {
     for (const { instance, methodName, method } of providerMethods(this.discovery, this.scanner)) {
       const metadata = this.reflector.get<DelayableCronMetadata | undefined>(DELAYABLE_CRON_METADATA, method);
-      if (metadata && !this.crons.some((c) => c.instance === instance && c.methodName === methodName)) {
-        this.crons.push(define(instance, methodName, metadata));
-      }
+      if (metadata) this.crons.push(define(instance, methodName, metadata));
     }
   }
 }

@@ -38,7 +38,7 @@ export class DelayableExplorer implements OnModuleInit {
 
   private exploreDelayable(wrapper: InstanceWrapper, instance: object, methodName: string, method: JobFunction['method']): void {
     const options = this.reflector.get<DelayableOptions | undefined>(DELAYABLE_METADATA, method);
-    if (!options || this.registry.forMethod(instance, methodName)) return;
+    if (!options) return;
     const serviceName = instance.constructor.name;
     const fn: JobFunction = {
       name: options.name ?? jobFunctionName(serviceName, methodName),

@@ -11,13 +11,17 @@ export interface ProviderMethod {
 }
 
 /**
- * Every method of every singleton provider of the app (request-scoped providers have no instance to
- * patch or call, so they cannot hold job functions, related actions, crons or failure handlers).
+ * Every method of every singleton provider instance of the app, once each: an alias
+ * (`useExisting`) lists an instance again, and its handlers must not be registered twice.
+ * Request-scoped providers have no instance to patch or call, so they cannot hold job functions,
+ * related actions, crons or failure handlers.
  */
 export function* providerMethods(discovery: DiscoveryService, scanner: MetadataScanner): Generator<ProviderMethod> {
+  const seen = new Set<object>();
   for (const wrapper of discovery.getProviders()) {
     const instance: unknown = wrapper.instance;
-    if (!instance || typeof instance !== 'object' || !wrapper.isDependencyTreeStatic()) continue;
+    if (!instance || typeof instance !== 'object' || !wrapper.isDependencyTreeStatic() || seen.has(instance)) continue;
+    seen.add(instance);
     const prototype = Object.getPrototypeOf(instance) as object;
     for (const methodName of scanner.getAllMethodNames(prototype)) {
       const method = (prototype as Record<string, unknown>)[methodName];

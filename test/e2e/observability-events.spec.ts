@@ -45,7 +45,11 @@ describe('lifecycle events, failure handlers and transition logs', () => {
     app = await createTestApp({
       url: db.url, channels: 'root:4', logger,
       imports: [EventEmitterModule.forRoot({ wildcard: true })],
-      providers: [ObservedService, FailureInbox, EventInbox, { provide: ObservedLog, useValue: log }],
+      providers: [
+        ObservedService, FailureInbox, EventInbox, { provide: ObservedLog, useValue: log },
+        // Aliases (useExisting) list the same instances again among the providers: handlers must still run once.
+        { provide: 'OBSERVED_ALIAS', useExisting: ObservedService }, { provide: 'FAILURE_INBOX_ALIAS', useExisting: FailureInbox },
+      ],
     });
     app.get(QueueJobHooks).on((event) => subscribed.push(event));
     observed = app.get(ObservedService);
