@@ -1,5 +1,5 @@
 import { ChannelConfigError } from '../errors/channel-config.error.js';
-import { channelLineage, normalizeChannelName, ROOT_CHANNEL } from './channel-name.js';
+import { CHANNEL_SEGMENT, channelLineage, normalizeChannelName, ROOT_CHANNEL } from './channel-name.js';
 import * as msg from './channel-config.messages.js';
 
 /** One configured channel, as parsed from the channels configuration string (SPEC §5). */
@@ -25,7 +25,6 @@ export const MAX_CHANNEL_CAPACITY = 10000;
 /** The options an entry may carry after its capacity. */
 export const CHANNEL_OPTIONS = ['sequential', 'throttle', 'paused'] as const;
 
-const SEGMENT = /^[A-Za-z0-9_-]+$/;
 const WHOLE = /^\d+$/;
 const SECONDS = /^\d+(\.\d+)?$/;
 
@@ -71,7 +70,7 @@ function parseEntry(entry: string): ChannelConfig {
   if (rawName === '') fail(msg.EMPTY_NAME(entry));
   for (const segment of rawName.split('.')) {
     if (segment === '') fail(msg.EMPTY_NAME_SEGMENT(entry, rawName));
-    if (!SEGMENT.test(segment)) fail(msg.BAD_NAME_SEGMENT(entry, segment));
+    if (!CHANNEL_SEGMENT.test(segment)) fail(msg.BAD_NAME_SEGMENT(entry, segment));
   }
   const config = plain(normalizeChannelName(rawName), parseCapacity(entry, rawCapacity, fail));
   const seen = new Set<string>();

@@ -1,3 +1,9 @@
+/** One segment of a channel name: letters, digits, `_` and `-`. */
+export const CHANNEL_SEGMENT = /^[A-Za-z0-9_-]+$/;
+
+/** A dotted channel name (`root.sale`, or `sale` for the same): segments joined by dots. */
+export const CHANNEL_PATH = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
+
 /** The channel every other channel descends from. */
 export const ROOT_CHANNEL = 'root';
 

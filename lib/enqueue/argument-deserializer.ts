@@ -12,7 +12,9 @@ export async function deserializeArguments(args: readonly JsonValue[], loader: E
   if (!Array.isArray(args)) return malformed('args', `expected an array of arguments, found ${describeValue(args)}`);
   // First pass checks the whole shape and collects the records; nothing is loaded for a broken job.
   const refs = new Map<string, RecordRef>();
-  decodeArgs(args, (ref) => refs.set(recordKey(ref), ref));
+  const decoded = decodeArgs(args, (ref) => refs.set(recordKey(ref), ref));
+  // No record: the first pass is the answer.
+  if (refs.size === 0) return decoded;
   const loaded = new Map<string, object>();
   // One at a time, in order of appearance: the record reported missing is always the first one.
   for (const [key, ref] of refs) loaded.set(key, await loader.load(ref));

@@ -1,4 +1,4 @@
-import { normalizeChannelName } from '../channels/channel-name.js';
+import { CHANNEL_PATH, normalizeChannelName } from '../channels/channel-name.js';
 import type { DelayOptions } from '../decorators/delayable.decorator.js';
 import { DEFAULTS } from '../queue-job.constants.js';
 import { invalidDelayOption } from '../queue-job.messages.js';
@@ -13,7 +13,6 @@ export interface EffectiveDelayOptions {
   identityKey: string | null;
 }
 
-const CHANNEL_NAME = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
 const MAX_INT = 2 ** 31 - 1;
 
 /**
@@ -32,7 +31,7 @@ export function effectiveDelayOptions(
     throw bad('maxRetries', maxRetries, 'a whole number >= 0 (0 = retry for ever)');
   }
   const channel = merged.channel ?? fallbackChannel;
-  if (typeof channel !== 'string' || !CHANNEL_NAME.test(channel)) {
+  if (typeof channel !== 'string' || !CHANNEL_PATH.test(channel)) {
     throw bad('channel', channel, 'a dotted channel name of letters, digits, "_" and "-", e.g. "root.sale"');
   }
   const identityKey = merged.identityKey ?? null;

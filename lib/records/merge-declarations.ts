@@ -1,12 +1,10 @@
-import { normalizeChannelName, channelLineage } from '../channels/channel-name.js';
+import { CHANNEL_PATH, CHANNEL_SEGMENT, normalizeChannelName, channelLineage } from '../channels/channel-name.js';
 import { RecordDeclarationError } from '../errors/record-declaration.error.js';
 import { validateRetryPattern } from '../runner/retry-pattern.js';
 import type { ChannelDeclaration, Declared, JobFunctionDeclaration } from './declarations.js';
 import type { DesiredChannel, DesiredJobFunction, DesiredRecords } from './desired-records.js';
 import * as m from './records.messages.js';
 
-const SEGMENT = /^[A-Za-z0-9_-]+$/;
-const PATH = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
 const DEFAULT_REMOVAL_INTERVAL = 30;
 
 type ChannelDraft = DesiredChannel & { firstDeclarer: string; intervalSetBy: string | null };
@@ -65,9 +63,9 @@ function channelName(c: ChannelDeclaration, declarer: string): string {
     if (c.parent !== undefined) throw new RecordDeclarationError(m.rootReparented(declarer));
     return 'root';
   }
-  if (typeof c.name !== 'string' || !SEGMENT.test(c.name)) throw new RecordDeclarationError(m.badChannelSegment(c.name, declarer));
+  if (typeof c.name !== 'string' || !CHANNEL_SEGMENT.test(c.name)) throw new RecordDeclarationError(m.badChannelSegment(c.name, declarer));
   const parent = c.parent ?? 'root';
-  if (typeof parent !== 'string' || !PATH.test(parent)) throw new RecordDeclarationError(m.badChannelPath('Parent', parent, declarer));
+  if (typeof parent !== 'string' || !CHANNEL_PATH.test(parent)) throw new RecordDeclarationError(m.badChannelPath('Parent', parent, declarer));
   return `${normalizeChannelName(parent)}.${c.name}`;
 }
 
@@ -75,7 +73,7 @@ function mergeJobFunctions(declared: readonly Declared<JobFunctionDeclaration>[]
   const byName = new Map<string, DesiredJobFunction & { by: Record<string, string> }>();
   for (const { declaration: d, declarer } of declared) {
     if (typeof d.name !== 'string' || d.name.trim() === '') throw new RecordDeclarationError(m.badJobFunctionName(d.name, declarer));
-    if (d.channel !== undefined && (typeof d.channel !== 'string' || !PATH.test(d.channel))) {
+    if (d.channel !== undefined && (typeof d.channel !== 'string' || !CHANNEL_PATH.test(d.channel))) {
       throw new RecordDeclarationError(m.badChannelPath(`Channel of job function ${d.name}:`, d.channel, declarer));
     }
     const fields = {

@@ -1,17 +1,12 @@
+import type { EffectiveDelayOptions } from '../enqueue/delay-options.js';
 import type { PreparedJob } from '../enqueue/prepared-job.js';
 
-/** A job recorded by a trap instead of being stored. */
-export interface TrappedJob {
+/** A job recorded by a trap instead of being stored: its effective options, and what identifies it. */
+export interface TrappedJob extends EffectiveDelayOptions {
   uuid: string;
   /** E.g. `<OrderService>.confirm`. */
   jobFunction: string;
   args: unknown[];
-  priority: number;
-  eta: Date | null;
-  maxRetries: number;
-  description: string;
-  channel: string;
-  identityKey: string | null;
   graphUuid: string | null;
   /** Uuids of the trapped jobs this one waits for. */
   dependsOn: string[];
@@ -19,20 +14,15 @@ export interface TrappedJob {
 }
 
 /** The properties `assertEnqueued` can compare (on the keys given). */
-export type TrappedJobProperties = Partial<Pick<TrappedJob, 'priority' | 'eta' | 'maxRetries' | 'description' | 'channel' | 'identityKey'>>;
+export type TrappedJobProperties = Partial<EffectiveDelayOptions>;
 
 export function toTrappedJob(job: PreparedJob): TrappedJob {
   const dependencies = job.row.dependencies ? (JSON.parse(job.row.dependencies) as { depends_on: string[] }) : undefined;
   return {
+    ...job.options,
     uuid: job.row.uuid,
     jobFunction: job.fn.name,
     args: job.args,
-    priority: job.options.priority,
-    eta: job.options.eta,
-    maxRetries: job.options.maxRetries,
-    description: job.options.description,
-    channel: job.options.channel,
-    identityKey: job.options.identityKey,
     graphUuid: job.row.graphUuid,
     dependsOn: dependencies?.depends_on ?? [],
     performed: false,
