@@ -19,20 +19,25 @@ export function resolveOptions(options: QueueJobModuleOptions, env: Env = proces
     context: contextOption(options.context),
     observability: resolveObservabilityOptions(options.observability),
     autovacuum: options.autovacuum === false ? { interval: 0, batchSize: DEFAULTS.autovacuumBatchSize } : {
-      interval: positiveInteger('autovacuum.interval', options.autovacuum?.interval ?? DEFAULTS.autovacuumIntervalMs),
+      interval: positiveInteger('autovacuum.interval', options.autovacuum?.interval ?? DEFAULTS.autovacuumIntervalMs, 1, MAX_TIMER_MS),
       batchSize: positiveInteger('autovacuum.batchSize', options.autovacuum?.batchSize ?? DEFAULTS.autovacuumBatchSize),
     },
     runner: {
       enabled,
       concurrency: positiveInteger('runner.concurrency', runner.concurrency ?? DEFAULTS.concurrency),
-      pollInterval: positiveInteger('runner.pollInterval', runner.pollInterval ?? DEFAULTS.pollIntervalMs),
-      shutdownTimeout: positiveInteger('runner.shutdownTimeout', runner.shutdownTimeout ?? DEFAULTS.shutdownTimeoutMs, 0),
+      pollInterval: positiveInteger('runner.pollInterval', runner.pollInterval ?? DEFAULTS.pollIntervalMs, 1, MAX_TIMER_MS),
+      shutdownTimeout: positiveInteger('runner.shutdownTimeout', runner.shutdownTimeout ?? DEFAULTS.shutdownTimeoutMs, 0, MAX_TIMER_MS),
       leaseSeconds: positiveInteger('runner.leaseSeconds', runner.leaseSeconds ?? DEFAULTS.leaseSeconds),
     },
   };
 }
 
-function positiveInteger(name: string, value: number, min = 1): number {
-  if (!Number.isInteger(value) || value < min) throw new Error(invalidOption(name, value, `a whole number >= ${min}`));
+/** Node runs a timer of more than 2^31 - 1 ms (~24.8 days) after 1 ms: such a value is refused, not obeyed wrongly. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+function positiveInteger(name: string, value: number, min = 1, max = Number.MAX_SAFE_INTEGER): number {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new Error(invalidOption(name, value, max === Number.MAX_SAFE_INTEGER ? `a whole number >= ${min}` : `a whole number from ${min} to ${max}`));
+  }
   return value;
 }

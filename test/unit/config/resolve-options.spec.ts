@@ -1,0 +1,23 @@
+import { describe, expect, it } from '@jest/globals';
+import { resolveOptions } from '../../../lib/config/resolve-options.js';
+
+describe('resolveOptions: timers', () => {
+  it.each([
+    ['runner.pollInterval', { runner: { pollInterval: 2 ** 31 } }],
+    ['runner.shutdownTimeout', { runner: { shutdownTimeout: 30 * 86_400_000 } }],
+    ['autovacuum.interval', { autovacuum: { interval: 30 * 86_400_000 } }],
+  ])('refuses %s beyond what a Node timer can wait (it would fire after 1 ms), naming the option and the range', (name, options) => {
+    expect(() => resolveOptions(options, {})).toThrow(new RegExp(`^QueueJobModule option "${name.replace('.', '\\.')}" is \\d+: expected a whole number from \\d+ to 2147483647\\.$`));
+  });
+
+  it('accepts the longest timer Node can wait, and keeps the defaults', () => {
+    const resolved = resolveOptions({ runner: { pollInterval: 2 ** 31 - 1 }, autovacuum: { interval: 86_400_000 } }, {});
+    expect(resolved.runner.pollInterval).toBe(2 ** 31 - 1);
+    expect(resolved.autovacuum.interval).toBe(86_400_000);
+    expect(resolveOptions({}, {}).runner.shutdownTimeout).toBe(30_000);
+  });
+
+  it('still refuses a concurrency below 1 with the plain message', () => {
+    expect(() => resolveOptions({ runner: { concurrency: 0 } }, {})).toThrow('QueueJobModule option "runner.concurrency" is 0: expected a whole number >= 1.');
+  });
+});
