@@ -1,4 +1,4 @@
-import { Controller, Get, Header, Req, UseFilters, UseGuards } from '@nestjs/common';
+import { applyDecorators, Controller, Get, Header, Req, UseFilters, UseGuards } from '@nestjs/common';
 import { QueueJobAdminGuard } from './admin.guard.js';
 import { AdminPageErrorFilter } from './admin-page-error.filter.js';
 import { ADMIN_CSS } from './ui/admin-styles.js';
@@ -12,6 +12,9 @@ interface PageRequest {
 
 const HTML = 'text/html; charset=utf-8';
 
+/** The headers of every page: the HTML document, its content security policy, never cached. */
+const HtmlPage = () => applyDecorators(Header('Content-Type', HTML), Header('Content-Security-Policy', ADMIN_CSP), Header('Cache-Control', 'no-store'));
+
 /**
  * The admin's pages: every page URL serves the same small HTML document, whose script reads the
  * URL and draws the page from the REST API. Errors (the guard's refusal) are shown as a page.
@@ -21,34 +24,20 @@ const HTML = 'text/html; charset=utf-8';
 @UseFilters(AdminPageErrorFilter)
 export class AdminPagesController {
   @Get()
-  @Header('Content-Type', HTML)
-  @Header('Content-Security-Policy', ADMIN_CSP)
-  @Header('Cache-Control', 'no-store')
+  @HtmlPage()
   jobs(@Req() request: PageRequest): string {
     return page(request, 0);
   }
 
   @Get('jobs/:uuid')
-  @Header('Content-Type', HTML)
-  @Header('Content-Security-Policy', ADMIN_CSP)
-  @Header('Cache-Control', 'no-store')
+  @HtmlPage()
   job(@Req() request: PageRequest): string {
     return page(request, 2);
   }
 
-  @Get('channels')
-  @Header('Content-Type', HTML)
-  @Header('Content-Security-Policy', ADMIN_CSP)
-  @Header('Cache-Control', 'no-store')
-  channels(@Req() request: PageRequest): string {
-    return page(request, 1);
-  }
-
-  @Get('job-functions')
-  @Header('Content-Type', HTML)
-  @Header('Content-Security-Policy', ADMIN_CSP)
-  @Header('Cache-Control', 'no-store')
-  jobFunctions(@Req() request: PageRequest): string {
+  @Get(['channels', 'job-functions'])
+  @HtmlPage()
+  listPage(@Req() request: PageRequest): string {
     return page(request, 1);
   }
 
