@@ -36,7 +36,6 @@ export class CronScheduler implements OnApplicationBootstrap, BeforeApplicationS
   private readonly logger = new Logger('QueueJob');
   /** The crons this instance schedules (none when its runner is off). */
   readonly crons: ScheduledCron[] = [];
-  private readonly names: string[] = [];
   private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(
@@ -63,7 +62,10 @@ export class CronScheduler implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    for (const name of this.names.splice(0)) if (this.scheduler.doesExist('cron', name)) this.scheduler.deleteCronJob(name);
+    for (const cron of this.crons) {
+      const name = cronJobName(cron.fn.name);
+      if (this.scheduler.doesExist('cron', name)) this.scheduler.deleteCronJob(name);
+    }
     await Promise.allSettled([...this.inFlight]);
   }
 
@@ -93,7 +95,6 @@ export class CronScheduler implements OnApplicationBootstrap, BeforeApplicationS
     });
     this.scheduler.addCronJob(name, job);
     this.crons.push(cron);
-    this.names.push(name);
     const startedAt = new Date();
     job.start();
     if (cron.options.missedSlots !== 'skip') this.track(cron, this.catchUp(cron, startedAt), 'catch-up');
