@@ -60,6 +60,8 @@ export interface ResolvedQueueJobOptions {
   channels: string;
   runner: Required<RunnerOptions>;
   noDelay: boolean;
+  /** The runner is enabled and jobs are delayed: this instance claims jobs, fires crons and runs autovacuum. */
+  runsJobs: boolean;
   migrationsRun: boolean;
   /** `interval` 0 = off. */
   autovacuum: Required<AutovacuumOptions>;

@@ -12,9 +12,11 @@ const truthy = (value: string | undefined) => value !== undefined && !['', '0', 
 export function resolveOptions(options: QueueJobModuleOptions, env: Env = process.env): ResolvedQueueJobOptions {
   const runner: RunnerOptions = typeof options.runner === 'object' ? options.runner : { enabled: options.runner ?? true };
   const enabled = env.QUEUE_JOB_RUNNER !== undefined ? truthy(env.QUEUE_JOB_RUNNER) : (runner.enabled ?? true);
+  const noDelay = truthy(env.TEST_QUEUE_JOB_NO_DELAY) || truthy(env.QUEUE_JOB_NO_DELAY) || options.noDelay === true;
   return {
     channels: env.QUEUE_JOB_CHANNELS?.trim() || options.channels || DEFAULTS.channels,
-    noDelay: truthy(env.TEST_QUEUE_JOB_NO_DELAY) || truthy(env.QUEUE_JOB_NO_DELAY) || options.noDelay === true,
+    noDelay,
+    runsJobs: enabled && !noDelay,
     migrationsRun: options.migrationsRun ?? true,
     context: contextOption(options.context),
     observability: resolveObservabilityOptions(options.observability),

@@ -49,8 +49,8 @@ export class CronScheduler implements OnApplicationBootstrap, BeforeApplicationS
   ) {}
 
   onApplicationBootstrap(): void {
-    // As autovacuum: instances without a runner (web-only, scripts) and no-delay mode schedule nothing.
-    if (!this.options.runner.enabled || this.options.noDelay) return;
+    // Instances without a runner (web-only, scripts) and no-delay mode schedule nothing.
+    if (!this.options.runsJobs) return;
     for (const definition of this.explorer.crons) {
       const fn = this.registry.forMethod(definition.instance, definition.methodName);
       if (!fn) {

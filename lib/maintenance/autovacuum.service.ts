@@ -24,7 +24,7 @@ export class QueueJobAutovacuum implements OnApplicationBootstrap, BeforeApplica
 
   onApplicationBootstrap(): void {
     const { interval } = this.options.autovacuum;
-    if (!this.options.runner.enabled || this.options.noDelay || interval === 0) return;
+    if (!this.options.runsJobs || interval === 0) return;
     this.scheduler.addInterval(INTERVAL_NAME, setInterval(() => void this.run().catch((e: Error) => this.logger.error(`Autovacuum failed: ${e.message}`)), interval));
   }
 

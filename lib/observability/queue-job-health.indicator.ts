@@ -53,7 +53,7 @@ export class QueueJobHealthIndicator {
     key: Key = 'queue_job' as Key, options: QueueJobHealthOptions = {},
   ): Promise<Record<Key, QueueJobHealth>> {
     const problems: string[] = [];
-    const enabled = this.options.runner.enabled && !this.options.noDelay;
+    const enabled = this.options.runsJobs;
     const state = { active: this.runner.isActive, listening: this.runner.isListening };
     const runner = !enabled ? 'disabled' : state.active ? 'running' : 'stopped';
     if (runner === 'stopped') problems.push('the job runner of this instance is stopped');

@@ -86,7 +86,7 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
 
   async onApplicationBootstrap(): Promise<void> {
     if (this.options.noDelay) this.logger.warn(noDelayWarning());
-    if (this.options.runner.enabled && !this.options.noDelay) await this.start();
+    if (this.options.runsJobs) await this.start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {

@@ -21,3 +21,15 @@ describe('resolveOptions: timers', () => {
     expect(() => resolveOptions({ runner: { concurrency: 0 } }, {})).toThrow('QueueJobModule option "runner.concurrency" is 0: expected a whole number >= 1.');
   });
 });
+
+describe('resolveOptions: runsJobs', () => {
+  it.each<[string, Parameters<typeof resolveOptions>[0], Record<string, string>, boolean]>([
+    ['the defaults', {}, {}, true],
+    ['runner: false', { runner: false }, {}, false],
+    ['QUEUE_JOB_RUNNER=0 over runner.enabled', { runner: { enabled: true } }, { QUEUE_JOB_RUNNER: '0' }, false],
+    ['no-delay mode', { noDelay: true }, {}, false],
+    ['TEST_QUEUE_JOB_NO_DELAY=1', {}, { TEST_QUEUE_JOB_NO_DELAY: '1' }, false],
+  ])('%s', (_label, options, env, runsJobs) => {
+    expect(resolveOptions(options, env).runsJobs).toBe(runsJobs);
+  });
+});
