@@ -10,19 +10,14 @@ export interface ClaimedJobRow {
   id: string;
   uuid: string;
   graph_uuid: string | null;
-  name: string;
   job_function: string;
-  service_name: string;
-  method_name: string;
   args: unknown;
-  records: unknown;
   retry: number;
   max_retries: number;
   channel: string;
-  priority: number;
-  /** Dates as Date, or as ISO text from the one-statement claim. */
-  eta: Date | string | null;
-  date_created: Date | string;
+  /** Dates as Date, or as epoch milliseconds from the one-statement claim. */
+  eta: Date | number | null;
+  date_created: Date | number;
   lease_token: string;
   context: Record<string, unknown> | null;
   user_id: string | null;

@@ -31,28 +31,29 @@ export function claimsInOneStatement(channels: readonly ChannelConfig[]): boolea
 
 const CLAIM_NEXT_SQL = 'SELECT * FROM queue_job_claim_next($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)';
 
-type ClaimNextRow = { kind: 'recorded' | 'claimed' | 'next_eta'; job_id: string; job: ClaimedJobRow; next_eta: number | null };
+/** One row: the jobs as one JSON array, without their lease token (the one sent, the same for all). */
+type ClaimNextRow = { recorded: string[] | null; claimed: Array<Omit<ClaimedJobRow, 'lease_token'>> | null; next_eta: number | null };
 
 /**
  * A claim cycle in one prepared statement (autocommit): `queue_job_claim_next` writes the outcomes,
  * takes the claim lock, admits jobs by channel capacity, marks them enqueued under a new lease and
- * returns them with the earliest future eta.
+ * returns them, in queue order, with the earliest future eta.
  */
 export async function claimNext(pool: Pool, input: ClaimNextInput): Promise<ClaimNextResult> {
+  const leaseToken = randomUUID();
   const { rows } = await pool.query<ClaimNextRow>({
     name: 'qj_claim_next',
     text: CLAIM_NEXT_SQL,
     values: [
       outcomesJson(input.outcomes), CLAIM_LOCK_KEY, input.limit, Date.now() / 1000,
       input.channels.map((c) => c.name), input.channels.map((c) => (c.paused ? 0 : c.capacity)),
-      input.workerId, randomUUID(), input.leaseSeconds, input.workerId,
+      input.workerId, leaseToken, input.leaseSeconds, input.workerId,
     ],
   });
-  const result: ClaimNextResult = { claimed: [], recorded: new Set(), nextEta: null };
-  for (const row of rows) {
-    if (row.kind === 'claimed') result.claimed.push(row.job);
-    else if (row.kind === 'recorded') result.recorded.add(row.job_id);
-    else result.nextEta = row.next_eta;
-  }
-  return result;
+  const { recorded, claimed, next_eta: nextEta } = rows[0];
+  return {
+    claimed: (claimed ?? []).map((job) => ({ ...job, lease_token: leaseToken })),
+    recorded: new Set(recorded),
+    nextEta,
+  };
 }

@@ -104,13 +104,26 @@ describe('queue_job_claim_next', () => {
   });
 
   it('marks the claimed jobs enqueued under one new lease of the worker, with the columns the executor reads', async () => {
-    const id = await insertJob('root.a', { priority: 3 });
+    const createdMs = Date.now() - 5000;
+    const id = await insertJob('root.a', { priority: 3, dateCreatedMs: createdMs });
     const { claimed } = await claim('root:2', 2);
     expect(claimed).toHaveLength(1);
     const job = claimed[0];
-    expect(job).toMatchObject({ id, job_function: '<S>.m', service_name: 'S', method_name: 'm', channel: 'root.a', priority: 3, retry: 1, args: [], records: [] });
-    const { rows } = await db.pool.query('SELECT state, worker_id, lease_token, lease_expires_at > now() AS leased FROM queue_job WHERE id = $1', [id]);
-    expect(rows[0]).toEqual({ state: 'enqueued', worker_id: 'worker-1', lease_token: job.lease_token, leased: true });
+    expect(job).toEqual({
+      id, uuid: expect.any(String), graph_uuid: null, job_function: '<S>.m', args: [], retry: 1, max_retries: 5, channel: 'root.a',
+      eta: null, date_created: createdMs, lease_token: expect.any(String), context: null, user_id: null, trace_context: null,
+    });
+    const { rows } = await db.pool.query('SELECT uuid, state, worker_id, lease_token, lease_expires_at > now() AS leased FROM queue_job WHERE id = $1', [id]);
+    expect(rows[0]).toEqual({ uuid: job.uuid, state: 'enqueued', worker_id: 'worker-1', lease_token: job.lease_token, leased: true });
+  });
+
+  it('returns the jobs of one claim in queue order (priority, creation date, id), all under the same lease', async () => {
+    const late = await insertJob('root.b', { priority: 10, dateCreatedMs: 2_000_000_000_000 });
+    const early = await insertJob('root.a', { priority: 10, dateCreatedMs: 1_000_000_000_000 });
+    const urgent = await insertJob('root.c', { priority: 1, dateCreatedMs: 2_000_000_000_000 });
+    const { claimed } = await claim('root:5', 5);
+    expect(claimed.map((job) => job.id)).toEqual([urgent, early, late]);
+    expect(new Set(claimed.map((job) => job.lease_token)).size).toBe(1);
   });
 
   it('writes outcomes first, so a finished job frees its slot for the same claim; a lost lease is not written', async () => {

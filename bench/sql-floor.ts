@@ -1,0 +1,86 @@
+// `npm run -s bench:floor -- [--n N] [--concurrency C]`: what the library's own statements cost with
+// no JavaScript around them: the ceiling of a drain and of a bulk enqueue for this storage design.
+// - `claim-loop`: N jobs pre-inserted, then `claimNext` in a loop (the drain's one statement per
+//   batch: the outcomes of the previous batch written as `done`, then a claim of C jobs), no handler,
+//   no executor, the next claim sent as soon as the previous one answered;
+// - `insert`: N jobs in statements of 1000 rows (`INSERT_JOBS_SQL`, the parameters built untimed).
+// Runs on DATABASE_URL (or BENCH_PG_URL), a fresh database (migrated here). One JSON line per phase.
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { DataSource } from 'typeorm';
+import { ChannelTree } from '../lib/channels/channel-tree.js';
+import { claimNext } from '../lib/store/claim-next.js';
+import { runQueueJobMigrations } from '../lib/store/run-migrations.js';
+import { INSERT_JOBS_SQL, insertJobsParams, type NewJobRow } from '../lib/store/sql/insert-jobs.sql.js';
+import type { JobOutcomeRow } from '../lib/store/sql/record-outcomes.sql.js';
+
+const BATCH = 1000;
+const { values: a } = parseArgs({ options: { n: { type: 'string', default: '20000' }, concurrency: { type: 'string', default: '20' } } });
+const n = Number(a.n);
+const concurrency = Number(a.concurrency);
+const url = process.env.DATABASE_URL ?? process.env.BENCH_PG_URL;
+
+/** A row as `enqueueMany` builds it for the bench's `BenchJobs.handle({ i })`. */
+const benchRow = (i: number): NewJobRow => ({
+  uuid: randomUUID(), graphUuid: null, name: '<BenchJobs>.handle', jobFunction: '<BenchJobs>.handle', serviceName: 'BenchJobs',
+  methodName: 'handle', funcString: `BenchJobs.handle({i: ${i}})`, args: `[{"i":${i}}]`, records: '[]', dependencies: null,
+  state: 'pending', priority: 10, eta: null, maxRetries: 5, channel: 'root', identityKey: null, context: null, userId: null, traceContext: null,
+});
+
+const done = (job: { id: string; uuid: string; lease_token: string }): JobOutcomeRow => ({
+  id: job.id, uuid: job.uuid, inGraph: false, leaseToken: job.lease_token, state: 'done', result: 'null', excName: null,
+  excMessage: null, excInfo: null, eta: null, retryDelta: 0, dateStarted: new Date(), dateDone: new Date(), execTime: 0.0001,
+});
+
+const line = (phase: string, seconds: number, extra: object = {}) =>
+  process.stdout.write(`${JSON.stringify({ system: 'ours-sql', phase, n, concurrency, seconds: Math.round(seconds * 1000) / 1000, jobs_per_s: Math.round(n / seconds), ...extra })}\n`);
+
+async function insertPhase(pool: pg.Pool): Promise<void> {
+  const params = Array.from({ length: Math.ceil(n / BATCH) }, (_, b) =>
+    insertJobsParams(Array.from({ length: Math.min(BATCH, n - b * BATCH) }, (_, k) => benchRow(b * BATCH + k))));
+  const t0 = performance.now();
+  for (const values of params) await pool.query({ name: 'qj_insert_jobs', text: INSERT_JOBS_SQL, values });
+  line('insert', (performance.now() - t0) / 1000);
+}
+
+async function claimLoop(pool: pg.Pool): Promise<void> {
+  await pool.query('VACUUM ANALYZE queue_job');
+  await pool.query('CHECKPOINT');
+  const channels = ChannelTree.parse(`root:${concurrency}`).channels;
+  let outcomes: JobOutcomeRow[] = [];
+  let claims = 0;
+  const t0 = performance.now();
+  for (;;) {
+    const { claimed } = await claimNext(pool, { workerId: 'floor', leaseSeconds: 60, limit: concurrency, channels, outcomes });
+    claims++;
+    if (claimed.length === 0 && outcomes.length === 0) break;
+    outcomes = claimed.map(done);
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  const { rows } = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM queue_job WHERE state = 'done'`);
+  if (rows[0].n !== n) throw new Error(`${rows[0].n} jobs done, expected ${n}`);
+  line('claim-loop', seconds, { statements: claims });
+}
+
+async function main(): Promise<void> {
+  if (!url) throw new Error('DATABASE_URL (or BENCH_PG_URL) is not set');
+  if (!(n >= 1 && concurrency >= 1)) throw new Error('--n and --concurrency must be positive integers');
+  const dataSource = new DataSource({ type: 'postgres', url });
+  await dataSource.initialize();
+  await runQueueJobMigrations(dataSource);
+  await dataSource.destroy();
+  const pool = new pg.Pool({ connectionString: url, max: 1 });
+  try {
+    await insertPhase(pool);
+    await claimLoop(pool);
+  } finally {
+    await pool.end();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
