@@ -1,15 +1,13 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { DataSource } from 'typeorm';
 import type { CandidateJob } from '../../lib/channels/channel-job.js';
 import { ChannelTree } from '../../lib/channels/channel-tree.js';
 import { selectJobsToStart } from '../../lib/channels/dispatch.js';
 import { NOTIFY_CHANNEL } from '../../lib/queue-job.constants.js';
 import { claimNext } from '../../lib/store/claim-next.js';
-import { runQueueJobMigrations } from '../../lib/store/run-migrations.js';
 import type { JobOutcomeRow } from '../../lib/store/sql/record-outcomes.sql.js';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { useMigratedDatabase } from '../support/migrated-database.js';
 import { sleep, waitFor } from '../support/wait-for.js';
 
 /**
@@ -50,27 +48,10 @@ function randomCase(seed: number): Case {
 }
 
 describe('queue_job_claim_next', () => {
-  let db: TestDatabase;
-  let dataSource: DataSource;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    dataSource = new DataSource({ type: 'postgres', url: db.url });
-    await dataSource.initialize();
-    await runQueueJobMigrations(dataSource);
-  });
-
-  afterAll(async () => {
-    await dataSource?.destroy();
-    await db?.drop();
-  });
-
-  beforeEach(async () => {
-    await db.pool.query('TRUNCATE queue_job');
-  });
+  const database = useMigratedDatabase();
 
   async function insertJob(channel: string, fields: { state?: string; priority?: number; dateCreatedMs?: number; eta?: number | null; leaseToken?: string } = {}): Promise<string> {
-    const { rows } = await db.pool.query<{ id: string }>(
+    const { rows } = await database().pool.query<{ id: string }>(
       `INSERT INTO queue_job (uuid, name, job_function, service_name, method_name, state, priority, channel, date_created, eta, lease_token)
        VALUES ($1, 'job', '<S>.m', 'S', 'm', $2, $3, $4, to_timestamp($5 / 1000.0), to_timestamp($6), $7) RETURNING id`,
       [randomUUID(), fields.state ?? 'pending', fields.priority ?? 10, channel, fields.dateCreatedMs ?? Date.now(), fields.eta ?? null, fields.leaseToken ?? null],
@@ -79,12 +60,12 @@ describe('queue_job_claim_next', () => {
   }
 
   function claim(config: string, limit: number, outcomes: JobOutcomeRow[] = []) {
-    return claimNext(db.pool as never, { workerId: 'worker-1', leaseSeconds: 60, limit, channels: ChannelTree.parse(config).channels, outcomes });
+    return claimNext(database().pool as never, { workerId: 'worker-1', leaseSeconds: 60, limit, channels: ChannelTree.parse(config).channels, outcomes });
   }
 
   it('admits the same jobs as selectJobsToStart on 150 random queues', async () => {
     for (let seed = 1; seed <= 150; seed++) {
-      await db.pool.query('TRUNCATE queue_job');
+      await database().pool.query('TRUNCATE queue_job');
       const c = randomCase(seed);
       for (const job of c.pending) {
         // Row ids follow creation; the TypeScript side orders ties by the same id.
@@ -113,7 +94,7 @@ describe('queue_job_claim_next', () => {
       id, uuid: expect.any(String), graph_uuid: null, job_function: '<S>.m', args: [], retry: 1, max_retries: 5, channel: 'root.a',
       eta: null, date_created: createdMs, lease_token: expect.any(String), context: null, user_id: null, trace_context: null,
     });
-    const { rows } = await db.pool.query('SELECT uuid, state, worker_id, lease_token, lease_expires_at > now() AS leased FROM queue_job WHERE id = $1', [id]);
+    const { rows } = await database().pool.query('SELECT uuid, state, worker_id, lease_token, lease_expires_at > now() AS leased FROM queue_job WHERE id = $1', [id]);
     expect(rows[0]).toEqual({ uuid: job.uuid, state: 'enqueued', worker_id: 'worker-1', lease_token: job.lease_token, leased: true });
   });
 
@@ -140,7 +121,7 @@ describe('queue_job_claim_next', () => {
 
     expect([...recorded]).toEqual([finished]);
     expect(claimed.map((job) => job.id)).toEqual([next]);
-    const { rows } = await db.pool.query('SELECT id, state, result FROM queue_job ORDER BY id');
+    const { rows } = await database().pool.query('SELECT id, state, result FROM queue_job ORDER BY id');
     expect(rows).toEqual([
       { id: finished, state: 'done', result: { ok: true } },
       { id: stale, state: 'started', result: null },
@@ -153,7 +134,7 @@ describe('queue_job_claim_next', () => {
     const { claimed, nextEta } = await claim('root:5', 0);
     expect(claimed).toEqual([]);
     expect(nextEta).toBeNull();
-    expect((await db.pool.query(`SELECT count(*)::int AS n FROM queue_job WHERE state = 'pending'`)).rows[0].n).toBe(1);
+    expect((await database().pool.query(`SELECT count(*)::int AS n FROM queue_job WHERE state = 'pending'`)).rows[0].n).toBe(1);
   });
 
   it('returns the earliest future eta, for the runner to wake up then', async () => {
@@ -167,7 +148,7 @@ describe('queue_job_claim_next', () => {
 
   it('wakes the other instances only when it leaves jobs that the channels would admit', async () => {
     for (let i = 0; i < 6; i++) await insertJob('root.a');
-    const listener = new pg.Client({ connectionString: db.url });
+    const listener = new pg.Client({ connectionString: database().url });
     await listener.connect();
     const payloads: string[] = [];
     listener.on('notification', (n) => payloads.push(n.payload ?? ''));

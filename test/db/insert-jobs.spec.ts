@@ -1,0 +1,80 @@
+import { describe, expect, it } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
+import { INSERT_JOBS_SQL, insertJobsParams, type NewJobRow } from '../../lib/store/sql/insert-jobs.sql.js';
+import { useMigratedDatabase } from '../support/migrated-database.js';
+
+/**
+ * The bulk insert sends the values every row shares once and the others per row: whatever the mix,
+ * each row must be stored exactly as given.
+ */
+
+const ETA = new Date('2031-05-06T07:08:09.123Z');
+
+function row(overrides: Partial<NewJobRow> = {}): NewJobRow {
+  return {
+    uuid: randomUUID(), graphUuid: null, name: 'Confirm', jobFunction: '<OrderService>.confirm', serviceName: 'OrderService',
+    methodName: 'confirm', funcString: 'OrderService.confirm(1)', args: '[1]', records: '[]', dependencies: null, state: 'pending',
+    priority: 10, eta: null, maxRetries: 5, channel: 'root.sale', identityKey: null, context: null, userId: null, traceContext: null,
+    ...overrides,
+  };
+}
+
+const COLUMNS = `uuid, graph_uuid, name, job_function, service_name, method_name, func_string, args, records, dependencies, state,
+  priority, eta, max_retries, channel, identity_key, context, user_id, trace_context`;
+
+/** A stored row in the shape of NewJobRow, to compare with what was sent. */
+function asSent(stored: Record<string, unknown>): NewJobRow {
+  return {
+    uuid: stored.uuid as string, graphUuid: stored.graph_uuid as string | null, name: stored.name as string, jobFunction: stored.job_function as string,
+    serviceName: stored.service_name as string, methodName: stored.method_name as string, funcString: stored.func_string as string,
+    args: JSON.stringify(stored.args), records: JSON.stringify(stored.records),
+    dependencies: JSON.stringify(stored.dependencies) === '{"depends_on":[],"reverse_depends_on":[]}' ? null : JSON.stringify(stored.dependencies),
+    state: stored.state as NewJobRow['state'], priority: stored.priority as number, eta: stored.eta as Date | null,
+    maxRetries: stored.max_retries as number, channel: stored.channel as string, identityKey: stored.identity_key as string | null,
+    context: stored.context === null ? null : JSON.stringify(stored.context), userId: stored.user_id as string | null,
+    traceContext: stored.trace_context === null ? null : JSON.stringify(stored.trace_context),
+  };
+}
+
+describe('INSERT_JOBS_SQL', () => {
+  const database = useMigratedDatabase();
+
+  async function insertAndRead(rows: NewJobRow[]): Promise<NewJobRow[]> {
+    await database().pool.query(INSERT_JOBS_SQL, insertJobsParams(rows));
+    const { rows: stored } = await database().pool.query(`SELECT ${COLUMNS} FROM queue_job ORDER BY id`);
+    return stored.map(asSent);
+  }
+
+  it('stores every column of rows that share some values and differ in others', async () => {
+    const graph = randomUUID();
+    const rows = [
+      row({ graphUuid: graph, funcString: 'OrderService.confirm(1)', args: '[1]', eta: new Date(ETA), identityKey: 'k1', context: '{"tenant":"a"}', userId: 'u1' }),
+      row({
+        graphUuid: graph, name: 'Ship', jobFunction: '<OrderService>.ship', methodName: 'ship', funcString: 'OrderService.ship(2)', args: '[2]',
+        records: '[{"$record":{"id":2,"entity":"Order"}}]', dependencies: '{"depends_on":["x"],"reverse_depends_on":[]}',
+        state: 'wait_dependencies', priority: 5, eta: new Date(ETA), maxRetries: 0, channel: 'root', identityKey: 'k2',
+        context: '{"tenant":"a"}', userId: 'u1', traceContext: '{"traceparent":"00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"}',
+      }),
+      row({ graphUuid: graph, funcString: 'OrderService.confirm("\\u00e9")', args: '["é"]', eta: new Date(ETA), context: '{"tenant":"a"}', userId: 'u1' }),
+    ];
+    expect(await insertAndRead(rows)).toEqual(rows);
+  });
+
+  it('stores rows that share every value but the uuid, and a single row', async () => {
+    const rows = [row(), row(), row()];
+    expect(await insertAndRead(rows)).toEqual(rows);
+    await database().pool.query('TRUNCATE queue_job');
+    const single = [row({ eta: ETA, identityKey: 'only', priority: 1 })];
+    expect(await insertAndRead(single)).toEqual(single);
+  });
+
+  it('sends what every row shares once, and only what differs with each row', () => {
+    const [perRow, shared] = insertJobsParams([row({ args: '[1]', funcString: 'a' }), row({ args: '[2]', funcString: 'b' })]) as [string, string];
+    const rows = JSON.parse(perRow) as Array<Record<string, unknown>>;
+    expect(rows.map((r) => Object.keys(r).sort())).toEqual([['args', 'func_string', 'uuid'], ['args', 'func_string', 'uuid']]);
+    expect(JSON.parse(shared)).toEqual({
+      name: 'Confirm', job_function: '<OrderService>.confirm', service_name: 'OrderService', method_name: 'confirm', records: [],
+      state: 'pending', priority: 10, max_retries: 5, channel: 'root.sale',
+    });
+  });
+});
