@@ -34,6 +34,9 @@ export interface ManualActionOptions {
 
 const DEFAULT_ACTOR = 'system';
 
+/** Bulk calls of more jobs than this are inserted in chunks of this size (see `storeInChunks`). */
+const BULK_CHUNK = 500;
+
 /** Enqueues jobs and reads them back. Injected anywhere once `QueueJobModule` is imported. */
 @Injectable()
 export class JobService implements OnApplicationShutdown {
@@ -97,7 +100,9 @@ export class JobService implements OnApplicationShutdown {
   }
 
   /**
-   * Enqueues many calls of one `@Delayable()` method in one INSERT statement (the bulk path):
+   * Enqueues many calls of one `@Delayable()` method, all or none (the bulk path): one INSERT
+   * statement, or for more than 500 jobs outside a transaction, statements of 500 in one transaction
+   * of their own, each chunk prepared while the previous one is inserted.
    * `jobService.enqueueMany(orderService, 'confirm', [[1, 'a'], [2, 'b']], { priority: 5 })`.
    */
   async enqueueMany<T extends object, K extends MethodKeys<T>>(
@@ -105,7 +110,11 @@ export class JobService implements OnApplicationShutdown {
   ): Promise<Job[]> {
     const fn = this.jobFunctionOf(target, String(method));
     const { manager, ...callOptions } = options;
-    const prepared = argsList.map((args) => this.hooks.prepared(prepareJob(fn, [...args], callOptions, this.entities)));
+    const prepare = (args: MethodParameters<T, K>) => this.hooks.prepared(prepareJob(fn, [...args], callOptions, this.entities));
+    if (argsList.length > BULK_CHUNK && !this.sink && this.policy.delays() && !manager && !(await this.enclosingTransaction())) {
+      return this.storeInChunks(argsList, prepare);
+    }
+    const prepared = argsList.map(prepare);
     if (this.sink) return this.sink.accept(prepared);
     if (!this.policy.delays()) {
       for (const job of prepared) await this.runNow(job, manager);
@@ -187,6 +196,35 @@ export class JobService implements OnApplicationShutdown {
 
   private async storeJobs(jobs: PreparedJob[], manager?: EntityManager): Promise<Job[]> {
     return this.handles(jobs, await this.store.insertJobs(jobs.map((j) => j.row), manager ?? (await this.enclosingTransaction())));
+  }
+
+  /**
+   * A large bulk call, in one transaction of its own: chunks of BULK_CHUNK jobs, each prepared
+   * (arguments serialized, hooks run) while the previous one is being inserted, so that the process
+   * and the database work at the same time. A bad argument in any chunk rolls back those already
+   * inserted: nothing is stored, as with one statement.
+   */
+  private async storeInChunks<A>(argsList: readonly A[], prepare: (args: A) => PreparedJob): Promise<Job[]> {
+    const jobs: PreparedJob[] = [];
+    const stored = await this.dataSource.transaction(async (manager) => {
+      const inserts: Array<Promise<InsertedJob[]>> = [];
+      try {
+        for (let i = 0; i < argsList.length; i += BULK_CHUNK) {
+          const chunk = argsList.slice(i, i + BULK_CHUNK).map(prepare);
+          jobs.push(...chunk);
+          const insert = this.store.insertJobs(chunk.map((job) => job.row), manager);
+          insert.catch(() => undefined); // awaited below; not an unhandled rejection while the next chunk is prepared
+          inserts.push(insert);
+          // Lets this chunk's statement go out, and the previous one's answer in, before preparing the next.
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+      } finally {
+        // The transaction ends only once every statement sent has answered.
+        await Promise.allSettled(inserts);
+      }
+      return (await Promise.all(inserts)).flat();
+    });
+    return this.handles(jobs, stored);
   }
 
   private handles(jobs: PreparedJob[], stored: InsertedJob[]): Job[] {

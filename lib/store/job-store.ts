@@ -57,9 +57,10 @@ export class JobStore {
   async insertJobs(rows: readonly NewJobRow[], manager?: EntityManager): Promise<InsertedJob[]> {
     type KeyedInserted = { uuid: string };
     // Outside a caller's transaction the statement is prepared once per pooled connection (named).
-    const keyedInserted = manager
-      ? await this.query<KeyedInserted>(INSERT_JOBS_SQL, insertJobsParams(rows), manager)
-      : (await this.pool.query<KeyedInserted>({ name: 'qj_insert_jobs', text: INSERT_JOBS_SQL, values: insertJobsParams(rows) })).rows;
+    const client = manager ? connectionOf(manager) : this.pool;
+    const keyedInserted = client
+      ? (await client.query<KeyedInserted>({ name: 'qj_insert_jobs', text: INSERT_JOBS_SQL, values: insertJobsParams(rows) })).rows
+      : await this.query<KeyedInserted>(INSERT_JOBS_SQL, insertJobsParams(rows), manager);
     const inserted = new Set(keyedInserted.map((r) => r.uuid));
     const result: InsertedJob[] = [];
     for (const row of rows) {
@@ -93,4 +94,9 @@ export class JobStore {
     const [row] = await this.query(FIND_JOB_BY_UUID_SQL, [uuid], manager);
     return row ? toQueueJob(row) : null;
   }
+}
+
+/** The pg connection of a transaction's manager, for a named (prepared) statement; undefined when not connected. */
+function connectionOf(manager: EntityManager): Pool | PoolClient | undefined {
+  return (manager.queryRunner as unknown as { databaseConnection?: PoolClient } | undefined)?.databaseConnection;
 }

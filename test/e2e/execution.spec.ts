@@ -118,6 +118,20 @@ describe('execution: enqueue -> run -> done', () => {
     expect((await jobRow(db, created[1]!.uuid)).result).toEqual({ confirmed: 602, note: 'b' });
   });
 
+  it('enqueueMany of more than 500 calls: chunks of 500 in one transaction, every call stored, handles in call order', async () => {
+    const calls = Array.from({ length: 1201 }, (_, i) => [10_000 + i, `bulk ${i}`] as [number, string]);
+    const created = await jobs.enqueueMany(shop, 'confirm', calls, { eta: 3600 });
+    expect(created).toHaveLength(1201);
+    const rows = await allJobRows(db, 'uuid = ANY($1::uuid[])', [created.map((j) => j.uuid)]);
+    expect(rows).toHaveLength(1201);
+    const byUuid = new Map(rows.map((row) => [row.uuid, row]));
+    expect(created.map((job) => (byUuid.get(job.uuid)!.args as unknown[])[0])).toEqual(calls.map(([n]) => n));
+    // One transaction: every row got its timestamp (now()).
+    expect(new Set(rows.map((row) => row.date_created.getTime())).size).toBe(1);
+    expect(rows.every((row) => row.state === 'pending' && row.eta !== null)).toBe(true);
+    await jobs.cancel(created.map((job) => job.uuid));
+  });
+
   it('a @Delayable call made inside a running job enqueues a new job; the job itself runs for real', async () => {
     const job = (await shop.placeOrder(701)) as unknown as Job;
     const row = await waitForRow(db, job.uuid);

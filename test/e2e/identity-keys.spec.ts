@@ -63,6 +63,18 @@ describe('identity keys', () => {
   const later = (identityKey: string) => ({ identityKey, eta: 3600 });
   const holders = (key: string) => countJobs(db, `identity_key = $1 AND ${HOLDING}`, [key]);
 
+  it('enqueueMany of more than 500 calls (in chunks): a key repeated across chunks makes one job, the later calls get it', async () => {
+    const at = new Date('2030-01-01T00:00:00.000Z');
+    const calls = Array.from({ length: 1200 }, (_, i): [number, Date] => [900_000 + (i % 400), at]);
+    const handles = await jobsB.enqueueMany(keyedB, 'exact', calls, { eta: 3600 });
+    expect(handles).toHaveLength(1200);
+    expect(handles.slice(0, 400).every((job) => job.created)).toBe(true);
+    expect(handles.slice(400).some((job) => job.created)).toBe(false);
+    for (let i = 400; i < 1200; i++) expect(handles[i]!.uuid).toBe(handles[i % 400]!.uuid);
+    expect(await countJobs(db, 'uuid = ANY($1::uuid[])', [handles.map((job) => job.uuid)])).toBe(400);
+    await jobsB.cancel(handles.slice(0, 400).map((job) => job.uuid));
+  });
+
   it('a string key: the pending job is returned instead of a new one', async () => {
     const first = await jobsA.withDelay(keyedA, later('order-1')).first(1);
     const again = await jobsA.withDelay(keyedA, later('order-1')).first(2);
