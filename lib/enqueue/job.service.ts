@@ -34,6 +34,9 @@ export interface ManualActionOptions {
 
 const DEFAULT_ACTOR = 'system';
 
+/** What a stored job's handle and its `job.enqueued` event are made of. */
+type JobOfHandle = Pick<PreparedJob, 'fn' | 'options'>;
+
 /** Bulk calls of more jobs than this are inserted in chunks of this size (see `storeInChunks`). */
 const BULK_CHUNK = 500;
 
@@ -205,13 +208,14 @@ export class JobService implements OnApplicationShutdown {
    * inserted: nothing is stored, as with one statement.
    */
   private async storeInChunks<A>(argsList: readonly A[], prepare: (args: A) => PreparedJob): Promise<Job[]> {
-    const jobs: PreparedJob[] = [];
+    // What the handles need of each job: not its arguments and row, let go once its chunk is inserted.
+    const jobs: JobOfHandle[] = [];
     const stored = await this.dataSource.transaction(async (manager) => {
       const inserts: Array<Promise<InsertedJob[]>> = [];
       try {
         for (let i = 0; i < argsList.length; i += BULK_CHUNK) {
           const chunk = argsList.slice(i, i + BULK_CHUNK).map(prepare);
-          jobs.push(...chunk);
+          for (const { fn, options } of chunk) jobs.push({ fn, options });
           const insert = this.store.insertJobs(chunk.map((job) => job.row), manager);
           insert.catch(() => undefined); // awaited below; not an unhandled rejection while the next chunk is prepared
           inserts.push(insert);
@@ -227,7 +231,7 @@ export class JobService implements OnApplicationShutdown {
     return this.handles(jobs, stored);
   }
 
-  private handles(jobs: PreparedJob[], stored: InsertedJob[]): Job[] {
+  private handles(jobs: readonly JobOfHandle[], stored: InsertedJob[]): Job[] {
     const at = new Date();
     stored.forEach((s, i) => {
       if (!s.created || !jobs[i]) return;
