@@ -7,7 +7,7 @@ import { toQueueJob } from './row-mapping.js';
 import { isUuid } from './uuid.js';
 import { RENEW_LEASES_SQL } from './sql/leases.sql.js';
 import { FIND_JOB_BY_UUID_SQL } from './sql/find-jobs.sql.js';
-import { FIND_BY_IDENTITY_KEY_SQL, FIND_IDENTITY_KEY_HOLDERS_SQL, INSERT_JOBS_SQL, insertJobsParams, type NewJobRow } from './sql/insert-jobs.sql.js';
+import { FIND_IDENTITY_KEY_HOLDERS_SQL, INSERT_JOBS_SQL, insertJobsParams, type NewJobRow } from './sql/insert-jobs.sql.js';
 
 /** A stored job as the enqueue path sees it. */
 export interface InsertedJob {
@@ -62,19 +62,16 @@ export class JobStore {
       ? (await client.query<KeyedInserted>({ name: 'qj_insert_jobs', text: INSERT_JOBS_SQL, values: insertJobsParams(rows) })).rows
       : await this.query<KeyedInserted>(INSERT_JOBS_SQL, insertJobsParams(rows), manager);
     const inserted = new Set(keyedInserted.map((r) => r.uuid));
+    // Rows skipped for their identity key resolve to the job holding it, all looked up at once.
+    const skippedKeys = rows.filter((row) => row.identityKey !== null && !inserted.has(row.uuid)).map((row) => row.identityKey!);
+    const holders = skippedKeys.length > 0 ? await this.findIdentityKeyHolders([...new Set(skippedKeys)], manager) : new Map<string, InsertedJob>();
     const result: InsertedJob[] = [];
     for (const row of rows) {
       if (row.identityKey === null || inserted.has(row.uuid)) result.push({ uuid: row.uuid, state: row.state, created: true });
-      else result.push(await this.existingForIdentityKey(row, manager));
+      // The holder moved on (started or finished) between the two statements: the key is free again.
+      else result.push(holders.get(row.identityKey) ?? (await this.insertJobs([row], manager))[0]);
     }
     return result;
-  }
-
-  private async existingForIdentityKey(row: NewJobRow, manager?: EntityManager): Promise<InsertedJob> {
-    const [existing] = await this.query<{ uuid: string; state: string }>(FIND_BY_IDENTITY_KEY_SQL, [row.identityKey], manager);
-    // The holder moved on (started or finished) between the two statements: the key is free again.
-    if (!existing) return (await this.insertJobs([row], manager))[0];
-    return { uuid: existing.uuid, state: existing.state, created: false };
   }
 
   /** The jobs holding these identity keys (waiting, pending or enqueued), by key. */

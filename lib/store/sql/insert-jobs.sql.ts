@@ -111,10 +111,6 @@ export function insertJobsParams(rows: readonly NewJobRow[]): unknown[] {
   return [`[${rows.map((row) => jsonObject(row, perRow)).join(',')}]`, rows.length > 0 ? jsonObject(rows[0], [...shared]) : '{}'];
 }
 
-/** The job that holds an identity key, if any. */
-export const FIND_BY_IDENTITY_KEY_SQL = `
-SELECT uuid, state FROM queue_job WHERE identity_key = $1 AND ${IDENTITY_STATES} LIMIT 1`;
-
 /** The jobs that hold any of the identity keys `$1`. */
 export const FIND_IDENTITY_KEY_HOLDERS_SQL = `
 SELECT uuid, state, identity_key FROM queue_job WHERE identity_key = ANY($1::text[]) AND ${IDENTITY_STATES}`;
