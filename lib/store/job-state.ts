@@ -13,6 +13,9 @@ export type JobState = (typeof JobState)[keyof typeof JobState];
 
 export const JOB_STATES: readonly JobState[] = Object.values(JobState);
 
+/** States a job never leaves by itself: the admin's "finished" jobs, the history autovacuum deletes. */
+export const FINISHED_STATES: readonly JobState[] = [JobState.Done, JobState.Cancelled];
+
 /** States in which a job holds a slot of its channel's capacity. */
 export const RUNNING_STATES: readonly JobState[] = [JobState.Enqueued, JobState.Started];
 

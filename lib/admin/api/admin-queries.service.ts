@@ -1,6 +1,6 @@
 import { Injectable, ServiceUnavailableException } from '@nestjs/common';
 import { JobFunctionRegistry } from '../../discovery/job-function.registry.js';
-import { JOB_STATES, MANUAL_ACTION_FROM, type JobState } from '../../store/job-state.js';
+import { FINISHED_STATES, JOB_STATES, MANUAL_ACTION_FROM, type JobState } from '../../store/job-state.js';
 import { JobStore } from '../../store/job-store.js';
 import type { AdminJobFilter } from '../../store/sql/admin-job-filter.sql.js';
 import { ADMIN_TABLE_ROWS_SQL, adminCountByStateSql, adminCountJobsSql, adminEstimateJobsSql } from '../../store/sql/admin-count-jobs.sql.js';
@@ -25,7 +25,6 @@ const MAX_GRAPH_NODES = 500;
 const MAX_GROUPS = 200;
 /** From this many rows on (table statistics), a text search is not counted on finished jobs. */
 export const LARGE_TABLE_ROWS = 100_000;
-const FINISHED: readonly JobState[] = ['done', 'cancelled'];
 
 /** What the admin reads: pages of jobs, counts, groups, one job with its graph, job functions. */
 @Injectable()
@@ -55,7 +54,7 @@ export class AdminQueries {
    */
   countByState(filter: AdminJobFilter): Promise<Record<JobState, AdminCount>> {
     return this.read(async (query) => {
-      const estimated = filter.search !== undefined && (await this.isLarge(query)) ? FINISHED : [];
+      const estimated = filter.search !== undefined && (await this.isLarge(query)) ? FINISHED_STATES : [];
       const sql = adminCountByStateSql(filter, COUNT_CAP, JOB_STATES.filter((state) => !estimated.includes(state)));
       const rows = await query<{ state: JobState; n: number }>(sql.text, sql.params);
       const counts = {} as Record<JobState, AdminCount>;

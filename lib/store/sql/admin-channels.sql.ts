@@ -1,3 +1,5 @@
+import { UNFINISHED_PREDICATE } from './admin-job-filter.sql.js';
+
 /**
  * Live counts per channel for the admin's channel tree: one aggregate per partial index (pending,
  * running, failed, unfinished), so the cost follows the backlog, never the done history.
@@ -10,7 +12,7 @@ UNION ALL
 SELECT channel, 'failed', count(*)::int FROM queue_job WHERE state = 'failed' GROUP BY channel
 UNION ALL
 SELECT channel, 'waiting', count(*)::int FROM queue_job
-WHERE state = 'wait_dependencies' AND state NOT IN ('done', 'cancelled') GROUP BY channel`;
+WHERE state = 'wait_dependencies' AND ${UNFINISHED_PREDICATE} GROUP BY channel`;
 
 /** The channel records (removal interval, declarers). */
 export const ADMIN_CHANNEL_RECORDS_SQL = `

@@ -1,4 +1,4 @@
-import { JOB_STATES, type JobState } from '../job-state.js';
+import { FINISHED_STATES, JOB_STATES, type JobState } from '../job-state.js';
 import { adminJobFilterSql, UNFINISHED_PREDICATE, type AdminJobFilter } from './admin-job-filter.sql.js';
 
 /**
@@ -15,7 +15,7 @@ export function adminCountByStateSql(
   const limit = `$${params.push(cap)}`;
   const text = states.filter((state) => JOB_STATES.includes(state)).map((state) => `
 SELECT '${state}'::text AS state, (SELECT count(*) FROM (
-  SELECT 1 FROM queue_job WHERE state = '${state}'${finished(state) ? '' : ` AND ${UNFINISHED_PREDICATE}`} AND ${where} LIMIT ${limit}
+  SELECT 1 FROM queue_job WHERE state = '${state}'${FINISHED_STATES.includes(state) ? '' : ` AND ${UNFINISHED_PREDICATE}`} AND ${where} LIMIT ${limit}
 ) s)::int AS n`).join('\nUNION ALL');
   return { text, params };
 }
@@ -32,8 +32,6 @@ export function adminEstimateJobsSql(filter: AdminJobFilter): { text: string; pa
   const params: unknown[] = [];
   return { text: `EXPLAIN (FORMAT JSON) SELECT 1 FROM queue_job WHERE ${adminJobFilterSql(filter, params)}`, params };
 }
-
-const finished = (state: JobState) => state === 'done' || state === 'cancelled';
 
 /** Rows of `queue_job` as of the last ANALYZE (-1: never analysed): tells a long history from a small table. */
 export const ADMIN_TABLE_ROWS_SQL = `SELECT reltuples::float8 AS n FROM pg_class WHERE oid = 'queue_job'::regclass`;

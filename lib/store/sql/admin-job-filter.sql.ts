@@ -1,4 +1,4 @@
-import type { JobState } from '../job-state.js';
+import { FINISHED_STATES, type JobState } from '../job-state.js';
 
 /** What the admin's job list is filtered on; every value ends up as a query parameter. */
 export interface AdminJobFilter {
@@ -14,14 +14,13 @@ export interface AdminJobFilter {
   to?: Date;
 }
 
-const FINISHED: readonly string[] = ['done', 'cancelled'];
 const WHOLE_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The same predicate as the partial index `queue_job_unfinished_idx`, written out so the planner
- * matches it textually: added whenever the wanted states are all unfinished.
+ * matches it: added whenever the wanted states are all unfinished.
  */
-export const UNFINISHED_PREDICATE = `state NOT IN ('done', 'cancelled')`;
+export const UNFINISHED_PREDICATE = `state NOT IN (${FINISHED_STATES.map((state) => `'${state}'`).join(', ')})`;
 
 /** Adds the filter's values to `params` and returns the SQL conditions that use them (`true` when none). */
 export function adminJobFilterSql(filter: AdminJobFilter, params: unknown[]): string {
@@ -29,7 +28,7 @@ export function adminJobFilterSql(filter: AdminJobFilter, params: unknown[]): st
   const conditions: string[] = [];
   if (filter.states) {
     conditions.push(`state = ANY(${param(filter.states)}::text[])`);
-    if (filter.states.every((state) => !FINISHED.includes(state))) conditions.push(UNFINISHED_PREDICATE);
+    if (filter.states.every((state) => !FINISHED_STATES.includes(state))) conditions.push(UNFINISHED_PREDICATE);
   }
   if (filter.channel !== undefined) conditions.push(`channel = ${param(filter.channel)}`);
   if (filter.jobFunction !== undefined) conditions.push(`job_function = ${param(filter.jobFunction)}`);
