@@ -94,6 +94,6 @@ export class JobStore {
 }
 
 /** The pg connection of a transaction's manager, for a named (prepared) statement; undefined when not connected. */
-function connectionOf(manager: EntityManager): Pool | PoolClient | undefined {
+function connectionOf(manager: EntityManager): PoolClient | undefined {
   return (manager.queryRunner as unknown as { databaseConnection?: PoolClient } | undefined)?.databaseConnection;
 }

@@ -7,7 +7,9 @@ import { QueueJobClaimNext1764403900000 } from './1764403900000-queue-job-claim-
  * (`recorded`, an array), the claimed jobs (`claimed`, one JSON array in queue order, only the fields
  * the executor reads, dates as epoch milliseconds) and the next eta. The client parses one JSON value
  * per claim instead of a row per job; the lease token, the same for every job of a claim, is the one
- * the caller sent. The rule is unchanged (see `…3900000`).
+ * the caller sent. The rule is unchanged (see `…3900000`): the body repeats that migration's
+ * admission walk on purpose, as a migration keeps the SQL it shipped (databases that ran `…3900000`
+ * must get this change from here).
  */
 export class QueueJobClaimOneRow1764404000000 implements MigrationInterface {
   name = 'QueueJobClaimOneRow1764404000000';

@@ -106,9 +106,10 @@ function jsonObject(row: NewJobRow, columns: readonly Column[]): string {
 
 /** `[$1, $2]` of INSERT_JOBS_SQL: the rows with the values that differ between them, and the shared ones once. JSON columns are already JSON text, spliced in as is. */
 export function insertJobsParams(rows: readonly NewJobRow[]): unknown[] {
-  const shared = new Set(COLUMNS.filter((c) => c.key !== 'uuid' && rows.length > 0 && sharedByAll(rows, c)));
-  const perRow = COLUMNS.filter((c) => !shared.has(c));
-  return [`[${rows.map((row) => jsonObject(row, perRow)).join(',')}]`, rows.length > 0 ? jsonObject(rows[0], [...shared]) : '{}'];
+  if (rows.length === 0) return ['[]', '{}'];
+  const shared = COLUMNS.filter((c) => c.key !== 'uuid' && sharedByAll(rows, c));
+  const perRow = COLUMNS.filter((c) => !shared.includes(c));
+  return [`[${rows.map((row) => jsonObject(row, perRow)).join(',')}]`, jsonObject(rows[0], shared)];
 }
 
 /** The jobs that hold any of the identity keys `$1`. */
