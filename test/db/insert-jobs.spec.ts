@@ -68,6 +68,20 @@ describe('INSERT_JOBS_SQL', () => {
     expect(await insertAndRead(single)).toEqual(single);
   });
 
+  it('stores etas that differ between rows, a missing one first or last (dates are compared by time)', async () => {
+    const later = new Date(ETA.getTime() + 1000);
+    const rows = [row(), row({ eta: new Date(ETA) }), row({ eta: new Date(ETA) }), row({ eta: later })];
+    expect(await insertAndRead(rows)).toEqual(rows);
+    await database().pool.query('TRUNCATE queue_job');
+    const reversed = [row({ eta: new Date(ETA) }), row({ eta: later }), row()];
+    expect(await insertAndRead(reversed)).toEqual(reversed);
+  });
+
+  it('inserts nothing for no rows', async () => {
+    await database().pool.query(INSERT_JOBS_SQL, insertJobsParams([]));
+    expect((await database().pool.query('SELECT count(*)::int AS n FROM queue_job')).rows[0].n).toBe(0);
+  });
+
   it('sends what every row shares once, and only what differs with each row', () => {
     const [perRow, shared] = insertJobsParams([row({ args: '[1]', funcString: 'a' }), row({ args: '[2]', funcString: 'b' })]) as [string, string];
     const rows = JSON.parse(perRow) as Array<Record<string, unknown>>;

@@ -82,6 +82,15 @@ describe('transactions', () => {
       expect(row.result).toEqual({ confirmed: 4, note: 'manager-commit' });
     });
 
+    it('enqueueMany of more than 500 calls joins the ambient transaction as well (no transaction of its own)', async () => {
+      const calls = Array.from({ length: 600 }, (_, i): [number, string] => [1000 + i, 'big-many-rollback']);
+      await expect(jobs.transaction(async () => {
+        expect(await jobs.enqueueMany(shop, 'confirm', calls)).toHaveLength(600);
+        throw new Rollback('no');
+      })).rejects.toThrow(Rollback);
+      expect(await jobsWithNote('big-many-rollback')).toBe(0);
+    });
+
     it('enqueueMany joins the ambient transaction too', async () => {
       await expect(jobs.transaction(async () => {
         await jobs.enqueueMany(shop, 'confirm', [[5, 'many-rollback'], [6, 'many-rollback']]);
