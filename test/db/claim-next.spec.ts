@@ -107,6 +107,35 @@ describe('queue_job_claim_next', () => {
     expect(new Set(claimed.map((job) => job.lease_token)).size).toBe(1);
   });
 
+  it('claims a queue to its end in queue order, batch after batch, over several channels (the walk starts at the first live job of each)', async () => {
+    const r = generator(7);
+    const jobs: Array<{ id: string; priority: number; createdMs: number }> = [];
+    for (let i = 0; i < 40; i++) {
+      const fields = { priority: r.int(3), dateCreatedMs: 1_700_000_000_000 + r.int(10) * 1000 };
+      jobs.push({ id: await insertJob(r.pick(['root.a', 'root.b', 'root.c', 'root.c.d']), fields), priority: fields.priority, createdMs: fields.dateCreatedMs });
+    }
+    const queueOrder = [...jobs]
+      .sort((x, y) => x.priority - y.priority || x.createdMs - y.createdMs || Number(x.id) - Number(y.id))
+      .map((job) => job.id);
+    const done = (job: { id: string; uuid: string; lease_token: string }): JobOutcomeRow => ({
+      id: job.id, uuid: job.uuid, inGraph: false, leaseToken: job.lease_token, state: 'done', result: 'null', excName: null,
+      excMessage: null, excInfo: null, eta: null, retryDelta: 0, dateStarted: new Date(), dateDone: new Date(), execTime: 0.01,
+    });
+
+    const batches: string[][] = [];
+    let outcomes: JobOutcomeRow[] = [];
+    for (;;) {
+      const { claimed } = await claim('root:3', 3, outcomes);
+      if (claimed.length === 0) break;
+      batches.push(claimed.map((job) => job.id));
+      outcomes = claimed.map(done);
+    }
+
+    // Each claim takes the next three of the whole queue: the claimed rows before them are dead
+    // entries of the pending index, which the walk must step over without losing a live job.
+    expect(batches).toEqual(Array.from({ length: Math.ceil(40 / 3) }, (_, k) => queueOrder.slice(3 * k, 3 * k + 3)));
+  });
+
   it('writes outcomes first, so a finished job frees its slot for the same claim; a lost lease is not written', async () => {
     const token = randomUUID();
     const finished = await insertJob('root', { state: 'started', leaseToken: token });
