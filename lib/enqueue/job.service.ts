@@ -1,5 +1,4 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { JobFunctionRegistry } from '../discovery/job-function.registry.js';
 import type { JobFunction } from '../discovery/job-function.js';
@@ -22,8 +21,9 @@ import { collectGraph, dependencyOrder } from './graph/collect-graph.js';
 import { DelayableNode } from './graph/delayable-node.js';
 import { storeGraph } from './graph/store-graph.js';
 import { Job } from './job.js';
+import { newJobUuid } from './job-uuid.js';
 import type { JobSink } from './job-sink.js';
-import { prepareJob, type PreparedJob } from './prepared-job.js';
+import { prepareJob, sharedJobOptions, type PreparedJob } from './prepared-job.js';
 import { TypeOrmEntities } from './typeorm-entities.js';
 import type { DelayCallOptions, Delayed, Prepared, MethodKeys, MethodParameters } from './with-delay.js';
 
@@ -113,7 +113,8 @@ export class JobService implements OnApplicationShutdown {
   ): Promise<Job[]> {
     const fn = this.jobFunctionOf(target, String(method));
     const { manager, ...callOptions } = options;
-    const prepare = (args: MethodParameters<T, K>) => this.hooks.prepared(prepareJob(fn, [...args], callOptions, this.entities));
+    const shared = sharedJobOptions(fn, callOptions);
+    const prepare = (args: MethodParameters<T, K>) => this.hooks.prepared(prepareJob(fn, [...args], callOptions, this.entities, undefined, shared));
     if (argsList.length > BULK_CHUNK && !this.sink && this.policy.delays() && !manager && !(await this.enclosingTransaction())) {
       return this.storeInChunks(argsList, prepare);
     }
@@ -176,8 +177,8 @@ export class JobService implements OnApplicationShutdown {
     if (nodes.some((node) => node.delayed)) throw new Error(alreadyDelayed(start.fn.name));
     const order = dependencyOrder(nodes);
     for (const node of nodes) node.delayed = true;
-    const graphUuid = nodes.length > 1 ? randomUUID() : undefined;
-    const uuids = new Map(nodes.map((node) => [node, randomUUID()]));
+    const graphUuid = nodes.length > 1 ? newJobUuid() : undefined;
+    const uuids = new Map(nodes.map((node) => [node, newJobUuid()]));
     const prepared = new Map(nodes.map((node) => {
       const { manager: _manager, ...callOptions } = node.options;
       const placement = graphUuid
@@ -215,7 +216,8 @@ export class JobService implements OnApplicationShutdown {
       try {
         for (let i = 0; i < argsList.length; i += BULK_CHUNK) {
           const chunk = argsList.slice(i, i + BULK_CHUNK).map(prepare);
-          for (const { fn, options } of chunk) jobs.push({ fn, options });
+          // One handle record for the jobs that share their options (see sharedJobOptions), not one each.
+          for (const { fn, options } of chunk) jobs.push(jobs.at(-1)?.options === options ? jobs.at(-1)! : { fn, options });
           const insert = this.store.insertJobs(chunk.map((job) => job.row), manager);
           insert.catch(() => undefined); // awaited below; not an unhandled rejection while the next chunk is prepared
           inserts.push(insert);

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newJobUuid } from './job-uuid.js';
 import type { JobFunction } from '../discovery/job-function.js';
 import type { NewJobRow } from '../store/sql/insert-jobs.sql.js';
 import { serializeArguments, type EntityInspector } from './argument-serializer.js';
@@ -11,7 +11,8 @@ export interface PreparedJob {
   fn: JobFunction;
   /** The call's arguments as given (for running now). */
   args: unknown[];
-  options: EffectiveDelayOptions;
+  /** Shared by the jobs of a bulk call (see `sharedJobOptions`): read, never change. */
+  readonly options: Readonly<EffectiveDelayOptions>;
   /** The row that storing it writes. */
   row: NewJobRow;
 }
@@ -30,17 +31,13 @@ export interface GraphPlacement {
  */
 export function prepareJob(
   fn: JobFunction, args: unknown[], callOptions: DelayOptions, entities: EntityInspector, placement?: GraphPlacement,
+  shared?: Readonly<EffectiveDelayOptions>,
 ): PreparedJob {
   const serialized = serializeArguments(args, entities);
-  const identityKey = typeof callOptions.identityKey === 'function' || typeof fn.options.identityKey === 'function'
-    ? computeKey(fn, callOptions, serialized.args)
-    : undefined;
-  // The job function's channel comes from its record (fn.channel); the call's option wins over it.
-  const defaults = { ...fn.options, channel: undefined };
-  const options = effectiveDelayOptions(fn.name, defaults, { ...callOptions, ...(identityKey && { identityKey }) }, fn.channel);
+  const options = shared ?? jobOptions(fn, callOptions, keyedPerJob(fn, callOptions) ? computeKey(fn, callOptions, serialized.args) : undefined);
   const waits = (placement?.dependsOn.length ?? 0) > 0;
   const row: NewJobRow = {
-    uuid: placement?.uuid ?? randomUUID(),
+    uuid: placement?.uuid ?? newJobUuid(),
     graphUuid: placement?.graphUuid ?? null,
     name: options.description,
     jobFunction: fn.name,
@@ -63,6 +60,24 @@ export function prepareJob(
     traceContext: null,
   };
   return { fn, args, options, row };
+}
+
+/**
+ * The options every job of a call gets, checked once (a bulk call's thousand jobs share them); undefined
+ * when an identity key is computed from each job's arguments, as the options then differ by job.
+ */
+export function sharedJobOptions(fn: JobFunction, callOptions: DelayOptions): Readonly<EffectiveDelayOptions> | undefined {
+  return keyedPerJob(fn, callOptions) ? undefined : jobOptions(fn, callOptions, undefined);
+}
+
+function jobOptions(fn: JobFunction, callOptions: DelayOptions, identityKey: string | undefined): EffectiveDelayOptions {
+  // The job function's channel comes from its record (fn.channel); the call's option wins over it.
+  const defaults = { ...fn.options, channel: undefined };
+  return effectiveDelayOptions(fn.name, defaults, { ...callOptions, ...(identityKey && { identityKey }) }, fn.channel);
+}
+
+function keyedPerJob(fn: JobFunction, callOptions: DelayOptions): boolean {
+  return typeof callOptions.identityKey === 'function' || typeof fn.options.identityKey === 'function';
 }
 
 function computeKey(fn: JobFunction, callOptions: DelayOptions, args: ReturnType<typeof serializeArguments>['args']): string {

@@ -56,20 +56,24 @@ export class JobStore {
   /** Inserts jobs in one statement; a row whose identity key is taken resolves to the job holding it. */
   async insertJobs(rows: readonly NewJobRow[], manager?: EntityManager): Promise<InsertedJob[]> {
     type KeyedInserted = { uuid: string };
+    const values = insertJobsParams(rows);
+    const answerKey = new InsertAnswerKey(rows);
+    rows = []; // not held across the round trip (see InsertAnswerKey)
     // Outside a caller's transaction the statement is prepared once per pooled connection (named).
     const client = manager ? connectionOf(manager) : this.pool;
     const keyedInserted = client
-      ? (await client.query<KeyedInserted>({ name: 'qj_insert_jobs', text: INSERT_JOBS_SQL, values: insertJobsParams(rows) })).rows
-      : await this.query<KeyedInserted>(INSERT_JOBS_SQL, insertJobsParams(rows), manager);
+      ? (await client.query<KeyedInserted>({ name: 'qj_insert_jobs', text: INSERT_JOBS_SQL, values })).rows
+      : await this.query<KeyedInserted>(INSERT_JOBS_SQL, values, manager);
     const inserted = new Set(keyedInserted.map((r) => r.uuid));
     // Rows skipped for their identity key resolve to the job holding it, all looked up at once.
-    const skippedKeys = rows.filter((row) => row.identityKey !== null && !inserted.has(row.uuid)).map((row) => row.identityKey!);
+    const skippedKeys = [...answerKey.keyed.values()].filter((row) => !inserted.has(row.uuid)).map((row) => row.identityKey!);
     const holders = skippedKeys.length > 0 ? await this.findIdentityKeyHolders([...new Set(skippedKeys)], manager) : new Map<string, InsertedJob>();
     const result: InsertedJob[] = [];
-    for (const row of rows) {
-      if (row.identityKey === null || inserted.has(row.uuid)) result.push({ uuid: row.uuid, state: row.state, created: true });
+    for (const [i, uuid] of answerKey.uuids.entries()) {
+      const row = answerKey.keyed.get(uuid);
+      if (!row || inserted.has(uuid)) result.push({ uuid, state: answerKey.states[i], created: true });
       // The holder moved on (started or finished) between the two statements: the key is free again.
-      else result.push(holders.get(row.identityKey) ?? (await this.insertJobs([row], manager))[0]);
+      else result.push(holders.get(row.identityKey!) ?? (await this.insertJobs([row], manager))[0]);
     }
     return result;
   }
@@ -90,6 +94,26 @@ export class JobStore {
     if (!isUuid(uuid)) return null;
     const [row] = await this.query(FIND_JOB_BY_UUID_SQL, [uuid], manager);
     return row ? toQueueJob(row) : null;
+  }
+}
+
+/**
+ * What an insert's answer is read against, kept instead of the rows during the round trip: each
+ * row's uuid and state, and the rows with an identity key (the statement may skip them). Objects
+ * still referenced when V8 collects the young generation, which it does while the process waits for
+ * the database, teach it to allocate their kind straight into the old generation, where they stay as
+ * garbage until a full collection: the rows of a bulk enqueue were such objects.
+ */
+class InsertAnswerKey {
+  readonly uuids: string[];
+  readonly states: Array<NewJobRow['state']>;
+  /** Rows with an identity key, by uuid. */
+  readonly keyed = new Map<string, NewJobRow>();
+
+  constructor(rows: readonly NewJobRow[]) {
+    this.uuids = rows.map((row) => row.uuid);
+    this.states = rows.map((row) => row.state);
+    for (const row of rows) if (row.identityKey !== null) this.keyed.set(row.uuid, row);
   }
 }
 

@@ -144,7 +144,8 @@ describe('Job Queue admin REST API', () => {
       expect((await api('/jobs?q=mailbox')).body.jobs.map((j: { uuid: string }) => j.uuid)).toEqual([uuids.invoice1]);
       expect((await api('/jobs?q=PaymentDeclined')).body.jobs.map((j: { uuid: string }) => j.uuid)).toEqual([uuids.invoice2]);
       expect((await api('/jobs?q=' + encodeURIComponent('merge the REGIONS'))).body.jobs.map((j: { uuid: string }) => j.uuid)).toEqual([graph.merge]);
-      expect((await api('/jobs?q=' + uuids.confirm5.slice(0, 13))).body.jobs.map((j: { uuid: string }) => j.uuid)).toEqual([uuids.confirm5]);
+      // (Version 7 uuids begin with their creation time, shared by jobs of the same millisecond: the end tells them apart.)
+      expect((await api('/jobs?q=' + uuids.confirm5.slice(-13))).body.jobs.map((j: { uuid: string }) => j.uuid)).toEqual([uuids.confirm5]);
       const { rows } = await db.pool.query('SELECT graph_uuid FROM queue_job WHERE uuid = $1', [graph.merge]);
       expect((await api('/jobs?q=' + rows[0].graph_uuid)).body.total.count).toBe(4);
       // LIKE wildcards are searched literally.
