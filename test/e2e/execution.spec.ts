@@ -129,6 +129,8 @@ describe('execution: enqueue -> run -> done', () => {
     // One transaction: every row got its timestamp (now()).
     expect(new Set(rows.map((row) => row.date_created.getTime())).size).toBe(1);
     expect(rows.every((row) => row.state === 'pending' && row.eta !== null)).toBe(true);
+    // The call's options are checked once and shared: `eta: 3600` is one instant for all its jobs.
+    expect(new Set(rows.map((row) => (row.eta as Date).getTime())).size).toBe(1);
     // Version 7 uuids, whose leading 48 bits are the time of the call (see job-uuid.ts).
     const leadingMs = created.map((job) => parseInt(job.uuid.replace(/-/g, '').slice(0, 12), 16));
     expect(created.every((job) => job.uuid[14] === '7')).toBe(true);
