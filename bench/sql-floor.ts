@@ -6,11 +6,11 @@
 // - `insert`: N jobs in statements of 1000 rows (`INSERT_JOBS_SQL`, the parameters built untimed).
 // Runs on DATABASE_URL (or BENCH_PG_URL), a fresh database (migrated here). One JSON line per phase.
 import 'reflect-metadata';
-import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { ChannelTree } from '../lib/channels/channel-tree.js';
+import { newJobUuid } from '../lib/enqueue/job-uuid.js';
 import { claimNext } from '../lib/store/claim-next.js';
 import { runQueueJobMigrations } from '../lib/store/run-migrations.js';
 import { INSERT_JOBS_SQL, insertJobsParams, type NewJobRow } from '../lib/store/sql/insert-jobs.sql.js';
@@ -24,7 +24,7 @@ const url = process.env.DATABASE_URL ?? process.env.BENCH_PG_URL;
 
 /** A row as `enqueueMany` builds it for the bench's `BenchJobs.handle({ i })`. */
 const benchRow = (i: number): NewJobRow => ({
-  uuid: randomUUID(), graphUuid: null, name: '<BenchJobs>.handle', jobFunction: '<BenchJobs>.handle', serviceName: 'BenchJobs',
+  uuid: newJobUuid(), graphUuid: null, name: '<BenchJobs>.handle', jobFunction: '<BenchJobs>.handle', serviceName: 'BenchJobs',
   methodName: 'handle', funcString: `BenchJobs.handle({i: ${i}})`, args: `[{"i":${i}}]`, records: '[]', dependencies: null,
   state: 'pending', priority: 10, eta: null, maxRetries: 5, channel: 'root', identityKey: null, context: null, userId: null, traceContext: null,
 });
