@@ -31,6 +31,14 @@ function generator(seed: number) {
   return { next, int: (n: number) => Math.floor(next() * n), pick: <T>(list: readonly T[]) => list[Math.floor(next() * list.length)] };
 }
 
+/** The outcome an executor sends for a job it finished under this lease. */
+function doneOutcome(id: string, leaseToken: string, result = 'null'): JobOutcomeRow {
+  return {
+    id, uuid: randomUUID(), inGraph: false, leaseToken, state: 'done', result, excName: null, excMessage: null,
+    excInfo: null, eta: null, retryDelta: 0, dateStarted: new Date(), dateDone: new Date(), execTime: 0.01,
+  };
+}
+
 interface Case { config: string; limit: number; pending: CandidateJob[]; running: string[] }
 
 function randomCase(seed: number): Case {
@@ -117,10 +125,6 @@ describe('queue_job_claim_next', () => {
     const queueOrder = [...jobs]
       .sort((x, y) => x.priority - y.priority || x.createdMs - y.createdMs || Number(x.id) - Number(y.id))
       .map((job) => job.id);
-    const done = (job: { id: string; uuid: string; lease_token: string }): JobOutcomeRow => ({
-      id: job.id, uuid: job.uuid, inGraph: false, leaseToken: job.lease_token, state: 'done', result: 'null', excName: null,
-      excMessage: null, excInfo: null, eta: null, retryDelta: 0, dateStarted: new Date(), dateDone: new Date(), execTime: 0.01,
-    });
 
     const batches: string[][] = [];
     let outcomes: JobOutcomeRow[] = [];
@@ -128,7 +132,7 @@ describe('queue_job_claim_next', () => {
       const { claimed } = await claim('root:3', 3, outcomes);
       if (claimed.length === 0) break;
       batches.push(claimed.map((job) => job.id));
-      outcomes = claimed.map(done);
+      outcomes = claimed.map((job) => doneOutcome(job.id, job.lease_token));
     }
 
     // Each claim takes the next three of the whole queue: the claimed rows before them are dead
@@ -141,12 +145,8 @@ describe('queue_job_claim_next', () => {
     const finished = await insertJob('root', { state: 'started', leaseToken: token });
     const stale = await insertJob('root', { state: 'started', leaseToken: randomUUID() });
     const next = await insertJob('root');
-    const outcome = (id: string, leaseToken: string): JobOutcomeRow => ({
-      id, uuid: randomUUID(), inGraph: false, leaseToken, state: 'done', result: '{"ok":true}', excName: null, excMessage: null,
-      excInfo: null, eta: null, retryDelta: 0, dateStarted: new Date(), dateDone: new Date(), execTime: 0.01,
-    });
 
-    const { claimed, recorded } = await claim('root:2', 2, [outcome(finished, token), outcome(stale, token)]);
+    const { claimed, recorded } = await claim('root:2', 2, [doneOutcome(finished, token, '{"ok":true}'), doneOutcome(stale, token, '{"ok":true}')]);
 
     expect([...recorded]).toEqual([finished]);
     expect(claimed.map((job) => job.id)).toEqual([next]);

@@ -63,6 +63,9 @@ describe('bad input', () => {
       const attempt = jobs.withDelay(shop, options).confirm(1, 'bad options');
       await expect(attempt).rejects.toThrow(message);
       await expect(attempt).rejects.toThrow(/Cannot enqueue <ShopService>\.confirm: .*Nothing was stored\./);
+      // enqueueMany checks a call's options once, for all its jobs, whether one statement or chunks.
+      await expect(jobs.enqueueMany(shop, 'confirm', [[1, 'a'], [2, 'b']], options)).rejects.toThrow(message);
+      await expect(jobs.enqueueMany(shop, 'confirm', Array.from({ length: 600 }, (_, i): [number, string] => [i, 'x']), options)).rejects.toThrow(message);
       expect(await countJobs(db)).toBe(before);
     });
 

@@ -1,6 +1,22 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { NOTIFY_CHANNEL } from '../../queue-job.constants.js';
 import { QueueJobClaimNext1764403900000 } from './1764403900000-queue-job-claim-next.js';
+import { claimNextOneRowSql } from './claim-next-one-row.sql.js';
+
+/** The queue heads to admit, in queue order: the first `p_limit + 1` due pending jobs of each channel. */
+const HEADS = `WITH RECURSIVE channels AS (
+            (SELECT q.channel FROM queue_job q WHERE q.state = 'pending' ORDER BY q.channel LIMIT 1)
+            UNION ALL
+            SELECT (SELECT q.channel FROM queue_job q WHERE q.state = 'pending' AND q.channel > c.channel ORDER BY q.channel LIMIT 1)
+            FROM channels c WHERE c.channel IS NOT NULL
+          )
+          SELECT h.id, h.channel FROM channels c CROSS JOIN LATERAL (
+            SELECT q.id, q.channel, q.priority, q.date_created FROM queue_job q
+            WHERE q.state = 'pending' AND q.channel = c.channel AND (q.eta IS NULL OR q.eta <= to_timestamp(p_now))
+            ORDER BY q.priority, q.date_created, q.id
+            LIMIT p_limit + 1
+          ) h
+          WHERE c.channel IS NOT NULL
+          ORDER BY h.priority, h.date_created, h.id`;
 
 /**
  * `queue_job_claim_next` answers with one row instead of one per job: the ids whose outcome it wrote
@@ -16,99 +32,7 @@ export class QueueJobClaimOneRow1764404000000 implements MigrationInterface {
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`DROP FUNCTION queue_job_claim_next(jsonb, bigint, int, float8, text[], int[], text, uuid, int, text)`);
-    await q.query(`
-      CREATE FUNCTION queue_job_claim_next(
-        p_outcomes jsonb, p_lock bigint, p_limit int, p_now float8, p_channels text[], p_capacities int[],
-        p_worker text, p_token uuid, p_lease int, p_wake text)
-      RETURNS TABLE (recorded bigint[], claimed json, next_eta float8)
-      LANGUAGE plpgsql VOLATILE SET plan_cache_mode = force_generic_plan SET jit = off AS $$
-      #variable_conflict use_column
-      DECLARE
-        v_recorded bigint[];
-        v_claimed json;
-        v_next_eta float8;
-        v_load int[] := array_fill(0, ARRAY[cardinality(p_channels)]);
-        v_ids bigint[] := '{}';
-        v_fits boolean;
-        v_left_for_others boolean := false;
-        v_row record;
-        i int;
-      BEGIN
-        IF jsonb_array_length(p_outcomes) > 0 THEN
-          SELECT array_agg(c.job_id) INTO v_recorded FROM queue_job_cycle(p_outcomes, 0, 0, 0, '{}', '{}') c WHERE c.kind = 'recorded';
-        END IF;
-        IF p_limit <= 0 THEN
-          RETURN QUERY SELECT v_recorded, NULL::json, NULL::float8;
-          RETURN;
-        END IF;
-        PERFORM pg_advisory_xact_lock(p_lock);
-        FOR v_row IN
-          SELECT q.channel, count(*)::int AS n FROM queue_job q WHERE q.state IN ('enqueued', 'started')
-          GROUP BY q.channel
-        LOOP
-          FOR i IN 1 .. cardinality(p_channels) LOOP
-            IF v_row.channel = p_channels[i] OR starts_with(v_row.channel, p_channels[i] || '.') THEN
-              v_load[i] := v_load[i] + v_row.n;
-            END IF;
-          END LOOP;
-        END LOOP;
-        FOR v_row IN
-          WITH RECURSIVE channels AS (
-            (SELECT q.channel FROM queue_job q WHERE q.state = 'pending' ORDER BY q.channel LIMIT 1)
-            UNION ALL
-            SELECT (SELECT q.channel FROM queue_job q WHERE q.state = 'pending' AND q.channel > c.channel ORDER BY q.channel LIMIT 1)
-            FROM channels c WHERE c.channel IS NOT NULL
-          )
-          SELECT h.id, h.channel FROM channels c CROSS JOIN LATERAL (
-            SELECT q.id, q.channel, q.priority, q.date_created FROM queue_job q
-            WHERE q.state = 'pending' AND q.channel = c.channel AND (q.eta IS NULL OR q.eta <= to_timestamp(p_now))
-            ORDER BY q.priority, q.date_created, q.id
-            LIMIT p_limit + 1
-          ) h
-          WHERE c.channel IS NOT NULL
-          ORDER BY h.priority, h.date_created, h.id
-        LOOP
-          v_fits := true;
-          FOR i IN 1 .. cardinality(p_channels) LOOP
-            IF (v_row.channel = p_channels[i] OR starts_with(v_row.channel, p_channels[i] || '.'))
-               AND p_capacities[i] IS NOT NULL AND v_load[i] >= p_capacities[i] THEN
-              v_fits := false;
-              EXIT;
-            END IF;
-          END LOOP;
-          CONTINUE WHEN NOT v_fits;
-          IF cardinality(v_ids) >= p_limit THEN
-            v_left_for_others := true;
-            EXIT;
-          END IF;
-          v_ids := v_ids || v_row.id;
-          FOR i IN 1 .. cardinality(p_channels) LOOP
-            IF v_row.channel = p_channels[i] OR starts_with(v_row.channel, p_channels[i] || '.') THEN
-              v_load[i] := v_load[i] + 1;
-            END IF;
-          END LOOP;
-        END LOOP;
-        IF cardinality(v_ids) > 0 THEN
-          WITH taken AS (
-            UPDATE queue_job q SET state = 'enqueued', date_enqueued = now(), worker_id = p_worker, lease_token = p_token,
-                   lease_expires_at = now() + p_lease * interval '1 second', retry = q.retry + 1
-            WHERE q.id = ANY(v_ids) AND q.state = 'pending'
-            RETURNING q.id, q.priority, q.date_created, json_build_object(
-              'id', q.id::text, 'uuid', q.uuid, 'graph_uuid', q.graph_uuid, 'job_function', q.job_function, 'args', q.args,
-              'retry', q.retry, 'max_retries', q.max_retries, 'channel', q.channel,
-              'eta', extract(epoch FROM q.eta) * 1000, 'date_created', extract(epoch FROM q.date_created) * 1000,
-              'context', q.context, 'user_id', q.user_id, 'trace_context', q.trace_context) AS job
-          )
-          SELECT json_agg(t.job ORDER BY t.priority, t.date_created, t.id) INTO v_claimed FROM taken t;
-        END IF;
-        SELECT extract(epoch FROM min(q.eta))::float8 INTO v_next_eta
-        FROM queue_job q WHERE q.state = 'pending' AND q.eta > to_timestamp(p_now);
-        -- This instance is full and jobs that the channels would admit are left: the other instances may take them.
-        IF p_wake IS NOT NULL AND v_left_for_others THEN
-          PERFORM pg_notify('${NOTIFY_CHANNEL}', p_wake);
-        END IF;
-        RETURN QUERY SELECT v_recorded, v_claimed, v_next_eta;
-      END $$`);
+    await q.query(claimNextOneRowSql('CREATE', HEADS));
   }
 
   async down(q: QueryRunner): Promise<void> {
