@@ -39,7 +39,8 @@ export class JobExecutor {
     this.entities = new TypeOrmEntities(dataSource);
   }
 
-  async execute(job: ClaimedJobRow): Promise<ExecutionResult> {
+  /** `emit` delivers the job's lifecycle events (by default to the hooks' listeners at once). */
+  async execute(job: ClaimedJobRow, emit: (event: JobEvent) => void = (event) => this.hooks.emit(event)): Promise<ExecutionResult> {
     const dateStarted = new Date();
     const started = performance.now();
     const fn = this.registry.get(job.job_function);
@@ -52,7 +53,7 @@ export class JobExecutor {
         transaction ??= await this.openTransaction();
         return transaction.manager;
       });
-      this.hooks.emit({ ...eventBase(job, 'job.started'), waitSeconds: waitSeconds(job, dateStarted) });
+      emit({ ...eventBase(job, 'job.started'), waitSeconds: waitSeconds(job, dateStarted) });
       const run = () => Promise.resolve(fn.method.apply(fn.instance, args));
       outcome = doneOutcome(await runInJobContext(context, () => this.hooks.execute(executingJob(job), run)));
     } catch (error) {
@@ -61,7 +62,7 @@ export class JobExecutor {
     const row = toOutcomeRow(job, outcome, dateStarted, (performance.now() - started) / 1000);
     const written = transaction ? await this.finishTransaction(transaction, row) : false;
     // Logged (one line per transition) by the observability JobTransitionLog, from this event.
-    this.hooks.emit(outcomeEvent(job, row));
+    emit(outcomeEvent(job, row));
     return { row, written };
   }
 

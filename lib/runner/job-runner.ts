@@ -15,6 +15,7 @@ import { rescueDeadJobs, type RescuedJob } from '../store/rescue-dead-jobs.js';
 import { QueueJobHooks } from '../hooks/queue-job-hooks.js';
 import { JobStore } from '../store/job-store.js';
 import type { JobOutcomeRow } from '../store/sql/record-outcomes.sql.js';
+import { DeferredEvents } from './deferred-events.js';
 import { JobExecutor } from './job-executor.js';
 import { NotificationListener } from './notification-listener.js';
 import { DeadWorkerWatch, RESCUE_INTERVAL_MS } from './dead-worker-watch.js';
@@ -50,6 +51,8 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
   private startedFlush: NodeJS.Timeout | undefined;
   private readonly claims = new SerialTask(() => this.claim());
   private readonly records = new SerialTask(() => this.record());
+  /** The events of the jobs run here, delivered while the next claim is under way. */
+  private readonly events: DeferredEvents;
   /** Capacities only: a claim is one statement, which also writes the outcomes (see `claimsCarry`). */
   private readonly oneStatementClaims: boolean;
   private rescuing = false;
@@ -67,6 +70,7 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
   ) {
     this.channels = ChannelTree.parse(options.channels);
     this.oneStatementClaims = claimsInOneStatement(this.channels.channels);
+    this.events = new DeferredEvents(hooks);
   }
 
   /** Jobs running in this instance now. */
@@ -138,6 +142,7 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     // Last: the LISTEN connection holds this worker's lock, and other instances take back the jobs of a
     // worker without it (after a 3 s grace). Dropped earlier, jobs finishing within the timeout would run twice.
     await this.listener?.stop();
+    this.events.deliver();
   }
 
   /** Asks for a claim; claims never overlap, requests during one coalesce into the next. */
@@ -173,6 +178,8 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     if (!this.active) return false;
     const limit = this.options.runner.concurrency - this.running.size;
     const outcomes = this.forClaims.splice(0);
+    // The statement below is sent before this turn ends: the listeners run while it is under way.
+    this.events.deliverSoon();
     if (limit <= 0 && outcomes.length === 0) return false;
     try {
       let nextWakeup: number | null = null;
@@ -261,7 +268,7 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
 
   private launch(job: ClaimedJobRow): void {
     this.startedMarks.set(job.id, { id: job.id, leaseToken: job.lease_token, dateStarted: new Date() });
-    const run = this.executor.execute(job).then(
+    const run = this.executor.execute(job, (event) => this.events.add(event)).then(
       (result) => {
         if (!result.written) this.queueOutcome(result.row);
       },

@@ -78,6 +78,18 @@ describe('lifecycle events, failure handlers and transition logs', () => {
     expect(done).toMatchObject({ ...common, retry: 2, result: 'done order', execTime: expect.any(Number) });
   });
 
+  it('a running job\'s job.started arrives while it runs: the runner delivers its events off the claim path, but at once when no claim comes', async () => {
+    const job = await jobs.withDelay(observed).hold('long');
+    await waitFor('the job to run', () => log.attempts.get('long') === 1);
+    // Nothing else happens until the job is released: no claim to deliver it with, and the poll is 5 s away.
+    await waitFor('the started event', () => namesFor(subscribed, job.uuid).includes('job.started'), 1_000);
+    expect(namesFor(subscribed, job.uuid)).toEqual(['job.enqueued', 'job.started']);
+    log.release('long');
+    await waitFor('the done event', () => namesFor(subscribed, job.uuid).length === 3);
+    expect(namesFor(subscribed, job.uuid)).toEqual(['job.enqueued', 'job.started', 'job.done']);
+    expect(subscribed.find((e) => e.uuid === job.uuid && e.name === 'job.done')).toMatchObject({ result: 'held long' });
+  });
+
   it('@OnJobFailure: called once when a job fails for good, never for its retries nor for jobs that succeed', async () => {
     const crashed = (await observed.crash('c1')) as unknown as Job;
     const exhausted = await jobs.withDelay(observed).neverReady('n1');
