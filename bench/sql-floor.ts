@@ -3,17 +3,21 @@
 // - `claim-loop`: N jobs pre-inserted, then `claimNext` in a loop (the drain's one statement per
 //   batch: the outcomes of the previous batch written as `done`, then a claim of C jobs), no handler,
 //   no executor, the next claim sent as soon as the previous one answered;
-// - `insert`: N jobs in statements of 1000 rows (`INSERT_JOBS_SQL`, the parameters built untimed).
+// - `insert`: N jobs in statements of 1000 rows (`COPY_JOBS_SQL`, as `enqueueMany` stores calls
+//   without identity keys; the data built untimed).
 // Runs on DATABASE_URL (or BENCH_PG_URL), a fresh database (migrated here). One JSON line per phase.
 import 'reflect-metadata';
+import { finished } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource } from 'typeorm';
 import { ChannelTree } from '../lib/channels/channel-tree.js';
 import { newJobUuid } from '../lib/enqueue/job-uuid.js';
 import { claimNext } from '../lib/store/claim-next.js';
 import { runQueueJobMigrations } from '../lib/store/run-migrations.js';
-import { INSERT_JOBS_SQL, insertJobsParams, type NewJobRow } from '../lib/store/sql/insert-jobs.sql.js';
+import { COPY_JOBS_SQL, copyJobsText } from '../lib/store/sql/copy-jobs.sql.js';
+import type { NewJobRow } from '../lib/store/sql/insert-jobs.sql.js';
 import type { JobOutcomeRow } from '../lib/store/sql/record-outcomes.sql.js';
 
 const BATCH = 1000;
@@ -38,11 +42,20 @@ const line = (phase: string, seconds: number, extra: object = {}) =>
   process.stdout.write(`${JSON.stringify({ system: 'ours-sql', phase, n, concurrency, seconds: Math.round(seconds * 1000) / 1000, jobs_per_s: Math.round(n / seconds), ...extra })}\n`);
 
 async function insertPhase(pool: pg.Pool): Promise<void> {
-  const params = Array.from({ length: Math.ceil(n / BATCH) }, (_, b) =>
-    insertJobsParams(Array.from({ length: Math.min(BATCH, n - b * BATCH) }, (_, k) => benchRow(b * BATCH + k))));
-  const t0 = performance.now();
-  for (const values of params) await pool.query({ name: 'qj_insert_jobs', text: INSERT_JOBS_SQL, values });
-  line('insert', (performance.now() - t0) / 1000);
+  const texts = Array.from({ length: Math.ceil(n / BATCH) }, (_, b) =>
+    copyJobsText(Array.from({ length: Math.min(BATCH, n - b * BATCH) }, (_, k) => benchRow(b * BATCH + k))));
+  const client = await pool.connect();
+  try {
+    const t0 = performance.now();
+    for (const text of texts) {
+      const stream = client.query(copyFrom(COPY_JOBS_SQL));
+      stream.end(text);
+      await finished(stream);
+    }
+    line('insert', (performance.now() - t0) / 1000);
+  } finally {
+    client.release();
+  }
 }
 
 async function claimLoop(pool: pg.Pool): Promise<void> {

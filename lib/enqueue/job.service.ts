@@ -23,6 +23,7 @@ import { storeGraph } from './graph/store-graph.js';
 import { Job } from './job.js';
 import { newJobUuid } from './job-uuid.js';
 import type { JobSink } from './job-sink.js';
+import { BULK_CHUNK, bulkChunks } from './bulk-chunks.js';
 import { prepareJob, sharedJobOptions, type PreparedJob } from './prepared-job.js';
 import { TypeOrmEntities } from './typeorm-entities.js';
 import type { DelayCallOptions, Delayed, Prepared, MethodKeys, MethodParameters } from './with-delay.js';
@@ -37,8 +38,6 @@ const DEFAULT_ACTOR = 'system';
 /** What a stored job's handle and its `job.enqueued` event are made of. */
 type JobOfHandle = Pick<PreparedJob, 'fn' | 'options'>;
 
-/** Bulk calls of more jobs than this are inserted in chunks of this size (see `storeInChunks`). */
-const BULK_CHUNK = 500;
 
 /** Enqueues jobs and reads them back. Injected anywhere once `QueueJobModule` is imported. */
 @Injectable()
@@ -103,9 +102,9 @@ export class JobService implements OnApplicationShutdown {
   }
 
   /**
-   * Enqueues many calls of one `@Delayable()` method, all or none (the bulk path): one INSERT
-   * statement, or for more than 500 jobs outside a transaction, statements of 500 in one transaction
-   * of their own, each chunk prepared while the previous one is inserted.
+   * Enqueues many calls of one `@Delayable()` method, all or none (the bulk path): one statement
+   * (a COPY from 100 calls without identity keys, else an INSERT), or for more than 500 calls outside
+   * a transaction, statements of at most 500 in one transaction of their own (see `storeInChunks`).
    * `jobService.enqueueMany(orderService, 'confirm', [[1, 'a'], [2, 'b']], { priority: 5 })`.
    */
   async enqueueMany<T extends object, K extends MethodKeys<T>>(
@@ -203,7 +202,7 @@ export class JobService implements OnApplicationShutdown {
   }
 
   /**
-   * A large bulk call, in one transaction of its own: chunks of BULK_CHUNK jobs, each prepared
+   * A large bulk call, in one transaction of its own: chunks of calls (`bulkChunks`), each prepared
    * (arguments serialized, hooks run) while the previous one is being inserted, so that the process
    * and the database work at the same time. A bad argument in any chunk rolls back those already
    * inserted: nothing is stored, as with one statement.
@@ -214,14 +213,16 @@ export class JobService implements OnApplicationShutdown {
     const stored = await this.dataSource.transaction(async (manager) => {
       const inserts: Array<Promise<InsertedJob[]>> = [];
       try {
-        for (let i = 0; i < argsList.length; i += BULK_CHUNK) {
-          const chunk = argsList.slice(i, i + BULK_CHUNK).map(prepare);
+        for (const [start, end] of bulkChunks(argsList.length)) {
+          const chunk = argsList.slice(start, end).map(prepare);
           // One handle record for the jobs that share their options (see sharedJobOptions), not one each.
           for (const { fn, options } of chunk) jobs.push(jobs.at(-1)?.options === options ? jobs.at(-1)! : { fn, options });
-          const insert = this.store.insertJobs(chunk.map((job) => job.row), manager);
-          insert.catch(() => undefined); // awaited below; not an unhandled rejection while the next chunk is prepared
-          inserts.push(insert);
-          // Lets this chunk's statement go out, and the previous one's answer in, before preparing the next.
+          const { sent, inserted } = this.store.startInsert(chunk.map((job) => job.row), manager);
+          inserted.catch(() => undefined); // awaited below; not an unhandled rejection while the next chunk is prepared
+          inserts.push(inserted);
+          // The next chunk is prepared once this one's rows are on their way (a COPY waits for the
+          // database's go-ahead), and the previous one's answer is in: the database never waits for the process.
+          await sent;
           await new Promise((resolve) => setImmediate(resolve));
         }
       } finally {

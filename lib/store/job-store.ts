@@ -1,5 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Pool, PoolClient } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { finished } from 'node:stream/promises';
 import type { DataSource, EntityManager } from 'typeorm';
 import { QUEUE_JOB_DATA_SOURCE } from '../queue-job.constants.js';
 import type { QueueJob } from './entities/queue-job.entity.js';
@@ -7,7 +9,11 @@ import { toQueueJob } from './row-mapping.js';
 import { isUuid } from './uuid.js';
 import { RENEW_LEASES_SQL } from './sql/leases.sql.js';
 import { FIND_JOB_BY_UUID_SQL } from './sql/find-jobs.sql.js';
+import { COPY_JOBS_SQL, COPY_MIN_ROWS, copyJobsText } from './sql/copy-jobs.sql.js';
 import { FIND_IDENTITY_KEY_HOLDERS_SQL, INSERT_JOBS_SQL, insertJobsParams, type NewJobRow } from './sql/insert-jobs.sql.js';
+
+/** A row with an identity key that INSERT_JOBS_SQL inserted. */
+type KeyedInserted = { uuid: string };
 
 /** A stored job as the enqueue path sees it. */
 export interface InsertedJob {
@@ -54,17 +60,28 @@ export class JobStore {
   }
 
   /** Inserts jobs in one statement; a row whose identity key is taken resolves to the job holding it. */
-  async insertJobs(rows: readonly NewJobRow[], manager?: EntityManager): Promise<InsertedJob[]> {
-    type KeyedInserted = { uuid: string };
-    const values = insertJobsParams(rows);
+  insertJobs(rows: readonly NewJobRow[], manager?: EntityManager): Promise<InsertedJob[]> {
+    return this.startInsert(rows, manager).inserted;
+  }
+
+  /**
+   * Starts `insertJobs`: `sent` once the rows are on their way to the database. Many rows that no
+   * identity key can skip are copied (COPY_JOBS_SQL), the others inserted (INSERT_JOBS_SQL). A COPY
+   * sends its rows only when the database asks for them: a caller with more work for the process
+   * (the next chunk of a bulk call) waits for `sent`, so that the database is not kept waiting.
+   */
+  startInsert(rows: readonly NewJobRow[], manager?: EntityManager): { sent: Promise<void>; inserted: Promise<InsertedJob[]> } {
     const answerKey = new InsertAnswerKey(rows);
+    const write = answerKey.keyed.size === 0 && rows.length >= COPY_MIN_ROWS
+      ? this.copyJobs(copyJobsText(rows), manager)
+      : { sent: Promise.resolve(), written: this.insertStatement(insertJobsParams(rows), manager) };
     rows = []; // not held across the round trip (see InsertAnswerKey)
-    // Outside a caller's transaction the statement is prepared once per pooled connection (named).
-    const client = manager ? connectionOf(manager) : this.pool;
-    const keyedInserted = client
-      ? (await client.query<KeyedInserted>({ name: 'qj_insert_jobs', text: INSERT_JOBS_SQL, values })).rows
-      : await this.query<KeyedInserted>(INSERT_JOBS_SQL, values, manager);
-    const inserted = new Set(keyedInserted.map((r) => r.uuid));
+    return { sent: write.sent, inserted: this.answer(answerKey, write.written, manager) };
+  }
+
+  /** What each row became: inserted, or (its identity key taken) the job holding the key. */
+  private async answer(answerKey: InsertAnswerKey, written: Promise<KeyedInserted[]>, manager?: EntityManager): Promise<InsertedJob[]> {
+    const inserted = new Set((await written).map((r) => r.uuid));
     // Rows skipped for their identity key resolve to the job holding it, all looked up at once.
     const skippedKeys = [...answerKey.keyed.values()].filter((row) => !inserted.has(row.uuid)).map((row) => row.identityKey!);
     const holders = skippedKeys.length > 0 ? await this.findIdentityKeyHolders([...new Set(skippedKeys)], manager) : new Map<string, InsertedJob>();
@@ -76,6 +93,34 @@ export class JobStore {
       else result.push(holders.get(row.identityKey!) ?? (await this.insertJobs([row], manager))[0]);
     }
     return result;
+  }
+
+  /** INSERT_JOBS_SQL: the rows with an identity key that were inserted. */
+  private async insertStatement(values: unknown[], manager?: EntityManager): Promise<KeyedInserted[]> {
+    // Outside a caller's transaction the statement is prepared once per pooled connection (named).
+    const client = manager ? connectionOf(manager) : this.pool;
+    return client
+      ? (await client.query<KeyedInserted>({ name: 'qj_insert_jobs', text: INSERT_JOBS_SQL, values })).rows
+      : await this.query<KeyedInserted>(INSERT_JOBS_SQL, values, manager);
+  }
+
+  /** COPY_JOBS_SQL, on the connection of the caller's transaction if any: nothing is skipped, nothing comes back. */
+  private copyJobs(text: string, manager?: EntityManager): { sent: Promise<void>; written: Promise<KeyedInserted[]> } {
+    let markSent!: () => void;
+    const sent = new Promise<void>((resolve) => (markSent = resolve));
+    const copy = async (client: PoolClient) => {
+      try {
+        const stream = client.query(copyFrom(COPY_JOBS_SQL));
+        stream.write(text, () => markSent());
+        stream.end();
+        await finished(stream);
+      } finally {
+        markSent(); // also when the COPY failed before its rows went out
+      }
+    };
+    const runner = manager?.queryRunner;
+    const written = (runner ? runner.connect().then((client: PoolClient) => copy(client)) : this.withClient(copy)).then(() => []);
+    return { sent, written };
   }
 
   /** The jobs holding these identity keys (waiting, pending or enqueued), by key. */

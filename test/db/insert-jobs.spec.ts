@@ -1,12 +1,31 @@
 import { describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
+import { finished } from 'node:stream/promises';
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { COPY_JOBS_SQL, copyJobsText } from '../../lib/store/sql/copy-jobs.sql.js';
 import { INSERT_JOBS_SQL, insertJobsParams, type NewJobRow } from '../../lib/store/sql/insert-jobs.sql.js';
 import { useMigratedDatabase } from '../support/migrated-database.js';
 
 /**
- * The bulk insert sends the values every row shares once and the others per row: whatever the mix,
- * each row must be stored exactly as given.
+ * The bulk insert (INSERT_JOBS_SQL) and the bulk copy (COPY_JOBS_SQL) send the values every row
+ * shares once and the others per row: whatever the mix, each row must be stored exactly as given.
  */
+
+type Writer = (pool: pg.Pool, rows: NewJobRow[]) => Promise<unknown>;
+
+const insertRows: Writer = (pool, rows) => pool.query(INSERT_JOBS_SQL, insertJobsParams(rows));
+
+const copyRows: Writer = async (pool, rows) => {
+  const client = await pool.connect();
+  try {
+    const stream = client.query(copyFrom(COPY_JOBS_SQL));
+    stream.end(copyJobsText(rows));
+    await finished(stream);
+  } finally {
+    client.release();
+  }
+};
 
 const ETA = new Date('2031-05-06T07:08:09.123Z');
 
@@ -36,11 +55,11 @@ function asSent(stored: Record<string, unknown>): NewJobRow {
   };
 }
 
-describe('INSERT_JOBS_SQL', () => {
+describe.each<[string, Writer]>([['INSERT_JOBS_SQL', insertRows], ['COPY_JOBS_SQL', copyRows]])('%s', (_, write) => {
   const database = useMigratedDatabase();
 
   async function insertAndRead(rows: NewJobRow[]): Promise<NewJobRow[]> {
-    await database().pool.query(INSERT_JOBS_SQL, insertJobsParams(rows));
+    await write(database().pool, rows);
     const { rows: stored } = await database().pool.query(`SELECT ${COLUMNS} FROM queue_job ORDER BY id`);
     return stored.map(asSent);
   }
@@ -78,10 +97,24 @@ describe('INSERT_JOBS_SQL', () => {
   });
 
   it('inserts nothing for no rows', async () => {
-    await database().pool.query(INSERT_JOBS_SQL, insertJobsParams([]));
+    await write(database().pool, []);
     expect((await database().pool.query('SELECT count(*)::int AS n FROM queue_job')).rows[0].n).toBe(0);
   });
 
+  it('stores text that COPY escapes (tab, newline, carriage return, backslash, \\N, \\.) as given; NUL becomes U+FFFD', async () => {
+    const tricky = 'tab\there, line\nbreak, cr\r, back\\slash, \\N, \\., "quoted", é, 😀';
+    const rows = [
+      row({ name: tricky, funcString: `OrderService.confirm(${JSON.stringify(tricky)})`, args: JSON.stringify([tricky, '\\N']), userId: '\\N' }),
+      row({ name: 'nul\u0000inside', identityKey: 'key\twith\ttabs', context: '{"note":"nul \\u0000 in JSON","path":"C:\\\\dir"}' }),
+    ];
+    expect(await insertAndRead(rows)).toEqual([
+      rows[0],
+      { ...rows[1], name: 'nul\uFFFDinside', context: JSON.stringify({ note: 'nul \uFFFD in JSON', path: 'C:\\dir' }) },
+    ]);
+  });
+});
+
+describe('insertJobsParams', () => {
   it('sends what every row shares once, and only what differs with each row', () => {
     const [perRow, shared] = insertJobsParams([row({ args: '[1]', funcString: 'a' }), row({ args: '[2]', funcString: 'b' })]) as [string, string];
     const rows = JSON.parse(perRow) as Array<Record<string, unknown>>;

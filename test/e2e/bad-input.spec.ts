@@ -39,8 +39,8 @@ describe('bad input', () => {
       await expect(direct).rejects.toThrow(problem);
       await expect(jobs.withDelay(shop).confirm(1, bad as string)).rejects.toMatchObject({ path });
       await expect(jobs.enqueueMany(shop, 'confirm', [[1, 'fine'], [2, bad as string]])).rejects.toMatchObject({ path });
-      // Over 500 calls the bulk path inserts chunks of 500 while it prepares the next: the bad call in the
-      // third chunk rolls back the two chunks already inserted.
+      // Over 500 calls the bulk path inserts chunks (here 200, 450 and 451, copied) while it prepares the
+      // next: the bad call in the third chunk rolls back the two chunks already inserted.
       const many = Array.from({ length: 1100 }, (_, i): [number, string] => [i, 'fine']);
       many.push([1100, bad as string]);
       await expect(jobs.enqueueMany(shop, 'confirm', many)).rejects.toMatchObject({ path });

@@ -118,7 +118,7 @@ describe('execution: enqueue -> run -> done', () => {
     expect((await jobRow(db, created[1]!.uuid)).result).toEqual({ confirmed: 602, note: 'b' });
   });
 
-  it('enqueueMany of more than 500 calls: chunks of 500 in one transaction, every call stored, handles in call order', async () => {
+  it('enqueueMany of more than 500 calls: chunks of at most 500 in one transaction, every call stored, handles in call order', async () => {
     const calls = Array.from({ length: 1201 }, (_, i) => [10_000 + i, `bulk ${i}`] as [number, string]);
     const created = await jobs.enqueueMany(shop, 'confirm', calls, { eta: 3600 });
     expect(created).toHaveLength(1201);

@@ -49,4 +49,15 @@ describe('LISTEN/NOTIFY wake-up', () => {
     expect(Date.now() - started).toBeLessThan(1_000 + (how.startsWith('a transaction') ? 200 : 0));
     expect(secondsBetween(row.date_created, row.date_started!)).toBeLessThan(1);
   });
+
+  it('an idle runner starts jobs stored by a bulk COPY (150 calls from another instance) within a second', async () => {
+    await sleep(300);
+    const calls = Array.from({ length: 150 }, (_, i): [number, string] => [3000 + i, 'bulk copy']);
+    const started = Date.now();
+    const created = await enqueuer.get(JobService).enqueueMany(enqueuer.get(ShopService), 'confirm', calls);
+    const row = await waitForRow(db, created[0]!.uuid, undefined, 1_500);
+    expect(row.state).toBe('done');
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(row.args).toEqual([3000, 'bulk copy']);
+  });
 });

@@ -1,3 +1,4 @@
+import { JOB_COLUMNS, NO_DEPENDENCIES, sharedByAll, type ColumnKind, type JobColumn } from './job-columns.js';
 import { jsonDate, jsonRaw, jsonText } from './json-text.js';
 
 /** A job row to insert (columns of `queue_job`; JSON columns already encoded as text). */
@@ -27,45 +28,13 @@ export interface NewJobRow {
 
 const IDENTITY_STATES = `state IN ('wait_dependencies', 'pending', 'enqueued')`;
 
-/** How one column travels: its key in the JSON, its value in a row, its JSON encoding. */
-interface Column {
-  key: string;
-  sqlType: string;
-  value: (row: NewJobRow) => string | number | Date | null;
-  encode: (value: never) => string;
-}
+/** A value's JSON text, by the kind of its column (JSON columns already hold JSON text). */
+const JSON_OF: Record<ColumnKind, (value: never) => string> = { text: jsonText, json: jsonRaw, number: String, date: jsonDate };
 
-const text = jsonText;
-const number = (value: number): string => String(value);
-
-/** The columns, in the order of the INSERT. */
-const COLUMNS: readonly Column[] = [
-  { key: 'uuid', sqlType: 'uuid', value: (r) => r.uuid, encode: text },
-  { key: 'graph_uuid', sqlType: 'uuid', value: (r) => r.graphUuid, encode: text },
-  { key: 'name', sqlType: 'text', value: (r) => r.name, encode: text },
-  { key: 'job_function', sqlType: 'text', value: (r) => r.jobFunction, encode: text },
-  { key: 'service_name', sqlType: 'text', value: (r) => r.serviceName, encode: text },
-  { key: 'method_name', sqlType: 'text', value: (r) => r.methodName, encode: text },
-  { key: 'func_string', sqlType: 'text', value: (r) => r.funcString, encode: text },
-  { key: 'args', sqlType: 'jsonb', value: (r) => r.args, encode: jsonRaw },
-  { key: 'records', sqlType: 'jsonb', value: (r) => r.records, encode: jsonRaw },
-  { key: 'dependencies', sqlType: 'jsonb', value: (r) => r.dependencies, encode: jsonRaw },
-  { key: 'state', sqlType: 'text', value: (r) => r.state, encode: text },
-  { key: 'priority', sqlType: 'int', value: (r) => r.priority, encode: number },
-  { key: 'eta', sqlType: 'timestamptz', value: (r) => r.eta, encode: jsonDate },
-  { key: 'max_retries', sqlType: 'int', value: (r) => r.maxRetries, encode: number },
-  { key: 'channel', sqlType: 'text', value: (r) => r.channel, encode: text },
-  { key: 'identity_key', sqlType: 'text', value: (r) => r.identityKey, encode: text },
-  { key: 'context', sqlType: 'jsonb', value: (r) => r.context, encode: jsonRaw },
-  { key: 'user_id', sqlType: 'text', value: (r) => r.userId, encode: text },
-  { key: 'trace_context', sqlType: 'jsonb', value: (r) => r.traceContext, encode: jsonRaw },
-];
-
-const RECORD_TYPE = COLUMNS.map((c) => `${c.key} ${c.sqlType}`).join(', ');
-const DEFAULT_DEPENDENCIES = `'{"depends_on": [], "reverse_depends_on": []}'`;
+const RECORD_TYPE = JOB_COLUMNS.map((c) => `${c.key} ${c.sqlType}`).join(', ');
 /** Each column comes either with every row (`t`) or once for all of them (`s`): the other side is NULL. */
-const VALUES = COLUMNS.map((c) => (c.key === 'dependencies'
-  ? `COALESCE(t.dependencies, s.dependencies, ${DEFAULT_DEPENDENCIES})`
+const VALUES = JOB_COLUMNS.map((c) => (c.key === 'dependencies'
+  ? `COALESCE(t.dependencies, s.dependencies, '${NO_DEPENDENCIES}')`
   : `COALESCE(t.${c.key}, s.${c.key})`)).join(', ');
 
 /**
@@ -80,26 +49,19 @@ const VALUES = COLUMNS.map((c) => (c.key === 'dependencies'
  */
 export const INSERT_JOBS_SQL = `
 WITH inserted AS (
-INSERT INTO queue_job (${COLUMNS.map((c) => c.key).join(', ')})
+INSERT INTO queue_job (${JOB_COLUMNS.map((c) => c.key).join(', ')})
 SELECT ${VALUES}
 FROM json_to_recordset($1::json) AS t(${RECORD_TYPE}) CROSS JOIN json_to_record($2::json) AS s(${RECORD_TYPE})
 ON CONFLICT (identity_key) WHERE identity_key IS NOT NULL AND ${IDENTITY_STATES} DO NOTHING
 RETURNING uuid, identity_key)
 SELECT uuid FROM inserted WHERE identity_key IS NOT NULL`;
 
-/** Whether every row has the same value in this column (dates compared by time). */
-function sharedByAll(rows: readonly NewJobRow[], column: Column): boolean {
-  const first = column.value(rows[0]);
-  if (first instanceof Date) return rows.every((r) => (column.value(r) as Date | null)?.getTime() === first.getTime());
-  return rows.every((r) => column.value(r) === first);
-}
-
 /** `{"key":value,...}` of these columns of a row, null values left out (a missing key reads as NULL). */
-function jsonObject(row: NewJobRow, columns: readonly Column[]): string {
+function jsonObject(row: NewJobRow, columns: readonly JobColumn[]): string {
   let json = '';
   for (const column of columns) {
     const value = column.value(row);
-    if (value !== null) json += `${json ? ',' : ''}"${column.key}":${column.encode(value as never)}`;
+    if (value !== null) json += `${json ? ',' : ''}"${column.key}":${JSON_OF[column.kind](value as never)}`;
   }
   return `{${json}}`;
 }
@@ -107,8 +69,8 @@ function jsonObject(row: NewJobRow, columns: readonly Column[]): string {
 /** `[$1, $2]` of INSERT_JOBS_SQL: the rows with the values that differ between them, and the shared ones once. JSON columns are already JSON text, spliced in as is. */
 export function insertJobsParams(rows: readonly NewJobRow[]): unknown[] {
   if (rows.length === 0) return ['[]', '{}'];
-  const shared = COLUMNS.filter((c) => c.key !== 'uuid' && sharedByAll(rows, c));
-  const perRow = COLUMNS.filter((c) => !shared.includes(c));
+  const shared = JOB_COLUMNS.filter((c) => c.key !== 'uuid' && sharedByAll(rows, c));
+  const perRow = JOB_COLUMNS.filter((c) => !shared.includes(c));
   return [`[${rows.map((row) => jsonObject(row, perRow)).join(',')}]`, jsonObject(rows[0], shared)];
 }
 

@@ -1,0 +1,45 @@
+import type { NewJobRow } from './insert-jobs.sql.js';
+
+/** What a column's values are, which decides how they are written (as JSON, or in COPY's text format). */
+export type ColumnKind = 'text' | 'json' | 'number' | 'date';
+
+/** One column of a new job row: its name, its SQL type, its value in a row. */
+export interface JobColumn {
+  key: string;
+  sqlType: string;
+  kind: ColumnKind;
+  value: (row: NewJobRow) => string | number | Date | null;
+}
+
+/** The columns a new job is written with, in the order of the INSERT and of the COPY. */
+export const JOB_COLUMNS: readonly JobColumn[] = [
+  { key: 'uuid', sqlType: 'uuid', kind: 'text', value: (r) => r.uuid },
+  { key: 'graph_uuid', sqlType: 'uuid', kind: 'text', value: (r) => r.graphUuid },
+  { key: 'name', sqlType: 'text', kind: 'text', value: (r) => r.name },
+  { key: 'job_function', sqlType: 'text', kind: 'text', value: (r) => r.jobFunction },
+  { key: 'service_name', sqlType: 'text', kind: 'text', value: (r) => r.serviceName },
+  { key: 'method_name', sqlType: 'text', kind: 'text', value: (r) => r.methodName },
+  { key: 'func_string', sqlType: 'text', kind: 'text', value: (r) => r.funcString },
+  { key: 'args', sqlType: 'jsonb', kind: 'json', value: (r) => r.args },
+  { key: 'records', sqlType: 'jsonb', kind: 'json', value: (r) => r.records },
+  { key: 'dependencies', sqlType: 'jsonb', kind: 'json', value: (r) => r.dependencies },
+  { key: 'state', sqlType: 'text', kind: 'text', value: (r) => r.state },
+  { key: 'priority', sqlType: 'int', kind: 'number', value: (r) => r.priority },
+  { key: 'eta', sqlType: 'timestamptz', kind: 'date', value: (r) => r.eta },
+  { key: 'max_retries', sqlType: 'int', kind: 'number', value: (r) => r.maxRetries },
+  { key: 'channel', sqlType: 'text', kind: 'text', value: (r) => r.channel },
+  { key: 'identity_key', sqlType: 'text', kind: 'text', value: (r) => r.identityKey },
+  { key: 'context', sqlType: 'jsonb', kind: 'json', value: (r) => r.context },
+  { key: 'user_id', sqlType: 'text', kind: 'text', value: (r) => r.userId },
+  { key: 'trace_context', sqlType: 'jsonb', kind: 'json', value: (r) => r.traceContext },
+];
+
+/** The `dependencies` of a job that has none. */
+export const NO_DEPENDENCIES = '{"depends_on": [], "reverse_depends_on": []}';
+
+/** Whether every row has the same value in this column (dates compared by time). */
+export function sharedByAll(rows: readonly NewJobRow[], column: JobColumn): boolean {
+  const first = column.value(rows[0]);
+  if (first instanceof Date) return rows.every((r) => (column.value(r) as Date | null)?.getTime() === first.getTime());
+  return rows.every((r) => column.value(r) === first);
+}
