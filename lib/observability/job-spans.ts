@@ -39,13 +39,13 @@ export class JobSpans {
     const origin = extractTraceContext(api, job.traceContext);
     const enqueueSpan = api.trace.getSpanContext(origin);
     const parent = this.link ? api.ROOT_CONTEXT : origin;
+    const attributes = jobAttributes(job.jobFunction, job.channel, job.uuid, 'process');
+    attributes['queue_job.retry'] = job.retry;
+    attributes['queue_job.max_retries'] = job.maxRetries;
     const span = this.tracer.startSpan(`execute ${job.jobFunction}`, {
       kind: api.SpanKind.CONSUMER,
-      links: this.link && enqueueSpan ? [{ context: enqueueSpan }] : [],
-      attributes: {
-        ...jobAttributes(job.jobFunction, job.channel, job.uuid, 'process'),
-        'queue_job.retry': job.retry, 'queue_job.max_retries': job.maxRetries,
-      },
+      links: this.link && enqueueSpan ? [{ context: enqueueSpan }] : undefined,
+      attributes,
     }, parent);
     // No SDK and no trace to continue: the span is a no-op, and so is making it active.
     if (!span.isRecording() && !api.trace.isSpanContextValid(span.spanContext())) return run();

@@ -8,13 +8,14 @@ import type { QueueJobHooks } from '../hooks/queue-job-hooks.js';
  * `at`; none waits more than a timer tick (about a millisecond) when no claim comes.
  */
 export class DeferredEvents {
-  private pending: JobEvent[] = [];
+  /** Each event as the function that makes it: made when delivered, off the claim's path too. */
+  private pending: Array<() => JobEvent> = [];
   private timer: NodeJS.Timeout | undefined;
   private soon: NodeJS.Immediate | undefined;
 
   constructor(private readonly hooks: QueueJobHooks) {}
 
-  add(event: JobEvent): void {
+  add(event: () => JobEvent): void {
     this.pending.push(event);
     // A timer fires in a later turn of the event loop than a claim asked for by jobs finishing now.
     this.timer ??= setTimeout(() => this.deliver(), 0);
@@ -32,6 +33,6 @@ export class DeferredEvents {
     this.soon = undefined;
     const events = this.pending;
     this.pending = [];
-    for (const event of events) this.hooks.emit(event);
+    for (const make of events) this.hooks.emit(make());
   }
 }

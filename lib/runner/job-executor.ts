@@ -39,8 +39,12 @@ export class JobExecutor {
     this.entities = new TypeOrmEntities(dataSource);
   }
 
-  /** `emit` delivers the job's lifecycle events (by default to the hooks' listeners at once). */
-  async execute(job: ClaimedJobRow, emit: (event: JobEvent) => void = (event) => this.hooks.emit(event)): Promise<ExecutionResult> {
+  /**
+   * `emit` delivers the job's lifecycle events, each given as a function that makes it (its time
+   * already taken), so that a caller delivering them later also makes them later: by default, to the
+   * hooks' listeners at once.
+   */
+  async execute(job: ClaimedJobRow, emit: (event: () => JobEvent) => void = (make) => this.hooks.emit(make())): Promise<ExecutionResult> {
     const dateStarted = new Date();
     const started = performance.now();
     const fn = this.registry.get(job.job_function);
@@ -53,7 +57,7 @@ export class JobExecutor {
         transaction ??= await this.openTransaction();
         return transaction.manager;
       });
-      emit({ ...eventBase(job, 'job.started'), waitSeconds: waitSeconds(job, dateStarted) });
+      emit(() => ({ ...eventBase(job, 'job.started', dateStarted), waitSeconds: waitSeconds(job, dateStarted) }));
       const run = () => Promise.resolve(fn.method.apply(fn.instance, args));
       outcome = doneOutcome(await runInJobContext(context, () => this.hooks.execute(executingJob(job), run)));
     } catch (error) {
@@ -62,7 +66,8 @@ export class JobExecutor {
     const row = toOutcomeRow(job, outcome, dateStarted, (performance.now() - started) / 1000);
     const written = transaction ? await this.finishTransaction(transaction, row) : false;
     // Logged (one line per transition) by the observability JobTransitionLog, from this event.
-    emit(outcomeEvent(job, row));
+    const at = new Date();
+    emit(() => outcomeEvent(job, row, at));
     return { row, written };
   }
 
@@ -111,8 +116,8 @@ export class JobExecutor {
   }
 }
 
-function eventBase(job: ClaimedJobRow, name: JobEvent['name']): JobEvent {
-  return { name, uuid: job.uuid, jobFunction: job.job_function, channel: job.channel, retry: job.retry, maxRetries: job.max_retries, at: new Date() };
+function eventBase(job: ClaimedJobRow, name: JobEvent['name'], at: Date): JobEvent {
+  return { name, uuid: job.uuid, jobFunction: job.job_function, channel: job.channel, retry: job.retry, maxRetries: job.max_retries, at };
 }
 
 /** Seconds the job waited since it became due (its eta, or its creation). */
@@ -128,8 +133,8 @@ function executingJob(job: ClaimedJobRow): ExecutingJob {
   };
 }
 
-function outcomeEvent(job: ClaimedJobRow, row: JobOutcomeRow): JobEvent {
-  const base = { ...eventBase(job, 'job.done'), execTime: row.execTime };
+function outcomeEvent(job: ClaimedJobRow, row: JobOutcomeRow, at: Date): JobEvent {
+  const base = { ...eventBase(job, 'job.done', at), execTime: row.execTime };
   if (row.state === 'done') return { ...base, result: row.result === null ? null : JSON.parse(row.result) };
   if (row.state === 'pending') return { ...base, name: 'job.retrying', retryEta: row.eta ?? undefined, excMessage: JSON.parse(row.result ?? 'null') };
   return { ...base, name: 'job.failed', excName: row.excName ?? undefined, excMessage: row.excMessage ?? undefined };
@@ -140,10 +145,17 @@ function toOutcomeRow(job: ClaimedJobRow, outcome: AttemptOutcome, dateStarted: 
     id: job.id, uuid: job.uuid, inGraph: job.graph_uuid !== null, leaseToken: job.lease_token, state: outcome.state, result: null, excName: null, excMessage: null,
     excInfo: null, eta: null, retryDelta: 0, dateStarted, dateDone: null, execTime,
   };
-  if (outcome.state === 'done') return { ...row, result: outcome.result, dateDone: new Date() };
-  if (outcome.state === 'failed') return { ...row, excName: outcome.excName, excMessage: outcome.excMessage, excInfo: outcome.excInfo };
-  return {
-    ...row, result: JSON.stringify(outcome.result), eta: new Date(Date.now() + outcome.delaySeconds * 1000),
-    retryDelta: outcome.countsAsRetry ? 0 : -1,
-  };
+  if (outcome.state === 'done') {
+    row.result = outcome.result;
+    row.dateDone = new Date();
+  } else if (outcome.state === 'failed') {
+    row.excName = outcome.excName;
+    row.excMessage = outcome.excMessage;
+    row.excInfo = outcome.excInfo;
+  } else {
+    row.result = JSON.stringify(outcome.result);
+    row.eta = new Date(Date.now() + outcome.delaySeconds * 1000);
+    row.retryDelta = outcome.countsAsRetry ? 0 : -1;
+  }
+  return row;
 }
