@@ -8,7 +8,15 @@
 export const jsonText = (value: string | null): string =>
   value === null ? 'null' : JSON.stringify(value.includes('\0') ? value.replaceAll('\0', '\uFFFD') : value);
 
-export const jsonDate = (value: Date | null): string => (value === null ? 'null' : `"${value.toISOString()}"`);
+/** The last date written: the outcomes of a claim's jobs mostly start and end within the same millisecond. */
+let lastDate = { time: Number.NaN, json: '' };
+
+export function jsonDate(value: Date | null): string {
+  if (value === null) return 'null';
+  const time = value.getTime();
+  if (time !== lastDate.time) lastDate = { time, json: `"${value.toISOString()}"` };
+  return lastDate.json;
+}
 
 /** JSON text spliced as is, with `\u0000` escapes (that jsonb refuses) turned into U+FFFD. */
 export const jsonRaw = (json: string | null): string =>

@@ -22,4 +22,12 @@ describe('JSON text pieces', () => {
     expect(jsonDate(null)).toBe('null');
     expect(JSON.parse(jsonDate(new Date(Date.UTC(2026, 10, 29))))).toBe('2026-11-29T00:00:00.000Z');
   });
+
+  it('jsonDate: the same instant twice, then another, then the first again (it remembers the last one only)', () => {
+    const a = new Date(Date.UTC(2026, 10, 29, 1, 2, 3, 4));
+    const b = new Date(a.getTime() + 1);
+    expect([a, new Date(a), b, a].map(jsonDate)).toEqual(
+      ['"2026-11-29T01:02:03.004Z"', '"2026-11-29T01:02:03.004Z"', '"2026-11-29T01:02:03.005Z"', '"2026-11-29T01:02:03.004Z"']);
+    expect(() => jsonDate(new Date('nope'))).toThrow(RangeError);
+  });
 });
