@@ -178,7 +178,8 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     if (!this.active) return false;
     const limit = this.options.runner.concurrency - this.running.size;
     const outcomes = this.forClaims.splice(0);
-    // The statement below is sent before this turn ends: the listeners run while it is under way.
+    // The claim statement below goes out in this turn (the one-statement claim; the channel manager's
+    // waits for a pooled connection first): the listeners run in the next, while it is under way.
     this.events.deliverSoon();
     if (limit <= 0 && outcomes.length === 0) return false;
     try {
