@@ -1,5 +1,5 @@
 import type { NewJobRow } from './insert-jobs.sql.js';
-import { JOB_COLUMNS, NO_DEPENDENCIES, sharedByAll, type JobColumn } from './job-columns.js';
+import { JOB_COLUMNS, NO_DEPENDENCIES, sharedColumns, type JobColumn } from './job-columns.js';
 import { jsonRaw } from './json-text.js';
 
 /**
@@ -36,7 +36,8 @@ function copyValue(column: JobColumn, value: string | number | Date | null): str
  */
 export function copyJobsText(rows: readonly NewJobRow[]): string {
   if (rows.length === 0) return '';
-  const parts = JOB_COLUMNS.map((c) => (c.key !== 'uuid' && sharedByAll(rows, c) ? copyValue(c, c.value(rows[0])) : c));
+  const shared = sharedColumns(rows);
+  const parts = JOB_COLUMNS.map((c) => (shared.has(c) ? copyValue(c, c.value(rows[0])) : c));
   let text = '';
   for (const row of rows) {
     for (let i = 0; i < parts.length; i++) {

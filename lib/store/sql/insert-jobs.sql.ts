@@ -1,4 +1,4 @@
-import { JOB_COLUMNS, NO_DEPENDENCIES, sharedByAll, type ColumnKind, type JobColumn } from './job-columns.js';
+import { JOB_COLUMNS, NO_DEPENDENCIES, sharedColumns, type ColumnKind, type JobColumn } from './job-columns.js';
 import { jsonDate, jsonRaw, jsonText } from './json-text.js';
 
 /** A job row to insert (columns of `queue_job`; JSON columns already encoded as text). */
@@ -69,9 +69,9 @@ function jsonObject(row: NewJobRow, columns: readonly JobColumn[]): string {
 /** `[$1, $2]` of INSERT_JOBS_SQL: the rows with the values that differ between them, and the shared ones once. JSON columns are already JSON text, spliced in as is. */
 export function insertJobsParams(rows: readonly NewJobRow[]): unknown[] {
   if (rows.length === 0) return ['[]', '{}'];
-  const shared = JOB_COLUMNS.filter((c) => c.key !== 'uuid' && sharedByAll(rows, c));
-  const perRow = JOB_COLUMNS.filter((c) => !shared.includes(c));
-  return [`[${rows.map((row) => jsonObject(row, perRow)).join(',')}]`, jsonObject(rows[0], shared)];
+  const shared = sharedColumns(rows);
+  const perRow = JOB_COLUMNS.filter((c) => !shared.has(c));
+  return [`[${rows.map((row) => jsonObject(row, perRow)).join(',')}]`, jsonObject(rows[0], [...shared])];
 }
 
 /** The jobs that hold any of the identity keys `$1`. */

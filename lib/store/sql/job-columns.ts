@@ -37,8 +37,15 @@ export const JOB_COLUMNS: readonly JobColumn[] = [
 /** The `dependencies` of a job that has none. */
 export const NO_DEPENDENCIES = '{"depends_on": [], "reverse_depends_on": []}';
 
-/** Whether every row has the same value in this column (dates compared by time). */
-export function sharedByAll(rows: readonly NewJobRow[], column: JobColumn): boolean {
+/**
+ * The columns in which every row has the same value (dates compared by time), sent once for all the
+ * rows of a statement; never `uuid`, which no two jobs share even when there is one row.
+ */
+export function sharedColumns(rows: readonly NewJobRow[]): Set<JobColumn> {
+  return new Set(JOB_COLUMNS.filter((column) => column.key !== 'uuid' && sharedByAll(rows, column)));
+}
+
+function sharedByAll(rows: readonly NewJobRow[], column: JobColumn): boolean {
   const first = column.value(rows[0]);
   if (first instanceof Date) return rows.every((r) => (column.value(r) as Date | null)?.getTime() === first.getTime());
   return rows.every((r) => column.value(r) === first);
