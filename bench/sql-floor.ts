@@ -7,16 +7,15 @@
 //   without identity keys; the data built untimed).
 // Runs on DATABASE_URL (or BENCH_PG_URL), a fresh database (migrated here). One JSON line per phase.
 import 'reflect-metadata';
-import { finished } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource } from 'typeorm';
 import { ChannelTree } from '../lib/channels/channel-tree.js';
 import { newJobUuid } from '../lib/enqueue/job-uuid.js';
 import { claimNext } from '../lib/store/claim-next.js';
 import { runQueueJobMigrations } from '../lib/store/run-migrations.js';
-import { COPY_JOBS_SQL, copyJobsText } from '../lib/store/sql/copy-jobs.sql.js';
+import { copyJobs } from '../lib/store/copy-jobs.js';
+import { copyJobsText } from '../lib/store/sql/copy-jobs.sql.js';
 import type { NewJobRow } from '../lib/store/sql/insert-jobs.sql.js';
 import type { JobOutcomeRow } from '../lib/store/sql/record-outcomes.sql.js';
 
@@ -47,11 +46,7 @@ async function insertPhase(pool: pg.Pool): Promise<void> {
   const client = await pool.connect();
   try {
     const t0 = performance.now();
-    for (const text of texts) {
-      const stream = client.query(copyFrom(COPY_JOBS_SQL));
-      stream.end(text);
-      await finished(stream);
-    }
+    for (const text of texts) await copyJobs(client, text);
     line('insert', (performance.now() - t0) / 1000);
   } finally {
     client.release();

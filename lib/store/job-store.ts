@@ -1,7 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Pool, PoolClient } from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
-import { finished } from 'node:stream/promises';
 import type { DataSource, EntityManager } from 'typeorm';
 import { QUEUE_JOB_DATA_SOURCE } from '../queue-job.constants.js';
 import type { QueueJob } from './entities/queue-job.entity.js';
@@ -9,7 +7,8 @@ import { toQueueJob } from './row-mapping.js';
 import { isUuid } from './uuid.js';
 import { RENEW_LEASES_SQL } from './sql/leases.sql.js';
 import { FIND_JOB_BY_UUID_SQL } from './sql/find-jobs.sql.js';
-import { COPY_JOBS_SQL, COPY_MIN_ROWS, copyJobsText } from './sql/copy-jobs.sql.js';
+import { copyJobs } from './copy-jobs.js';
+import { COPY_MIN_ROWS, copyJobsText } from './sql/copy-jobs.sql.js';
 import { FIND_IDENTITY_KEY_HOLDERS_SQL, INSERT_JOBS_SQL, insertJobsParams, type NewJobRow } from './sql/insert-jobs.sql.js';
 
 /** A row with an identity key that INSERT_JOBS_SQL inserted. */
@@ -73,7 +72,7 @@ export class JobStore {
   startInsert(rows: readonly NewJobRow[], manager?: EntityManager): { sent: Promise<void>; inserted: Promise<InsertedJob[]> } {
     const answerKey = new InsertAnswerKey(rows);
     const write = answerKey.keyed.size === 0 && rows.length >= COPY_MIN_ROWS
-      ? this.copyJobs(copyJobsText(rows), manager)
+      ? this.startCopy(copyJobsText(rows), manager)
       : { sent: Promise.resolve(), written: this.insertStatement(insertJobsParams(rows), manager) };
     rows = []; // not held across the round trip (see InsertAnswerKey)
     return { sent: write.sent, inserted: this.answer(answerKey, write.written, manager) };
@@ -97,29 +96,18 @@ export class JobStore {
 
   /** INSERT_JOBS_SQL: the rows with an identity key that were inserted. */
   private async insertStatement(values: unknown[], manager?: EntityManager): Promise<KeyedInserted[]> {
-    // Outside a caller's transaction the statement is prepared once per pooled connection (named).
-    const client = manager ? connectionOf(manager) : this.pool;
-    return client
-      ? (await client.query<KeyedInserted>({ name: 'qj_insert_jobs', text: INSERT_JOBS_SQL, values })).rows
-      : await this.query<KeyedInserted>(INSERT_JOBS_SQL, values, manager);
+    // Prepared once per connection (named), in the caller's transaction or on the pool.
+    const client = (await connectionOf(manager)) ?? this.pool;
+    return (await client.query<KeyedInserted>({ name: 'qj_insert_jobs', text: INSERT_JOBS_SQL, values })).rows;
   }
 
   /** COPY_JOBS_SQL, on the connection of the caller's transaction if any: nothing is skipped, nothing comes back. */
-  private copyJobs(text: string, manager?: EntityManager): { sent: Promise<void>; written: Promise<KeyedInserted[]> } {
+  private startCopy(text: string, manager?: EntityManager): { sent: Promise<void>; written: Promise<KeyedInserted[]> } {
     let markSent!: () => void;
     const sent = new Promise<void>((resolve) => (markSent = resolve));
-    const copy = async (client: PoolClient) => {
-      try {
-        const stream = client.query(copyFrom(COPY_JOBS_SQL));
-        stream.write(text, () => markSent());
-        stream.end();
-        await finished(stream);
-      } finally {
-        markSent(); // also when the COPY failed before its rows went out
-      }
-    };
-    const runner = manager?.queryRunner;
-    const written = (runner ? runner.connect().then((client: PoolClient) => copy(client)) : this.withClient(copy)).then(() => []);
+    const copy = (client: PoolClient) => copyJobs(client, text, markSent);
+    const connection = connectionOf(manager);
+    const written = (connection ? connection.then(copy) : this.withClient(copy)).then(() => []);
     return { sent, written };
   }
 
@@ -162,7 +150,7 @@ class InsertAnswerKey {
   }
 }
 
-/** The pg connection of a transaction's manager, for a named (prepared) statement; undefined when not connected. */
-function connectionOf(manager: EntityManager): PoolClient | undefined {
-  return (manager.queryRunner as unknown as { databaseConnection?: PoolClient } | undefined)?.databaseConnection;
+/** The pg connection of a caller's manager (its transaction's), connecting it if need be; undefined when it has no query runner. */
+function connectionOf(manager: EntityManager | undefined): Promise<PoolClient> | undefined {
+  return manager?.queryRunner?.connect() as Promise<PoolClient> | undefined;
 }

@@ -1,9 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { finished } from 'node:stream/promises';
 import type pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
-import { COPY_JOBS_SQL, copyJobsText } from '../../lib/store/sql/copy-jobs.sql.js';
+import { copyJobs } from '../../lib/store/copy-jobs.js';
+import { copyJobsText } from '../../lib/store/sql/copy-jobs.sql.js';
 import { INSERT_JOBS_SQL, insertJobsParams, type NewJobRow } from '../../lib/store/sql/insert-jobs.sql.js';
 import { useMigratedDatabase } from '../support/migrated-database.js';
 
@@ -19,9 +18,7 @@ const insertRows: Writer = (pool, rows) => pool.query(INSERT_JOBS_SQL, insertJob
 const copyRows: Writer = async (pool, rows) => {
   const client = await pool.connect();
   try {
-    const stream = client.query(copyFrom(COPY_JOBS_SQL));
-    stream.end(copyJobsText(rows));
-    await finished(stream);
+    await copyJobs(client, copyJobsText(rows));
   } finally {
     client.release();
   }
@@ -125,3 +122,4 @@ describe('insertJobsParams', () => {
     });
   });
 });
+
