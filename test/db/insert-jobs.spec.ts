@@ -1,8 +1,10 @@
-import { describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import type pg from 'pg';
+import pg from 'pg';
+import { DataSource } from 'typeorm';
 import { copyJobs } from '../../lib/store/copy-jobs.js';
-import { copyJobsText } from '../../lib/store/sql/copy-jobs.sql.js';
+import { JobStore } from '../../lib/store/job-store.js';
+import { COPY_MIN_ROWS, copyJobsText } from '../../lib/store/sql/copy-jobs.sql.js';
 import { INSERT_JOBS_SQL, insertJobsParams, type NewJobRow } from '../../lib/store/sql/insert-jobs.sql.js';
 import { useMigratedDatabase } from '../support/migrated-database.js';
 
@@ -120,6 +122,44 @@ describe('insertJobsParams', () => {
       name: 'Confirm', job_function: '<OrderService>.confirm', service_name: 'OrderService', method_name: 'confirm', records: [],
       state: 'pending', priority: 10, max_retries: 5, channel: 'root.sale',
     });
+  });
+});
+
+describe('JobStore.insertJobs picks the statement', () => {
+  const database = useMigratedDatabase();
+  let dataSource: DataSource;
+  let store: JobStore;
+  beforeAll(async () => {
+    dataSource = await new DataSource({ type: 'postgres', url: database().url }).initialize();
+    store = new JobStore(dataSource);
+  });
+  afterAll(() => dataSource?.destroy());
+
+  /** The kind of statement (COPY, or the INSERT's WITH) each connection was sent while `fn` ran. */
+  async function statementsOf(fn: () => Promise<unknown>): Promise<string[]> {
+    const query = jest.spyOn(pg.Client.prototype, 'query');
+    try {
+      await fn();
+      return query.mock.calls.map(([config]) => String(typeof config === 'string' ? config : (config as { text: string }).text).trim().split(/\s/)[0]!);
+    } finally {
+      query.mockRestore();
+    }
+  }
+  const rows = (n: number, keyed = 0) => Array.from({ length: n }, (_, i) => row({ args: `[${i}]`, identityKey: i < keyed ? `key ${i}` : null }));
+  const stored = async () => (await database().pool.query('SELECT count(*)::int AS n FROM queue_job')).rows[0].n as number;
+
+  it(`copies ${COPY_MIN_ROWS} rows or more that have no identity key, inserts fewer`, async () => {
+    expect(await statementsOf(() => store.insertJobs(rows(COPY_MIN_ROWS)))).toEqual(['COPY']);
+    expect(await statementsOf(() => store.insertJobs(rows(COPY_MIN_ROWS - 1)))).toEqual(['WITH']);
+    expect(await stored()).toBe(2 * COPY_MIN_ROWS - 1);
+  });
+
+  it('inserts many rows when one of them has an identity key (a taken key must be skipped, not fail the COPY)', async () => {
+    const first = await store.insertJobs(rows(COPY_MIN_ROWS, 1));
+    let again: Awaited<ReturnType<JobStore['insertJobs']>> = [];
+    expect(await statementsOf(async () => (again = await store.insertJobs(rows(COPY_MIN_ROWS, 1))))).toEqual(['WITH', 'SELECT']);
+    expect(again[0]).toEqual({ uuid: first[0]!.uuid, state: 'pending', created: false });
+    expect(await stored()).toBe(2 * COPY_MIN_ROWS - 1);
   });
 });
 
