@@ -113,7 +113,7 @@ export class JobService implements OnApplicationShutdown {
     const fn = this.jobFunctionOf(target, String(method));
     const { manager, ...callOptions } = options;
     const shared = sharedJobOptions(fn, callOptions);
-    const prepare = (args: MethodParameters<T, K>) => this.hooks.prepared(prepareJob(fn, [...args], callOptions, this.entities, undefined, shared));
+    const prepare = (args: MethodParameters<T, K>) => this.hooks.prepared(prepareJob(fn, [...args], callOptions, this.entities, { shared }));
     if (argsList.length > BULK_CHUNK && !this.sink && this.policy.delays() && !manager && !(await this.enclosingTransaction())) {
       return this.storeInChunks(argsList, prepare);
     }
@@ -183,7 +183,7 @@ export class JobService implements OnApplicationShutdown {
       const placement = graphUuid
         ? { uuid: uuids.get(node)!, graphUuid, dependsOn: [...node.parents].map((p) => uuids.get(p)!), reverseDependsOn: [...node.children].map((c) => uuids.get(c)!) }
         : undefined;
-      return [node, this.hooks.prepared(prepareJob(node.fn, node.args, callOptions, this.entities, placement))];
+      return [node, this.hooks.prepared(prepareJob(node.fn, node.args, callOptions, this.entities, { placement }))];
     }));
     const jobs = nodes.map((node) => prepared.get(node)!);
     if (this.sink) return this.sink.accept(jobs);

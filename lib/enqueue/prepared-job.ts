@@ -25,13 +25,19 @@ export interface GraphPlacement {
   reverseDependsOn: string[];
 }
 
+/** Where a prepared job goes: its place in a graph, the options it shares with the other jobs of a bulk call. */
+export interface Preparation {
+  placement?: GraphPlacement;
+  /** From `sharedJobOptions`: given, the call's options are not checked again for this job. */
+  shared?: Readonly<EffectiveDelayOptions>;
+}
+
 /**
  * Checks the options and serializes the arguments of one call (refusing what cannot be stored,
  * whatever happens to the job next, so tests and no-delay mode meet the same errors as production).
  */
 export function prepareJob(
-  fn: JobFunction, args: unknown[], callOptions: DelayOptions, entities: EntityInspector, placement?: GraphPlacement,
-  shared?: Readonly<EffectiveDelayOptions>,
+  fn: JobFunction, args: unknown[], callOptions: DelayOptions, entities: EntityInspector, { placement, shared }: Preparation = {},
 ): PreparedJob {
   const serialized = serializeArguments(args, entities);
   const options = shared ?? jobOptions(fn, callOptions, keyedPerJob(fn, callOptions) ? computeKey(fn, callOptions, serialized.args) : undefined);
