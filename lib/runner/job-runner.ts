@@ -12,6 +12,7 @@ import { runClaimCycle, type ClaimRequest, type ClaimedJobRow } from '../store/c
 import { claimNext, claimsInOneStatement } from '../store/claim-next.js';
 import { recordOutcomes, type StartedMark } from '../store/record-outcomes.js';
 import { rescueDeadJobs, type RescuedJob } from '../store/rescue-dead-jobs.js';
+import type { JobEvent } from '../hooks/job-event.js';
 import { QueueJobHooks } from '../hooks/queue-job-hooks.js';
 import { JobStore } from '../store/job-store.js';
 import type { JobOutcomeRow } from '../store/sql/record-outcomes.sql.js';
@@ -53,6 +54,8 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
   private readonly records = new SerialTask(() => this.record());
   /** The events of the jobs run here, delivered while the next claim is under way. */
   private readonly events: DeferredEvents;
+  /** Given to the executor for every job launched (one function, not one per job). */
+  private readonly addEvent = (event: () => JobEvent) => this.events.add(event);
   /** Capacities only: a claim is one statement, which also writes the outcomes (see `claimsCarry`). */
   private readonly oneStatementClaims: boolean;
   private rescuing = false;
@@ -269,7 +272,7 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
 
   private launch(job: ClaimedJobRow): void {
     this.startedMarks.set(job.id, { id: job.id, leaseToken: job.lease_token, dateStarted: new Date() });
-    const run = this.executor.execute(job, (event) => this.events.add(event)).then(
+    const run = this.executor.execute(job, this.addEvent).then(
       (result) => {
         if (!result.written) this.queueOutcome(result.row);
       },
