@@ -49,8 +49,8 @@ const SCHEMA_READY = Symbol('QUEUE_JOB_SCHEMA_READY');
     },
     {
       provide: JobStore,
-      useFactory: (dataSource: DataSource) => new JobStore(dataSource),
-      inject: [QUEUE_JOB_DATA_SOURCE, SCHEMA_READY],
+      useFactory: (dataSource: DataSource, options: ResolvedQueueJobOptions) => new JobStore(dataSource, options.lockTimeout),
+      inject: [QUEUE_JOB_DATA_SOURCE, QUEUE_JOB_RESOLVED_OPTIONS, SCHEMA_READY],
     },
     { provide: QueueJobDelayPolicy, useClass: DefaultDelayPolicy },
     JobFunctionRegistry,

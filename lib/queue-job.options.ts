@@ -13,6 +13,12 @@ export interface QueueJobModuleOptions {
   noDelay?: boolean;
   /** Run the module's migrations at startup (default `true`). */
   migrationsRun?: boolean;
+  /**
+   * Milliseconds (default 5000) that a transaction holding a lock other instances wait for (claims,
+   * graph releases, manual actions, rescues, cron slots) may stay idle, or wait for such a lock,
+   * before PostgreSQL ends it: the most a paused or cut-off instance can hold the others up.
+   */
+  lockTimeout?: number;
   /** Deletion of old done and cancelled jobs (default: daily, in batches of 1000); `false` turns it off. */
   autovacuum?: false | AutovacuumOptions;
   /**
@@ -63,6 +69,7 @@ export interface ResolvedQueueJobOptions {
   /** The runner is enabled and jobs are delayed: this instance claims jobs, fires crons and runs autovacuum. */
   runsJobs: boolean;
   migrationsRun: boolean;
+  lockTimeout: number;
   /** `interval` 0 = off. */
   autovacuum: Required<AutovacuumOptions>;
   /** The `context` option, checked; null when not set. */

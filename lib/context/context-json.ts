@@ -1,4 +1,6 @@
-import { childPath, className, isPlainObject } from '../enqueue/argument-serializer.js';
+import { MAX_NESTING, childPath, className, isPlainObject, unstorableString } from '../enqueue/argument-serializer.js';
+import { describeThrown } from '../runner/storable-outcome.js';
+import { isStorableText } from '../store/sql/json-text.js';
 import { JobContextError } from '../errors/job-context.error.js';
 import { USER_ID_KEY } from './context-options.js';
 
@@ -24,6 +26,8 @@ export function encodeContext(jobFunction: string, captured: unknown): EncodedCo
   const check = (value: unknown, path: string): void => {
     switch (typeof value) {
       case 'string':
+        if (!isStorableText(value)) refuse(path, ...unstorableString(value));
+        return;
       case 'boolean':
         return;
       case 'number':
@@ -38,7 +42,18 @@ export function encodeContext(jobFunction: string, captured: unknown): EncodedCo
       case 'symbol':
         return refuse(path, 'a symbol', 'capture a string instead');
       case 'object':
-        if (value !== null) checkObject(value, path);
+        if (value !== null) checkReadable(value, path);
+    }
+  };
+
+  /** Whatever the object does when read (a getter or Proxy trap that throws) is refused with its path. */
+  const checkReadable = (value: object, path: string): void => {
+    if (ancestors.size >= MAX_NESTING) refuse(path, `nested more than ${MAX_NESTING} levels deep`, 'PostgreSQL refuses JSON nested that deep: flatten it');
+    try {
+      checkObject(value, path);
+    } catch (error) {
+      if (error instanceof JobContextError) throw error;
+      refuse(path, `a value that threw when read (${describeThrown(error).message})`, 'capture plain data, read beforehand');
     }
   };
 
@@ -54,17 +69,27 @@ export function encodeContext(jobFunction: string, captured: unknown): EncodedCo
     } else {
       const symbol = Object.getOwnPropertySymbols(value).find((key) => Object.prototype.propertyIsEnumerable.call(value, key));
       if (symbol !== undefined) refuse(`${path}[${symbol.toString()}]`, 'a property with a symbol key', 'use a string key instead');
-      for (const [key, item] of Object.entries(value)) if (item !== undefined) check(item, childPath(path, key));
+      for (const [key, item] of Object.entries(value)) {
+        if (!isStorableText(key)) refuse(childPath(path, key), ...unstorableString(key, 'a key'));
+        if (item !== undefined) check(item, childPath(path, key));
+      }
     }
     ancestors.delete(value);
   };
 
-  if (typeof captured !== 'object' || Array.isArray(captured) || !isPlainObject(captured)) {
+  if (typeof captured !== 'object' || Array.isArray(captured) || !attempt(() => isPlainObject(captured))) {
     refuse('context', Array.isArray(captured) ? 'an array' : typeof captured === 'object' ? `an instance of ${className(captured) || 'an anonymous class'}` : `a ${typeof captured}`,
       'capture() must return a plain object of JSON values, or null');
   }
   check(captured, 'context');
-  return { json: JSON.stringify(captured), userId: userIdOf(captured as Record<string, unknown>, refuse) };
+  // Read again by JSON.stringify: a getter may answer differently the second time (or throw now).
+  let json: string;
+  try {
+    json = JSON.stringify(captured);
+  } catch (error) {
+    return refuse('context', `a value that threw when encoded (${describeThrown(error).message})`, 'capture plain data');
+  }
+  return { json, userId: userIdOf(captured as Record<string, unknown>, refuse) };
 }
 
 function userIdOf(context: Record<string, unknown>, refuse: (path: string, what: string, hint: string) => never): string | null {
@@ -72,4 +97,12 @@ function userIdOf(context: Record<string, unknown>, refuse: (path: string, what:
   if (value === undefined || value === null) return null;
   if (typeof value === 'number' || (typeof value === 'string' && value !== '')) return String(value);
   return refuse(`context.${USER_ID_KEY}`, JSON.stringify(value), 'it goes to the user_id column: capture a non-empty string or a number');
+}
+
+function attempt(read: () => boolean): boolean {
+  try {
+    return read();
+  } catch {
+    return false;
+  }
 }

@@ -76,7 +76,7 @@ export class CronScheduler implements OnApplicationBootstrap, BeforeApplicationS
   fire(cron: ScheduledCron, slot: Date, outcome: 'enqueued' | 'catch_up' = 'enqueued'): Promise<CronSlotOutcome | 'taken'> {
     const name = cron.fn.name;
     return this.jobs.transaction(async (manager) => {
-      await cronSlots.lock(manager, name);
+      await cronSlots.lock(manager, name, this.options.lockTimeout);
       const skip = cron.options.noParallelRun === true && (await cronSlots.lastJobActive(manager, name));
       if (!(await cronSlots.claim(manager, name, slot, skip ? 'skipped' : outcome, this.runner.workerId))) return 'taken';
       if (skip) return 'skipped';

@@ -1,4 +1,6 @@
 import { ArgumentSerializationError } from '../errors/argument-serialization.error.js';
+import { describeThrown } from '../runner/storable-outcome.js';
+import { isStorableText } from '../store/sql/json-text.js';
 
 /** A value JSON (and a jsonb column) keeps as it is. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -43,8 +45,7 @@ export function serializeArguments(args: readonly unknown[], inspector: EntityIn
   const encode = (value: unknown, path: string): JsonValue => {
     switch (typeof value) {
       case 'string':
-        if (value.includes('\0')) return refuse(path, 'a string with a NUL character', 'PostgreSQL cannot store one; remove it or encode the text (e.g. base64)');
-        return value;
+        return isStorableText(value) ? value : refuse(path, ...unstorableString(value));
       case 'boolean':
         return value;
       case 'number':
@@ -63,7 +64,20 @@ export function serializeArguments(args: readonly unknown[], inspector: EntityIn
     }
   };
 
+  /** Whatever the object does when read (a getter or Proxy trap that throws) is refused with its path. */
   const encodeObject = (value: object, path: string): JsonValue => {
+    if (ancestors.size >= MAX_NESTING) {
+      return refuse(path, `nested more than ${MAX_NESTING} levels deep`, 'PostgreSQL refuses JSON nested that deep; flatten it');
+    }
+    try {
+      return encodeObjectOf(value, path);
+    } catch (error) {
+      if (error instanceof ArgumentSerializationError) throw error;
+      return refuse(path, `a value that threw when read (${describeThrown(error).message})`, `${USE_DATA}, read beforehand`);
+    }
+  };
+
+  const encodeObjectOf = (value: object, path: string): JsonValue => {
     if (value instanceof Date) {
       if (Number.isNaN(value.getTime())) return refuse(path, 'an invalid Date', 'pass a valid Date or null instead');
       return { [Tag.Date]: value.toISOString() };
@@ -92,6 +106,7 @@ export function serializeArguments(args: readonly unknown[], inspector: EntityIn
     }
     const entries: [string, JsonValue][] = [];
     for (const [key, item] of Object.entries(value)) {
+      if (!isStorableText(key)) return refuse(childPath(path, key), ...unstorableString(key, 'a key'));
       if (item !== undefined) entries.push([key, encode(item, childPath(path, key))]); // dropped, as JSON does
     }
     // fromEntries defines keys, so a "__proto__" key stays data instead of setting the prototype.
@@ -163,6 +178,17 @@ function isMissingKey(id: JsonValue | undefined): boolean {
 }
 
 const USE_DATA = 'pass an id or a plain object instead';
+
+/** Deeper JSON than this is refused: PostgreSQL's parser gives up a few thousand levels down. */
+export const MAX_NESTING = 1000;
+
+/** Why PostgreSQL cannot store a string, and what to do: for `refuse(path, ...)`. */
+export function unstorableString(value: string, what = 'a string'): [string, string] {
+  return value.includes('\0')
+    ? [`${what} with a NUL character`, 'PostgreSQL cannot store one; remove it or encode the text (e.g. base64)']
+    : [`${what} with half of a UTF-16 surrogate pair (text cut inside an emoji?)`,
+      'PostgreSQL cannot store one; cut text by code points (Array.from(text).slice(...)) or call text.toWellFormed()'];
+}
 
 function hintFor(value: object): string {
   if (value instanceof Map) return 'pass Object.fromEntries(map) or [...map] instead';

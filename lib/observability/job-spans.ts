@@ -2,6 +2,7 @@ import type * as Otel from '@opentelemetry/api';
 import type { PreparedJob } from '../enqueue/prepared-job.js';
 import type { ExecutingJob } from '../hooks/job-event.js';
 import { errorOutcome } from '../runner/job-outcome.js';
+import { describeThrown } from '../runner/storable-outcome.js';
 import { TRACER_NAME } from './observability.constants.js';
 import { extractTraceContext, injectTraceContext, type OtelApi } from './trace-carrier.js';
 
@@ -68,9 +69,10 @@ export class JobSpans {
     const { state } = errorOutcome(error, { retry: job.retry, maxRetries: job.maxRetries, retryPattern: null }, () => 0);
     span.setAttribute('queue_job.state', state);
     if (state === 'done') return;
-    const exception = error instanceof Error ? error : String(error);
-    span.recordException(exception);
-    span.setStatus({ code: this.api.SpanStatusCode.ERROR, message: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+    // Read once, safely: a thrown value may be hostile (getters that throw, a Proxy).
+    const thrown = describeThrown(error);
+    span.recordException({ name: thrown.name, message: thrown.message, stack: thrown.stack });
+    span.setStatus({ code: this.api.SpanStatusCode.ERROR, message: `${thrown.name}: ${thrown.message}` });
   }
 }
 

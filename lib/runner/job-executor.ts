@@ -5,7 +5,8 @@ import { JobFunctionRegistry } from '../discovery/job-function.registry.js';
 import { deserializeArguments } from '../enqueue/argument-deserializer.js';
 import type { JsonValue } from '../enqueue/argument-serializer.js';
 import { TypeOrmEntities } from '../enqueue/typeorm-entities.js';
-import { QUEUE_JOB_DATA_SOURCE } from '../queue-job.constants.js';
+import { QUEUE_JOB_DATA_SOURCE, QUEUE_JOB_RESOLVED_OPTIONS } from '../queue-job.constants.js';
+import type { ResolvedQueueJobOptions } from '../queue-job.options.js';
 import { unknownJobFunction } from '../queue-job.messages.js';
 import type { ClaimedJobRow } from '../store/claim-cycle.js';
 import { sqlOfRunner } from '../store/graph-transitions.js';
@@ -14,7 +15,9 @@ import type { JobOutcomeRow } from '../store/sql/record-outcomes.sql.js';
 import { runInJobContext, type JobContext } from './job-context.js';
 import type { ExecutingJob, JobEvent } from '../hooks/job-event.js';
 import { QueueJobHooks } from '../hooks/queue-job-hooks.js';
-import { doneOutcome, errorOutcome, type AttemptOutcome } from './job-outcome.js';
+import { doneOutcome, errorOutcome, type AttemptInfo, type AttemptOutcome } from './job-outcome.js';
+import type { RetryPattern } from './retry-pattern.js';
+import { describeThrown } from './storable-outcome.js';
 
 /** The row to write for one execution; `written` when it was already committed with the job's own transaction. */
 export interface ExecutionResult {
@@ -35,6 +38,7 @@ export class JobExecutor {
     private readonly registry: JobFunctionRegistry,
     private readonly hooks: QueueJobHooks,
     @Inject(QUEUE_JOB_DATA_SOURCE) private readonly dataSource: DataSource,
+    @Inject(QUEUE_JOB_RESOLVED_OPTIONS) private readonly options: ResolvedQueueJobOptions,
   ) {
     this.entities = new TypeOrmEntities(dataSource);
   }
@@ -61,10 +65,10 @@ export class JobExecutor {
       const run = () => Promise.resolve(fn.method.apply(fn.instance, args));
       outcome = doneOutcome(await runInJobContext(context, () => this.hooks.execute(executingJob(job), run)));
     } catch (error) {
-      outcome = errorOutcome(error, { retry: job.retry, maxRetries: job.max_retries, retryPattern: fn?.retryPattern ?? null });
+      outcome = errorOutcome(error, attemptOf(job, fn?.retryPattern ?? null));
     }
     const row = toOutcomeRow(job, outcome, dateStarted, (performance.now() - started) / 1000);
-    const written = transaction ? await this.finishTransaction(transaction, row) : false;
+    const written = transaction ? await this.finishTransaction(transaction, row, attemptOf(job, fn?.retryPattern ?? null)) : false;
     // Logged (one line per transition) by the observability JobTransitionLog, from this event.
     const at = new Date();
     emit(() => outcomeEvent(job, row, at));
@@ -86,13 +90,13 @@ export class JobExecutor {
    * A done job commits its work and its `done` record together; if the lease was lost meanwhile (the
    * job was rescued), both are rolled back. Any other outcome rolls the work back and is batched.
    */
-  private async finishTransaction(transaction: QueryRunner, row: JobOutcomeRow): Promise<boolean> {
+  private async finishTransaction(transaction: QueryRunner, row: JobOutcomeRow, attempt: AttemptInfo): Promise<boolean> {
     try {
       if (row.state !== 'done') {
         await transaction.rollbackTransaction();
         return false;
       }
-      const written = await writeOutcomesInTransaction(sqlOfRunner(transaction), [row]);
+      const written = await writeOutcomesInTransaction(sqlOfRunner(transaction), [row], this.options.lockTimeout);
       if (written.size === 1) {
         await transaction.commitTransaction();
       } else {
@@ -103,12 +107,10 @@ export class JobExecutor {
       return true;
     } catch (error) {
       await transaction.rollbackTransaction().catch(() => undefined);
-      this.logger.error(`Job ${row.id}: its transaction could not be committed: ${(error as Error).message}`);
-      row.state = 'failed';
-      row.result = null;
-      row.excName = (error as Error).name;
-      row.excMessage = (error as Error).message;
-      row.excInfo = (error as Error).stack ?? null;
+      this.logger.error(`Job ${row.id}: its transaction could not be committed: ${describeThrown(error).message}`);
+      // The job's work is gone with the transaction: a lost connection (a database restart, a session
+      // ended by a timeout) is retried like a concurrency error; any other refusal fails the job.
+      setOutcome(row, errorOutcome(error, attempt));
       return false;
     } finally {
       await transaction.release();
@@ -140,11 +142,23 @@ function outcomeEvent(job: ClaimedJobRow, row: JobOutcomeRow, at: Date): JobEven
   return { ...base, name: 'job.failed', excName: row.excName ?? undefined, excMessage: row.excMessage ?? undefined };
 }
 
+function attemptOf(job: ClaimedJobRow, retryPattern: RetryPattern | null): AttemptInfo {
+  return { retry: job.retry, maxRetries: job.max_retries, retryPattern };
+}
+
 function toOutcomeRow(job: ClaimedJobRow, outcome: AttemptOutcome, dateStarted: Date, execTime: number): JobOutcomeRow {
   const row: JobOutcomeRow = {
     id: job.id, uuid: job.uuid, inGraph: job.graph_uuid !== null, leaseToken: job.lease_token, state: outcome.state, result: null, excName: null, excMessage: null,
     excInfo: null, eta: null, retryDelta: 0, dateStarted, dateDone: null, execTime,
   };
+  return setOutcome(row, outcome);
+}
+
+/** Sets the columns that depend on how the attempt ended (in place: the row is on the claim's path). */
+function setOutcome(row: JobOutcomeRow, outcome: AttemptOutcome): JobOutcomeRow {
+  row.state = outcome.state;
+  row.result = row.excName = row.excMessage = row.excInfo = row.eta = row.dateDone = null;
+  row.retryDelta = 0;
   if (outcome.state === 'done') {
     row.result = outcome.result;
     row.dateDone = new Date();
@@ -156,6 +170,11 @@ function toOutcomeRow(job: ClaimedJobRow, outcome: AttemptOutcome, dateStarted: 
     row.result = JSON.stringify(outcome.result);
     row.eta = new Date(Date.now() + outcome.delaySeconds * 1000);
     row.retryDelta = outcome.countsAsRetry ? 0 : -1;
+    if (outcome.exc) {
+      row.excName = outcome.exc.excName;
+      row.excMessage = outcome.exc.excMessage;
+      row.excInfo = outcome.exc.excInfo;
+    }
   }
   return row;
 }

@@ -15,9 +15,12 @@ import { rescueDeadJobs, type RescuedJob } from '../store/rescue-dead-jobs.js';
 import type { JobEvent } from '../hooks/job-event.js';
 import { QueueJobHooks } from '../hooks/queue-job-hooks.js';
 import { JobStore } from '../store/job-store.js';
+import { isStatementError } from '../store/database-errors.js';
 import type { JobOutcomeRow } from '../store/sql/record-outcomes.sql.js';
 import { DeferredEvents } from './deferred-events.js';
 import { JobExecutor } from './job-executor.js';
+import { isolateOutcomes, refusedOutcome } from './isolate-outcomes.js';
+import { describeThrown } from './storable-outcome.js';
 import { NotificationListener } from './notification-listener.js';
 import { DeadWorkerWatch, RESCUE_INTERVAL_MS } from './dead-worker-watch.js';
 import { SerialTask } from './serial-task.js';
@@ -59,6 +62,8 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
   /** Capacities only: a claim is one statement, which also writes the outcomes (see `claimsCarry`). */
   private readonly oneStatementClaims: boolean;
   private rescuing = false;
+  /** At most this many jobs per claim: the concurrency, halved after claims the database refused (afterClaimFailed). */
+  private claimCap: number;
   private active = false;
   private wakeTimer: NodeJS.Timeout | undefined;
   private wakeAt = Number.POSITIVE_INFINITY;
@@ -73,6 +78,7 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
   ) {
     this.channels = ChannelTree.parse(options.channels);
     this.oneStatementClaims = claimsInOneStatement(this.channels.channels);
+    this.claimCap = options.runner.concurrency;
     this.events = new DeferredEvents(hooks);
   }
 
@@ -162,7 +168,7 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     this.rescuing = true;
     try {
       const rescued = await this.store.withClient((client) =>
-        rescueDeadJobs(client, this.workerId, (orphans) => this.deadWorkers.pickDead(orphans)));
+        rescueDeadJobs(client, this.workerId, (orphans) => this.deadWorkers.pickDead(orphans), this.options.lockTimeout));
       for (const job of rescued) this.reportRescued(job);
     } catch (error) {
       this.deadWorkers.reset();
@@ -179,7 +185,7 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
   /** Claims and launches jobs for the free local slots; false stops a run of requests (idle, stopping, error). */
   private async claim(): Promise<boolean> {
     if (!this.active) return false;
-    const limit = this.options.runner.concurrency - this.running.size;
+    const limit = Math.min(this.claimCap, this.options.runner.concurrency - this.running.size);
     const outcomes = this.forClaims.splice(0);
     // The claim statement below goes out in this turn (the one-statement claim; the channel manager's
     // waits for a pooled connection first): the listeners run in the next, while it is under way.
@@ -190,20 +196,45 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
       const { claimed, nextEta } = this.oneStatementClaims
         ? await this.claimInOneStatement(Math.max(0, limit), outcomes)
         : await this.store.withClient((client) => runClaimCycle(client, {
-          workerId: this.workerId, leaseSeconds: this.options.runner.leaseSeconds,
+          workerId: this.workerId, leaseSeconds: this.options.runner.leaseSeconds, lockTimeoutMs: this.options.lockTimeout,
           claim: this.claimRequest(limit, (t) => (nextWakeup = t)),
         }));
+      this.claimCap = this.options.runner.concurrency;
       for (const job of claimed) this.launch(job);
       this.scheduleWake(earliest([nextWakeup, nextEta]));
       return true;
     } catch (error) {
-      // Nothing is lost: outcomes go back to the list and are written by the next successful claim.
-      this.forClaims.unshift(...outcomes);
       this.deadWorkers.reset();
-      this.logger.error(`Claim failed (${(error as Error).message}); retrying`);
-      this.scheduleWake(Date.now() / 1000 + ERROR_BACKOFF_MS / 1000);
+      this.scheduleWake(Date.now() / 1000 + this.afterClaimFailed(error, outcomes) / 1000);
       return false;
     }
+  }
+
+  /**
+   * Nothing is lost: outcomes go back to the list, written by the next claim. When the database refused
+   * the statement for what it holds (not the connection), the next claim must not send it again: the
+   * outcomes it carried are written apart (`record` isolates an unstorable one), and a claim refused
+   * without outcomes is retried for half as many jobs, down to one (a job too big to claim with others).
+   * Returns the milliseconds to wait before the next claim.
+   */
+  private afterClaimFailed(error: unknown, outcomes: JobOutcomeRow[]): number {
+    const message = describeThrown(error).message;
+    if (!isStatementError(error)) {
+      this.forClaims.unshift(...outcomes);
+      this.logger.error(`Claim failed (${message}); retrying`);
+      return ERROR_BACKOFF_MS;
+    }
+    if (outcomes.length > 0) {
+      this.forRecords.push(...outcomes);
+      this.records.request();
+      this.logger.error(`Claim refused by the database (${message}); the ${outcomes.length} outcome(s) it carried are written apart`);
+      return 0;
+    }
+    const halved = Math.max(1, this.claimCap >> 1);
+    this.logger.error(`Claim refused by the database (${message}); next claim for at most ${halved} job(s)`);
+    if (halved === this.claimCap) return ERROR_BACKOFF_MS;
+    this.claimCap = halved;
+    return 0;
   }
 
   private async claimInOneStatement(limit: number, outcomes: JobOutcomeRow[]) {
@@ -239,20 +270,55 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     const outcomes = this.forRecords.splice(0);
     if (outcomes.length === 0 && started.length === 0) return false;
     try {
-      const recorded = await this.store.withClient((client) => recordOutcomes(client, outcomes, started));
+      const recorded = await this.writeOutcomes(outcomes, started);
       this.warnLostLeases(outcomes, recorded);
       // Their slots are free now (a claim of the channel manager counts them running until written).
       if (outcomes.length > 0) this.wake();
       return true;
     } catch (error) {
+      for (const mark of started) this.startedMarks.set(mark.id, mark);
+      if (isStatementError(error) && outcomes.length > 0) {
+        await this.writeApart(outcomes, error);
+        return true;
+      }
       // Nothing is lost: outcomes go back to the list and are written by the next successful run.
       this.forRecords.unshift(...outcomes);
-      for (const mark of started) this.startedMarks.set(mark.id, mark);
-      this.logger.error(`Recording job outcomes failed (${(error as Error).message}); retrying`);
+      this.logger.error(`Recording job outcomes failed (${describeThrown(error).message}); retrying`);
       setTimeout(() => this.records.request(), ERROR_BACKOFF_MS).unref();
       return false;
     } finally {
       this.armStartedFlush();
+    }
+  }
+
+  private writeOutcomes(outcomes: JobOutcomeRow[], started: StartedMark[] = []): Promise<Set<string>> {
+    return this.store.withClient((client) => recordOutcomes(client, outcomes, started, this.options.lockTimeout));
+  }
+
+  /**
+   * The database refused a batch of outcomes for what it holds: written again in parts until each
+   * refused one stands alone; those jobs fail with the database's error, the others are recorded.
+   */
+  private async writeApart(outcomes: JobOutcomeRow[], error: unknown): Promise<void> {
+    this.logger.error(`Recording ${outcomes.length} job outcome(s) refused by the database (${describeThrown(error).message}); writing them apart`);
+    const { recorded, refused, unwritten } = await isolateOutcomes(outcomes, (batch) => this.writeOutcomes(batch));
+    this.warnLostLeases(outcomes.filter((o) => !unwritten.includes(o) && !refused.some((r) => r.outcome === o)), recorded);
+    for (const { outcome, error: reason } of refused) await this.recordRefused(outcome, reason);
+    if (unwritten.length > 0) {
+      this.forRecords.unshift(...unwritten);
+      setTimeout(() => this.records.request(), ERROR_BACKOFF_MS).unref();
+    }
+    this.wake();
+  }
+
+  /** A job whose outcome the database refuses fails with its error; if even that is refused, its lease runs out. */
+  private async recordRefused(outcome: JobOutcomeRow, reason: unknown): Promise<void> {
+    const failed = refusedOutcome(outcome, reason);
+    this.logger.error(`Job #${outcome.id} (${outcome.uuid}): the database refused its outcome; recorded failed: ${failed.excMessage}`);
+    try {
+      this.warnLostLeases([failed], await this.writeOutcomes([failed]));
+    } catch (error) {
+      this.logger.error(`Job #${outcome.id} (${outcome.uuid}): not even its failure could be stored (${describeThrown(error).message}); it will be taken back when its lease expires`);
     }
   }
 

@@ -4,6 +4,7 @@ import type { CandidateJob, DispatchSnapshot } from '../channels/dispatch.js';
 import { CLAIM_LOCK_KEY } from '../queue-job.constants.js';
 import { SAVE_THROTTLE_LAST_STARTS_SQL } from './sql/throttle.sql.js';
 import { SqlLiterals } from './sql/literals.js';
+import { boundedBeginSql } from './bounded-transaction.js';
 
 /** A job this worker claimed, with what the executor needs to run it. */
 export interface ClaimedJobRow {
@@ -36,6 +37,8 @@ export interface ClaimRequest {
 export interface CycleInput {
   workerId: string;
   leaseSeconds: number;
+  /** Bound of the cycle's transaction (bounded-transaction.ts). */
+  lockTimeoutMs: number;
   claim: ClaimRequest;
 }
 
@@ -56,7 +59,7 @@ export async function runClaimCycle(client: PoolClient, input: CycleInput): Prom
   const literals = new SqlLiterals(client);
   try {
     const now = Date.now() / 1000;
-    const rows = await cycleRows(client, literals, input.claim, now);
+    const rows = await cycleRows(client, literals, input.claim, now, input.lockTimeoutMs);
     return await claimAndCommit(client, literals, input, input.claim, rows, now);
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
@@ -64,11 +67,6 @@ export async function runClaimCycle(client: PoolClient, input: CycleInput): Prom
   }
 }
 
-/**
- * A cycle holds the claim lock of every instance: if its process stalls mid-transaction (SIGSTOP, a
- * frozen VM), PostgreSQL ends the session after 5 s of idleness, so the other instances carry on.
- */
-const BEGIN_SQL = `BEGIN; SET LOCAL idle_in_transaction_session_timeout = '5s'`;
 
 type CycleRow = {
   kind: 'running' | 'head' | 'next_eta' | 'failed' | 'throttle';
@@ -80,10 +78,11 @@ type CycleRow = {
  * literals because a simple query cannot carry bound parameters; the function's own plans stay cached
  * per connection.
  */
-async function cycleRows(client: PoolClient, l: SqlLiterals, request: ClaimRequest, now: number): Promise<CycleRow[]> {
+async function cycleRows(client: PoolClient, l: SqlLiterals, request: ClaimRequest, now: number, lockTimeoutMs: number): Promise<CycleRow[]> {
   const call = `SELECT * FROM queue_job_cycle('[]'::jsonb, ${l.number(CLAIM_LOCK_KEY)}, ${l.number(request.limit)}, ${l.number(now)}, `
     + `${l.textArray(request.sequentialChannels)}, ${l.textArray(request.throttledChannels)})`;
-  return lastRows<CycleRow>(await client.query(`${BEGIN_SQL}; ${call}`));
+  // A cycle holds the claim lock of every instance: bounded (bounded-transaction.ts).
+  return lastRows<CycleRow>(await client.query(`${boundedBeginSql(lockTimeoutMs)}; ${call}`));
 }
 
 async function commit(client: PoolClient): Promise<CycleResult> {

@@ -8,9 +8,9 @@ export type CronSlotOutcome = 'enqueued' | 'catch_up' | 'skipped';
 
 /** Statements on `queue_job_cron_slot`, in the caller's transaction (see `CronScheduler`). */
 export const cronSlots = {
-  /** Holds the job function's cron lock until the transaction ends. */
-  async lock(manager: EntityManager, jobFunction: string): Promise<void> {
-    await manager.query(LOCK_CRON_FUNCTION_SQL, [jobFunction]);
+  /** Holds the job function's cron lock until the transaction ends, which is bounded by `lockTimeoutMs`. */
+  async lock(manager: EntityManager, jobFunction: string, lockTimeoutMs: number): Promise<void> {
+    await manager.query(LOCK_CRON_FUNCTION_SQL, [jobFunction, String(Math.trunc(lockTimeoutMs))]);
   },
 
   /** True when this call claimed the slot, false when another instance had. */

@@ -3,6 +3,7 @@ import type { QueryRunner } from 'typeorm';
 import { CLAIM_LOCK_KEY } from '../queue-job.constants.js';
 import { CANCEL_CHILDREN_SQL, RELEASE_CHILDREN_SQL } from './sql/graph.sql.js';
 import { notifyRunners } from './notify-runners.js';
+import { boundTransactionColumns } from './bounded-transaction.js';
 
 /** Runs SQL in the current transaction: a pg client, or a TypeORM query runner through `sqlOf`. */
 export interface Sql {
@@ -19,10 +20,11 @@ export function sqlOfRunner(runner: QueryRunner): Sql {
 
 /**
  * Serialises graph transitions with claims (the same transaction-scoped lock): the release check of
- * a child must see every parent that finished before it, in whichever instance.
+ * a child must see every parent that finished before it, in whichever instance. The transaction is
+ * bounded first (`lockTimeoutMs`, see bounded-transaction.ts): it now holds up every claim.
  */
-export async function lockGraphTransitions(sql: Sql): Promise<void> {
-  await sql.query('SELECT pg_advisory_xact_lock($1)', [CLAIM_LOCK_KEY]);
+export async function lockGraphTransitions(sql: Sql, lockTimeoutMs: number): Promise<void> {
+  await sql.query(`SELECT ${boundTransactionColumns('$2')}, pg_advisory_xact_lock($1)`, [CLAIM_LOCK_KEY, String(Math.trunc(lockTimeoutMs))]);
 }
 
 /** Makes pending the children of `doneUuids` whose parents are all done. */

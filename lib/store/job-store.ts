@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Pool, PoolClient } from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
-import { QUEUE_JOB_DATA_SOURCE } from '../queue-job.constants.js';
+import { DEFAULTS, QUEUE_JOB_DATA_SOURCE } from '../queue-job.constants.js';
 import type { QueueJob } from './entities/queue-job.entity.js';
 import { toQueueJob } from './row-mapping.js';
 import { isUuid } from './uuid.js';
@@ -29,7 +29,11 @@ export interface InsertedJob {
  */
 @Injectable()
 export class JobStore {
-  constructor(@Inject(QUEUE_JOB_DATA_SOURCE) readonly dataSource: DataSource) {}
+  /**
+   * @param lockTimeoutMs bound of the transactions that hold locks other instances wait for
+   *   (bounded-transaction.ts; option `lockTimeout`).
+   */
+  constructor(@Inject(QUEUE_JOB_DATA_SOURCE) readonly dataSource: DataSource, readonly lockTimeoutMs: number = DEFAULTS.lockTimeoutMs) {}
 
   /** The pg pool behind the app's TypeORM DataSource. */
   get pool(): Pool {

@@ -3,6 +3,7 @@ import { IllegalJobTransitionError } from '../errors/illegal-job-transition.erro
 import { JobNotFoundError } from '../errors/job-not-found.error.js';
 import type { JobEvent } from '../hooks/job-event.js';
 import type { QueueJobHooks } from '../hooks/queue-job-hooks.js';
+import { beginBounded } from './bounded-transaction.js';
 import { cancelDescendants, lockGraphTransitions, releaseChildren, sqlOfClient, type TouchedJob } from './graph-transitions.js';
 import { MANUAL_ACTION_FROM, type ManualAction } from './job-state.js';
 import type { JobStore } from './job-store.js';
@@ -29,7 +30,7 @@ export async function applyManualAction(
   const wanted = [...new Set(uuids.map((u) => u.toLowerCase()))];
   for (let attempt = 1; ; attempt++) {
     try {
-      const changed = await store.withClient((client) => applyOnce(client, action, wanted, who, attempt < LOCK_ATTEMPTS));
+      const changed = await store.withClient((client) => applyOnce(client, action, wanted, who, attempt < LOCK_ATTEMPTS, store.lockTimeoutMs));
       emitEvents(hooks, action, changed, who);
       return changed.map((job) => job.uuid);
     } catch (error) {
@@ -49,11 +50,13 @@ const LOCK_ATTEMPTS = 40;
 const LOCK_PAUSE_MS = 25;
 const LOCK_NOT_AVAILABLE = '55P03';
 
-async function applyOnce(client: PoolClient, action: ManualAction, wanted: string[], who: string, nowait: boolean): Promise<TouchedJob[]> {
+async function applyOnce(
+  client: PoolClient, action: ManualAction, wanted: string[], who: string, nowait: boolean, lockTimeoutMs: number,
+): Promise<TouchedJob[]> {
   const sql = sqlOfClient(client);
-  await client.query('BEGIN');
+  await beginBounded(client, lockTimeoutMs);
   try {
-    if (action !== 'requeue') await lockGraphTransitions(sql);
+    if (action !== 'requeue') await lockGraphTransitions(sql, lockTimeoutMs);
     const { rows } = await client.query<TouchedJob & { state: string }>(nowait ? LOCK_JOBS_NOWAIT_SQL : LOCK_JOBS_SQL, [wanted]);
     checkTransitions(action, wanted, rows);
     const result = RESULT_TEXT[action](who);

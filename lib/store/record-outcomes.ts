@@ -1,4 +1,5 @@
 import type { PoolClient } from 'pg';
+import { beginBounded } from './bounded-transaction.js';
 import { lockGraphTransitions, releaseChildren, sqlOfClient, type Sql } from './graph-transitions.js';
 import { MARK_STARTED_SQL, RECORD_OUTCOMES_SQL, outcomesJson, type JobOutcomeRow } from './sql/record-outcomes.sql.js';
 
@@ -11,14 +12,16 @@ export interface StartedMark { id: string; leaseToken: string; dateStarted: Date
  * prepared statement in autocommit; a done graph job releases its children under the claim lock,
  * in the same transaction as its outcome.
  */
-export async function recordOutcomes(client: PoolClient, outcomes: JobOutcomeRow[], started: StartedMark[]): Promise<Set<string>> {
+export async function recordOutcomes(
+  client: PoolClient, outcomes: JobOutcomeRow[], started: StartedMark[], lockTimeoutMs: number,
+): Promise<Set<string>> {
   if (!outcomes.some(releasesChildren) && started.length === 0) return writeOutcomes(client, outcomes);
-  await client.query('BEGIN');
+  await beginBounded(client, lockTimeoutMs);
   try {
     if (started.length > 0) {
       await client.query(MARK_STARTED_SQL, [started.map((m) => m.id), started.map((m) => m.leaseToken), started.map((m) => m.dateStarted)]);
     }
-    const recorded = await writeOutcomesInTransaction(sqlOfClient(client), outcomes);
+    const recorded = await writeOutcomesInTransaction(sqlOfClient(client), outcomes, lockTimeoutMs);
     await client.query('COMMIT');
     return recorded;
   } catch (error) {
@@ -32,9 +35,9 @@ export async function recordOutcomes(client: PoolClient, outcomes: JobOutcomeRow
  * for done graph jobs takes the claim lock first and releases the children whose parents are all done.
  * Returns the ids written.
  */
-export async function writeOutcomesInTransaction(sql: Sql, outcomes: JobOutcomeRow[]): Promise<Set<string>> {
+export async function writeOutcomesInTransaction(sql: Sql, outcomes: JobOutcomeRow[], lockTimeoutMs: number): Promise<Set<string>> {
   const graphDone = outcomes.filter(releasesChildren);
-  if (graphDone.length > 0) await lockGraphTransitions(sql);
+  if (graphDone.length > 0) await lockGraphTransitions(sql, lockTimeoutMs);
   const { rows } = await sql.query<{ id: string }>(RECORD_OUTCOMES_SQL, [outcomesJson(outcomes)]);
   const recorded = new Set(rows.map((row) => row.id));
   await releaseChildren(sql, graphDone.filter((o) => recorded.has(o.id)).map((o) => o.uuid));

@@ -1,5 +1,6 @@
 import type { PoolClient } from 'pg';
 import { notifyRunners } from './notify-runners.js';
+import { beginBounded } from './bounded-transaction.js';
 import { sqlOfClient } from './graph-transitions.js';
 import { ORPHANED_WORKERS_SQL, RESCUE_DEAD_JOBS_SQL } from './sql/leases.sql.js';
 
@@ -15,11 +16,11 @@ export interface RescuedJob {
  * runs meanwhile still counts those jobs as running, which only makes it claim less this once.
  */
 export async function rescueDeadJobs(
-  client: PoolClient, workerId: string, pickDead: (orphanedWorkers: string[]) => string[],
+  client: PoolClient, workerId: string, pickDead: (orphanedWorkers: string[]) => string[], lockTimeoutMs: number,
 ): Promise<RescuedJob[]> {
   const orphans = await client.query<{ worker_id: string }>(ORPHANED_WORKERS_SQL, [workerId]);
   const dead = pickDead(orphans.rows.map((row) => row.worker_id));
-  await client.query('BEGIN');
+  await beginBounded(client, lockTimeoutMs);
   try {
     const rescued = (await client.query<RescuedJob>(RESCUE_DEAD_JOBS_SQL, [dead])).rows;
     if (rescued.some((job) => job.state === 'pending')) await notifyRunners(sqlOfClient(client));

@@ -1,8 +1,13 @@
+import { boundTransactionColumns } from '../bounded-transaction.js';
+
 /** Namespace of the transaction-scoped advisory locks `(CRON_LOCK_NAMESPACE, hashtext(job_function))`. */
 export const CRON_LOCK_NAMESPACE = 0x716b;
 
-/** Serialises the slots of one job function across instances (noParallelRun reads the last slot's job). */
-export const LOCK_CRON_FUNCTION_SQL = `SELECT pg_advisory_xact_lock(${CRON_LOCK_NAMESPACE}, hashtext($1))`;
+/**
+ * Serialises the slots of one job function across instances (noParallelRun reads the last slot's job);
+ * the transaction is bounded first (`$2` ms, see bounded-transaction.ts): other instances wait for it.
+ */
+export const LOCK_CRON_FUNCTION_SQL = `SELECT ${boundTransactionColumns('$2')}, pg_advisory_xact_lock(${CRON_LOCK_NAMESPACE}, hashtext($1))`;
 
 /** Claims a slot; no row returned when another instance already did (the primary key decides). */
 export const CLAIM_CRON_SLOT_SQL = `

@@ -1,5 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { jsonDate, jsonRaw, jsonText } from '../../../lib/store/sql/json-text.js';
+import fc from 'fast-check';
+import { isStorableText, jsonDate, jsonRaw, jsonText, storableJson, storableText } from '../../../lib/store/sql/json-text.js';
+import { hostileString, storableByPostgres } from '../../support/hostile-values.js';
 
 describe('JSON text pieces', () => {
   it('jsonText quotes and escapes, and turns NUL into U+FFFD', () => {
@@ -29,5 +31,25 @@ describe('JSON text pieces', () => {
     expect([a, new Date(a), b, a].map(jsonDate)).toEqual(
       ['"2026-11-29T01:02:03.004Z"', '"2026-11-29T01:02:03.004Z"', '"2026-11-29T01:02:03.005Z"', '"2026-11-29T01:02:03.004Z"']);
     expect(() => jsonDate(new Date('nope'))).toThrow(RangeError);
+  });
+});
+
+describe('text PostgreSQL can store', () => {
+  it('storableJson turns exactly the escapes jsonb refuses into \\ufffd: the parsed text equals storableText', () => {
+    fc.assert(fc.property(hostileString(), hostileString(8), (text, key) => {
+      const parsed = JSON.parse(storableJson(JSON.stringify({ [key]: [text] }))) as Record<string, string[]>;
+      expect(parsed).toEqual({ [storableText(key)]: [storableText(text)] });
+      expect(storableByPostgres(storableText(text))).toBe(true);
+    }), { numRuns: 1000 });
+  });
+
+  it('pairs stay, halves go; text that merely looks like an escape stays', () => {
+    expect(storableText('😀')).toBe('😀');
+    expect(storableText('😀'.slice(0, 1))).toBe('\uFFFD');
+    expect(storableText('😀'.slice(1))).toBe('\uFFFD');
+    expect(storableText('\udc00\ud800')).toBe('\uFFFD\uFFFD');
+    expect(JSON.parse(jsonRaw(JSON.stringify('\\ud800\ud800')))).toBe('\\ud800\uFFFD');
+    expect(JSON.parse(jsonText('ok\ud800'))).toBe('ok\uFFFD');
+    expect(isStorableText('plain é 😀')).toBe(true);
   });
 });
