@@ -77,9 +77,10 @@ export function encodeContext(jobFunction: string, captured: unknown): EncodedCo
     ancestors.delete(value);
   };
 
-  if (typeof captured !== 'object' || Array.isArray(captured) || !attempt(() => isPlainObject(captured))) {
-    refuse('context', Array.isArray(captured) ? 'an array' : typeof captured === 'object' ? `an instance of ${className(captured) || 'an anonymous class'}` : `a ${typeof captured}`,
-      'capture() must return a plain object of JSON values, or null');
+  if (typeof captured !== 'object' || Array.isArray(captured) || !attempt(() => isPlainObject(captured), false)) {
+    const kind = Array.isArray(captured) ? 'an array'
+      : typeof captured === 'object' ? `an instance of ${attempt(() => className(captured), '') || 'an anonymous class'}` : `a ${typeof captured}`;
+    refuse('context', kind, 'capture() must return a plain object of JSON values, or null');
   }
   check(captured, 'context');
   // Read again by JSON.stringify: a getter may answer differently the second time (or throw now).
@@ -93,16 +94,17 @@ export function encodeContext(jobFunction: string, captured: unknown): EncodedCo
 }
 
 function userIdOf(context: Record<string, unknown>, refuse: (path: string, what: string, hint: string) => never): string | null {
-  const value = context[USER_ID_KEY];
+  // Read again (it went to JSON already): a getter may throw this time.
+  const value = attempt(() => context[USER_ID_KEY], Symbol.for('unreadable'));
   if (value === undefined || value === null) return null;
   if (typeof value === 'number' || (typeof value === 'string' && value !== '')) return String(value);
-  return refuse(`context.${USER_ID_KEY}`, JSON.stringify(value), 'it goes to the user_id column: capture a non-empty string or a number');
+  return refuse(`context.${USER_ID_KEY}`, typeof value === 'symbol' ? 'a value that threw when read' : JSON.stringify(value), 'it goes to the user_id column: capture a non-empty string or a number');
 }
 
-function attempt(read: () => boolean): boolean {
+function attempt<T>(read: () => T, fallback: T): T {
   try {
     return read();
   } catch {
-    return false;
+    return fallback;
   }
 }

@@ -31,7 +31,12 @@ const trap = fc.oneof(
     return cycle;
   }),
   fc.constant(new Proxy({}, {
-    get: () => { throw new Error('proxy get'); },
+    // fast-check may print it in a failure report: only its own method answers.
+    get: (_target, key) => {
+      if (key === fc.toStringMethod) return () => 'HostileProxy';
+      if (typeof key === 'symbol') return undefined;
+      throw new Error('proxy get');
+    },
     ownKeys: () => { throw new Error('proxy ownKeys'); },
     getPrototypeOf: () => { throw new Error('proxy getPrototypeOf'); },
   })),
