@@ -25,6 +25,7 @@ export class FaultWorkerModule {
         TypeOrmModule.forRoot({ type: 'postgres', url: process.env.DATABASE_URL, logging: false, retryAttempts: 0 }),
         QueueJobModule.forRoot({
           autovacuum: false,
+          lockTimeout: envNumber('FAULT_LOCK_TIMEOUT_MS', 5_000),
           runner: {
             concurrency: envNumber('FAULT_CONCURRENCY', 32),
             pollInterval: envNumber('FAULT_POLL_MS', 5_000),

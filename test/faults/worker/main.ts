@@ -1,10 +1,12 @@
 // One process of the fault suite (test/faults): `node dist/test/faults/worker/main.js`.
 // FAULT_ROLE=worker (default) runs jobs until SIGTERM (graceful: exit 0) or SIGKILL;
-// FAULT_ROLE=enqueue (with QUEUE_JOB_RUNNER=0) enqueues jobs, see enqueuer.ts, and exits.
+// FAULT_ROLE=enqueue (with QUEUE_JOB_RUNNER=0) enqueues jobs, see enqueuer.ts, and exits;
+// FAULT_ROLE=churn runs jobs and a lock-heavy workload of graphs and manual actions (churn.ts) until killed.
 // Prints `READY <pid>` once started, `FATAL <name>: <message>` and exits 1 if it cannot start.
 import 'reflect-metadata';
 import { ConsoleLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { runChurn } from './churn.js';
 import { runEnqueuer } from './enqueuer.js';
 import { FaultWorkerModule } from './fault-worker.module.js';
 
@@ -22,6 +24,7 @@ async function main(): Promise<void> {
     await app.close();
     process.exit(0);
   }
+  if (process.env.FAULT_ROLE === 'churn') await runChurn(app);
 }
 
 main().catch((error: Error) => {
