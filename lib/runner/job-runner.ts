@@ -199,7 +199,8 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
           workerId: this.workerId, leaseSeconds: this.options.runner.leaseSeconds, lockTimeoutMs: this.options.lockTimeout,
           claim: this.claimRequest(limit, (t) => (nextWakeup = t)),
         }));
-      this.claimCap = this.options.runner.concurrency;
+      // Back up to the full batch by doubling: a claim refused for its size would be refused again at once.
+      this.claimCap = Math.min(this.options.runner.concurrency, this.claimCap * 2);
       for (const job of claimed) this.launch(job);
       this.scheduleWake(earliest([nextWakeup, nextEta]));
       return true;

@@ -109,3 +109,35 @@ describe.each([
     }
   });
 });
+
+describe('a claim the database refuses for its size', () => {
+  /** Refuses any statement that claims more than 2 jobs at once, as PostgreSQL refuses a result past its limits. */
+  const SIZE_TRIGGER = `
+  CREATE FUNCTION refuse_big_claims() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    IF (SELECT count(*) FROM claimed WHERE state = 'enqueued') > 2 THEN RAISE EXCEPTION 'claim too big'; END IF;
+    RETURN NULL;
+  END $$;
+  CREATE TRIGGER refuse_big_claims AFTER UPDATE ON queue_job REFERENCING NEW TABLE AS claimed
+    FOR EACH STATEMENT EXECUTE FUNCTION refuse_big_claims();`;
+  let db: TestDatabase;
+  let app: INestApplicationContext | undefined;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await app?.close();
+    await db?.drop();
+  });
+
+  it('is retried for half as many jobs, down to what passes: every job runs', async () => {
+    const enqueuer = await createTestApp({ url: db.url, runner: false, providers: [HostileService] });
+    const hostile = enqueuer.get(HostileService);
+    const jobs = await Promise.all(Array.from({ length: 12 }, (_, i) => hostile.produce(i) as Promise<unknown> as Promise<Job>));
+    await enqueuer.close();
+    await db.pool.query(SIZE_TRIGGER);
+    app = await createTestApp({ url: db.url, channels: 'root:0', runner: { concurrency: 16 }, providers: [HostileService] });
+    await waitFor('all 12 done', async () => (await allJobRows(db, 'uuid = ANY($1) AND state = $2', [jobs.map((j) => j.uuid), 'done'])).length === 12);
+  });
+});
