@@ -65,3 +65,13 @@ export const hostileThrown: fc.Arbitrary<unknown> = fc.oneof(
 /** True when PostgreSQL can store the string as text (no NUL, no lone surrogate). */
 export const storableByPostgres = (text: string): boolean =>
   !/\0|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(text);
+
+/** Every string and key of a JSON value PostgreSQL can store. */
+export function everyTextStorable(value: unknown): boolean {
+  if (typeof value === 'string') return storableByPostgres(value);
+  if (Array.isArray(value)) return value.every(everyTextStorable);
+  if (value !== null && typeof value === 'object') {
+    return Object.entries(value).every(([key, item]) => storableByPostgres(key) && everyTextStorable(item));
+  }
+  return true;
+}

@@ -4,18 +4,8 @@ import { encodeContext } from '../../../lib/context/context-json.js';
 import { MAX_NESTING, serializeArguments } from '../../../lib/enqueue/argument-serializer.js';
 import { ArgumentSerializationError } from '../../../lib/errors/argument-serialization.error.js';
 import { JobContextError } from '../../../lib/errors/job-context.error.js';
-import { hostileString, hostileValue, storableByPostgres } from '../../support/hostile-values.js';
+import { everyTextStorable, hostileString, hostileValue } from '../../support/hostile-values.js';
 import { inspector } from './fake-entities.js';
-
-/** Every string and key of a JSON value PostgreSQL can store. */
-function everyTextStorable(value: unknown): boolean {
-  if (typeof value === 'string') return storableByPostgres(value);
-  if (Array.isArray(value)) return value.every(everyTextStorable);
-  if (value !== null && typeof value === 'object') {
-    return Object.entries(value).every(([key, item]) => storableByPostgres(key) && everyTextStorable(item));
-  }
-  return true;
-}
 
 /** What was thrown, or null when nothing was. */
 function thrownBy(fn: () => unknown): unknown {

@@ -5,17 +5,7 @@ import { errorOutcome } from '../../../lib/runner/job-outcome.js';
 import {
   MAX_MESSAGE_CHARS, MAX_NAME_CHARS, MAX_RESULT_CHARS, MAX_STACK_CHARS, describeThrown, encodeResult,
 } from '../../../lib/runner/storable-outcome.js';
-import { hostileThrown, hostileValue, storableByPostgres } from '../../support/hostile-values.js';
-
-/** Every string and key of a parsed JSON value PostgreSQL can store. */
-function everyTextStorable(value: unknown): boolean {
-  if (typeof value === 'string') return storableByPostgres(value);
-  if (Array.isArray(value)) return value.every(everyTextStorable);
-  if (value !== null && typeof value === 'object') {
-    return Object.entries(value).every(([key, item]) => storableByPostgres(key) && everyTextStorable(item));
-  }
-  return true;
-}
+import { everyTextStorable, hostileThrown, hostileValue, storableByPostgres } from '../../support/hostile-values.js';
 
 const attempt = { retry: 1, maxRetries: 5, retryPattern: null };
 
