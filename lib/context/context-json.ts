@@ -1,5 +1,5 @@
 import { MAX_NESTING, childPath, className, isPlainObject, unstorableString } from '../enqueue/argument-serializer.js';
-import { describeThrown } from '../runner/storable-outcome.js';
+import { messageOf } from '../errors/describe-thrown.js';
 import { isStorableText } from '../store/sql/json-text.js';
 import { JobContextError } from '../errors/job-context.error.js';
 import { USER_ID_KEY } from './context-options.js';
@@ -53,7 +53,7 @@ export function encodeContext(jobFunction: string, captured: unknown): EncodedCo
       checkObject(value, path);
     } catch (error) {
       if (error instanceof JobContextError) throw error;
-      refuse(path, `a value that threw when read (${describeThrown(error).message})`, 'capture plain data, read beforehand');
+      refuse(path, `a value that threw when read (${messageOf(error)})`, 'capture plain data, read beforehand');
     }
   };
 
@@ -88,7 +88,7 @@ export function encodeContext(jobFunction: string, captured: unknown): EncodedCo
   try {
     json = JSON.stringify(captured);
   } catch (error) {
-    return refuse('context', `a value that threw when encoded (${describeThrown(error).message})`, 'capture plain data');
+    return refuse('context', `a value that threw when encoded (${messageOf(error)})`, 'capture plain data');
   }
   return { json, userId: userIdOf(captured as Record<string, unknown>, refuse) };
 }

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { messageOf } from '../errors/describe-thrown.js';
 import type { PreparedJob } from '../enqueue/prepared-job.js';
 import type { ExecutingJob, JobEvent } from './job-event.js';
 
@@ -53,7 +54,7 @@ export class QueueJobHooks {
       try {
         listener(event);
       } catch (error) {
-        this.logger.error(`A ${event.name} listener threw: ${(error as Error).message}`);
+        this.logger.error(`A ${event.name} listener threw: ${messageOf(error)}`);
       }
     }
   }

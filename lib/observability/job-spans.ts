@@ -2,7 +2,7 @@ import type * as Otel from '@opentelemetry/api';
 import type { PreparedJob } from '../enqueue/prepared-job.js';
 import type { ExecutingJob } from '../hooks/job-event.js';
 import { errorOutcome } from '../runner/job-outcome.js';
-import { describeThrown } from '../runner/storable-outcome.js';
+import { describeThrown } from '../errors/describe-thrown.js';
 import { TRACER_NAME } from './observability.constants.js';
 import { extractTraceContext, injectTraceContext, type OtelApi } from './trace-carrier.js';
 

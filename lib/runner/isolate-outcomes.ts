@@ -1,6 +1,6 @@
 import { isStatementError } from '../store/database-errors.js';
 import type { JobOutcomeRow } from '../store/sql/record-outcomes.sql.js';
-import { describeThrown, storableMessage } from './storable-outcome.js';
+import { storableThrown, storableMessage } from './storable-outcome.js';
 
 /** What writing a refused batch again, in parts, came to. */
 export interface IsolatedOutcomes {
@@ -43,7 +43,7 @@ const halves = <T>(list: T[]): T[][] => [list.slice(0, list.length >> 1), list.s
 
 /** The job failed instead, with the database's reason: its outcome cannot be stored. */
 export function refusedOutcome(outcome: JobOutcomeRow, error: unknown): JobOutcomeRow {
-  const { message, stack } = describeThrown(error);
+  const { message, stack } = storableThrown(error);
   const { code, detail, where } = (error ?? {}) as { code?: string; detail?: string; where?: string };
   const details = [`SQLSTATE ${code}`, detail && `DETAIL: ${detail}`, where && `WHERE: ${where}`].filter(Boolean).join('\n');
   return {

@@ -17,7 +17,7 @@ import type { ExecutingJob, JobEvent } from '../hooks/job-event.js';
 import { QueueJobHooks } from '../hooks/queue-job-hooks.js';
 import { doneOutcome, errorOutcome, type AttemptInfo, type AttemptOutcome } from './job-outcome.js';
 import type { RetryPattern } from './retry-pattern.js';
-import { describeThrown } from './storable-outcome.js';
+import { messageOf } from '../errors/describe-thrown.js';
 
 /** The row to write for one execution; `written` when it was already committed with the job's own transaction. */
 export interface ExecutionResult {
@@ -107,7 +107,7 @@ export class JobExecutor {
       return true;
     } catch (error) {
       await transaction.rollbackTransaction().catch(() => undefined);
-      this.logger.error(`Job ${row.id}: its transaction could not be committed: ${describeThrown(error).message}`);
+      this.logger.error(`Job ${row.id}: its transaction could not be committed: ${messageOf(error)}`);
       // The job's work is gone with the transaction: a lost connection (a database restart, a session
       // ended by a timeout) is retried like a concurrency error; any other refusal fails the job.
       setOutcome(row, errorOutcome(error, attempt));

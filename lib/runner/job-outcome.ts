@@ -3,7 +3,7 @@ import { NothingToDoJob } from '../errors/nothing-to-do-job.error.js';
 import { RetryableJobError } from '../errors/retryable-job.error.js';
 import { isConcurrencyError, isConnectionLoss } from '../store/database-errors.js';
 import { retryDelaySeconds, type RetryPattern } from './retry-pattern.js';
-import { describeThrown, encodeResult, storableMessage } from './storable-outcome.js';
+import { storableThrown, encodeResult, storableMessage } from './storable-outcome.js';
 
 /** Seconds before a job that hit a database concurrency error or lost its connection runs again (SPEC §4). */
 export const CONCURRENCY_RETRY_SECONDS = 5;
@@ -42,7 +42,7 @@ export function errorOutcome(error: unknown, attempt: AttemptInfo, random: () =>
   } catch {
     kind = 'other';
   }
-  const thrown = describeThrown(error);
+  const thrown = storableThrown(error);
   if (kind === 'nothing') return { state: 'done', result: JSON.stringify(thrown.message) };
   if (kind === 'other') return { state: 'failed', excName: thrown.name, excMessage: thrown.message, excInfo: thrown.stack };
   const retryable = kind === 'retryable' ? (error as RetryableJobError) : null;

@@ -20,7 +20,7 @@ import type { JobOutcomeRow } from '../store/sql/record-outcomes.sql.js';
 import { DeferredEvents } from './deferred-events.js';
 import { JobExecutor } from './job-executor.js';
 import { isolateOutcomes, refusedOutcome } from './isolate-outcomes.js';
-import { describeThrown } from './storable-outcome.js';
+import { messageOf } from '../errors/describe-thrown.js';
 import { NotificationListener } from './notification-listener.js';
 import { DeadWorkerWatch, RESCUE_INTERVAL_MS } from './dead-worker-watch.js';
 import { SerialTask } from './serial-task.js';
@@ -219,7 +219,7 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
    * Returns the milliseconds to wait before the next claim.
    */
   private afterClaimFailed(error: unknown, outcomes: JobOutcomeRow[]): number {
-    const message = describeThrown(error).message;
+    const message = messageOf(error);
     if (!isStatementError(error)) {
       this.forClaims.unshift(...outcomes);
       this.logger.error(`Claim failed (${message}); retrying`);
@@ -284,7 +284,7 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
       }
       // Nothing is lost: outcomes go back to the list and are written by the next successful run.
       this.forRecords.unshift(...outcomes);
-      this.logger.error(`Recording job outcomes failed (${describeThrown(error).message}); retrying`);
+      this.logger.error(`Recording job outcomes failed (${messageOf(error)}); retrying`);
       setTimeout(() => this.records.request(), ERROR_BACKOFF_MS).unref();
       return false;
     } finally {
@@ -301,7 +301,7 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
    * refused one stands alone; those jobs fail with the database's error, the others are recorded.
    */
   private async writeApart(outcomes: JobOutcomeRow[], error: unknown): Promise<void> {
-    this.logger.error(`Recording ${outcomes.length} job outcome(s) refused by the database (${describeThrown(error).message}); writing them apart`);
+    this.logger.error(`Recording ${outcomes.length} job outcome(s) refused by the database (${messageOf(error)}); writing them apart`);
     const { recorded, refused, unwritten } = await isolateOutcomes(outcomes, (batch) => this.writeOutcomes(batch));
     this.warnLostLeases(outcomes.filter((o) => !unwritten.includes(o) && !refused.some((r) => r.outcome === o)), recorded);
     for (const { outcome, error: reason } of refused) await this.recordRefused(outcome, reason);
@@ -319,7 +319,7 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     try {
       this.warnLostLeases([failed], await this.writeOutcomes([failed]));
     } catch (error) {
-      this.logger.error(`Job #${outcome.id} (${outcome.uuid}): not even its failure could be stored (${describeThrown(error).message}); it will be taken back when its lease expires`);
+      this.logger.error(`Job #${outcome.id} (${outcome.uuid}): not even its failure could be stored (${messageOf(error)}); it will be taken back when its lease expires`);
     }
   }
 

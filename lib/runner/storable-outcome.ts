@@ -1,3 +1,4 @@
+import { describeThrown, describeValue, messageOf, type ThrownDescription } from '../errors/describe-thrown.js';
 import { storableJson, storableText } from '../store/sql/json-text.js';
 
 /**
@@ -37,7 +38,7 @@ function encodeWithBigInts(value: unknown): string | undefined {
   try {
     return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
   } catch (error) {
-    return JSON.stringify(`[unserializable result: ${describeValue(value)}: ${errorText(error)}]`);
+    return JSON.stringify(`[unserializable result: ${describeValue(value)}: ${messageOf(error)}]`);
   }
 }
 
@@ -50,50 +51,8 @@ function truncated(text: string, limit: number, unit: string): string {
   return `${storableText(text.slice(0, limit))}… [truncated: ${text.length} ${unit}, the limit is ${limit}]`;
 }
 
-/** What a thrown value says about itself, read so that nothing it does can throw again. */
-export interface ThrownDescription {
-  name: string;
-  message: string;
-  stack: string;
-}
-
-/**
- * A name the error set on itself wins (our error classes do, so it survives minification; the
- * executor names UnknownJobFunction this way); else the class name, so an undecorated
- * `class PaymentError extends Error {}` shows as PaymentError rather than its inherited "Error".
- * A thrown non-Error is named by its type.
- */
-export function describeThrown(error: unknown): ThrownDescription {
-  const isError = attempt(() => error instanceof Error, false);
-  if (!isError) {
-    const text = describeValue(error);
-    return { name: typeof error, message: storableMessage(text), stack: storableMessage(text, MAX_STACK_CHARS) };
-  }
-  const e = error as Error;
-  const name = attempt(() => (Object.hasOwn(e, 'name') && e.name ? e.name : (e.constructor?.name || e.name)), 'Error');
-  const message = attempt(() => e.message, '[unreadable message]');
-  const stack = attempt(() => e.stack, undefined);
-  return {
-    name: storableMessage(asText(name), MAX_NAME_CHARS),
-    message: storableMessage(asText(message)),
-    stack: storableMessage(typeof stack === 'string' ? stack : `${asText(name)}: ${asText(message)}`, MAX_STACK_CHARS),
-  };
-}
-
-/** The message of what was thrown while reading a value, for a note. */
-const errorText = (error: unknown): string => attempt(() => asText((error as Error).message), 'unknown error');
-
-const asText = (value: unknown): string => (typeof value === 'string' ? value : describeValue(value));
-
-/** `String(value)`, or its `[object Tag]`, or a placeholder: whatever a value does, this returns. */
-function describeValue(value: unknown): string {
-  return attempt(() => String(value), undefined) ?? attempt(() => Object.prototype.toString.call(value), '[unprintable value]');
-}
-
-function attempt<T, F>(read: () => T, fallback: F): T | F {
-  try {
-    return read();
-  } catch {
-    return fallback;
-  }
+/** What was thrown, as columns: storable, and each cut at its limit. */
+export function storableThrown(error: unknown): ThrownDescription {
+  const { name, message, stack } = describeThrown(error);
+  return { name: storableMessage(name, MAX_NAME_CHARS), message: storableMessage(message), stack: storableMessage(stack, MAX_STACK_CHARS) };
 }

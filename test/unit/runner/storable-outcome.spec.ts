@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { RetryableJobError } from '../../../lib/errors/retryable-job.error.js';
 import { errorOutcome } from '../../../lib/runner/job-outcome.js';
 import {
-  MAX_MESSAGE_CHARS, MAX_NAME_CHARS, MAX_RESULT_CHARS, MAX_STACK_CHARS, describeThrown, encodeResult,
+  MAX_MESSAGE_CHARS, MAX_NAME_CHARS, MAX_RESULT_CHARS, MAX_STACK_CHARS, storableThrown, encodeResult,
 } from '../../../lib/runner/storable-outcome.js';
 import { everyTextStorable, hostileThrown, hostileValue, storableByPostgres } from '../../support/hostile-values.js';
 
@@ -71,10 +71,10 @@ describe('what a job throws, made storable', () => {
 
   it('a message getter that throws, a thrown Proxy, a huge message', () => {
     const unreadable = Object.defineProperty(new TypeError('x'), 'message', { get: () => { throw new Error('no'); } });
-    expect(describeThrown(unreadable)).toMatchObject({ name: 'TypeError', message: '[unreadable message]' });
+    expect(storableThrown(unreadable)).toMatchObject({ name: 'TypeError', message: '[unreadable message]' });
     const proxy = new Proxy({}, { get: () => { throw new Error('trap'); }, getPrototypeOf: () => { throw new Error('trap'); } });
     expect(errorOutcome(proxy, attempt)).toMatchObject({ state: 'failed', excName: 'object' });
-    const huge = describeThrown(new Error('m'.repeat(MAX_MESSAGE_CHARS * 3)));
+    const huge = storableThrown(new Error('m'.repeat(MAX_MESSAGE_CHARS * 3)));
     expect(huge.message).toMatch(new RegExp(`… \\[truncated: ${MAX_MESSAGE_CHARS * 3} characters, the limit is ${MAX_MESSAGE_CHARS}\\]$`));
   });
 
