@@ -70,3 +70,7 @@ export const jobNotFound = (uuid: string) => `No job with uuid ${uuid} (never st
 
 export const queryTimedOut = (seconds: number) =>
   `The query took longer than ${seconds} s and was stopped: narrow the filter (state, channel, job function, date range).`;
+
+export const crossSiteRefusal = (evidence: string) =>
+  `Refused: this request comes from a page of another site (${evidence}). The admin's actions are accepted only from ` +
+  "its own pages, or from clients that are not browsers; nothing was changed.";

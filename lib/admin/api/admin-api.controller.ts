@@ -11,6 +11,7 @@ import * as m from '../admin.messages.js';
 import { QUEUE_JOB_ADMIN_OPTIONS, type ResolvedAdminOptions } from '../admin.options.js';
 import { AdminChannels } from './admin-channels.service.js';
 import { AdminQueries } from './admin-queries.service.js';
+import { AdminSameSiteGuard } from './same-site.guard.js';
 import { ACTIONS, AdminActions, type AdminAction } from './admin-actions.service.js';
 import {
   DEFAULT_STATES, MAX_PAGE_SIZE, parseCountsQuery, parseGroupsQuery, parseJobsListQuery, type RawQuery,
@@ -83,6 +84,7 @@ export class AdminApiController {
   /** `POST api/jobs/requeue|set-done|cancel|related` with `{ "uuids": [...] }`: all or nothing. */
   @Post('jobs/:action')
   @HttpCode(200)
+  @UseGuards(AdminSameSiteGuard)
   bulk(@Param('action') action: string, @Body() body: unknown, @Req() request: RequestLike) {
     return this.act(action, uuidsOf(request, body), request);
   }
@@ -90,6 +92,7 @@ export class AdminApiController {
   /** `POST api/jobs/<uuid>/requeue|set-done|cancel|related`. */
   @Post('jobs/:uuid/:action')
   @HttpCode(200)
+  @UseGuards(AdminSameSiteGuard)
   one(@Param('uuid') uuid: string, @Param('action') action: string, @Req() request: RequestLike) {
     requireJson(request);
     return this.act(action, [checkedUuid(uuid)], request);
