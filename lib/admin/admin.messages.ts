@@ -68,6 +68,14 @@ export const unknownAction = (value: string, allowed: readonly string[]) =>
 
 export const jobNotFound = (uuid: string) => `No job with uuid ${uuid} (never stored, or deleted by autovacuum).`;
 
+export const unknownField = (value: string, allowed: readonly string[]) =>
+  `Unknown field ${show(value)}: expected one of ${allowed.join(', ')}.`;
+
+export const emptyField = (uuid: string, field: string) => `Job ${uuid} has no ${field}.`;
+
+export const notRecordReferences = (uuid: string) =>
+  `The records of job ${uuid} are not record references ({ entity, id }): nothing to open.`;
+
 export const queryTimedOut = (seconds: number) =>
   `The query took longer than ${seconds} s and was stopped: narrow the filter (state, channel, job function, date range).`;
 

@@ -108,6 +108,7 @@ button.danger:not(:disabled):hover { background: var(--failed-bg); }
 .fields dt { color: var(--muted); font-size: 13px; }
 .fields dd { margin: 0; word-break: break-all; }
 .json { background: #f7f8fa; border: 1px solid #eceef2; border-radius: 6px; padding: 10px 12px; margin: 0; max-height: 420px; overflow: auto; white-space: pre-wrap; word-break: break-word; }
+.cut { margin: 6px 0 0; color: var(--muted); font-size: 13px; } .cut button { margin-left: 6px; padding: 2px 10px; }
 .job-head .actions { display: flex; gap: 8px; flex-wrap: wrap; }
 .job-head h1 { word-break: break-word; }
 .exception { border-color: #f3b2b2; background: var(--failed-bg); }
