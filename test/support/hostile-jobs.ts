@@ -17,8 +17,11 @@ export async function makeDeep(db: TestDatabase, uuid: string): Promise<void> {
     exc_info = 'RecursionError: too deep' WHERE uuid = $1`, [uuid, deepArrayJson(), deepObjectJson()]);
 }
 
-/** Overwrites a stored job with HUGE-character values: a JSON string as result, the exception's message and stack, the call; failed. */
+/**
+ * Overwrites a stored job with HUGE-character values: a JSON string as result, the exception's
+ * message and stack, the call; records that are a string, not a list; failed.
+ */
 export async function makeHuge(db: TestDatabase, uuid: string): Promise<void> {
-  await db.pool.query(`UPDATE queue_job SET result = to_jsonb(repeat('r', $2)), func_string = repeat('f', $2),
+  await db.pool.query(`UPDATE queue_job SET result = to_jsonb(repeat('r', $2)), func_string = repeat('f', $2), records = '"not a list"',
     exc_message = repeat('m', $2), exc_info = repeat('s', $2), exc_name = 'HugeError', state = 'failed' WHERE uuid = $1`, [uuid, HUGE]);
 }

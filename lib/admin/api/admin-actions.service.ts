@@ -40,7 +40,7 @@ export class AdminActions {
     try {
       const action = await this.jobs.relatedAction(uuid);
       const refs = action.type === 'record' ? [action.record] : action.type === 'records' ? action.records : [];
-      if (!refs.every(isRecordRef)) throw new UnprocessableEntityException(notRecordReferences(uuid));
+      if (!Array.isArray(refs) || !refs.every(isRecordRef)) throw new UnprocessableEntityException(notRecordReferences(uuid));
       return { action, records: await Promise.all(refs.map((ref) => this.load(ref))) };
     } catch (error) {
       throw asHttpError(error);

@@ -28,7 +28,7 @@ const large = Object.entries(ADMIN_LARGE_FIELDS);
 export const ADMIN_JOB_DETAIL_SQL = `
 SELECT ${SMALL_COLUMNS},
   ${large.map(([name]) => `left(t.${name}, $2) AS "${name}:text", length(t.${name}) AS "${name}:length"`).join(',\n  ')},
-  jsonb_typeof(j.records) = 'array' AND jsonb_array_length(j.records) > 0 AS "hasRecords"
+  CASE WHEN jsonb_typeof(j.records) = 'array' THEN jsonb_array_length(j.records) > 0 ELSE false END AS "hasRecords"
 FROM queue_job j
 CROSS JOIN LATERAL (SELECT ${large.map(([name, column]) => `j.${column}::text AS ${name}`).join(', ')}) t
 WHERE j.uuid = $1`;
