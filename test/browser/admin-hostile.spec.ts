@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Page, Response } from 'playwright-core';
 import type { Job } from '../../lib/enqueue/job.js';
-import { deepObjectJson, DEEP, HUGE, makeDeep, makeHuge } from '../support/hostile-jobs.js';
+import { deepObjectJson, DEEP, HUGE, HUGE_EXC_NAME, makeDeep, makeHuge } from '../support/hostile-jobs.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { waitFor } from '../support/wait-for.js';
 import { OrderService, startAdminApp, type AdminTestApp } from './admin-app.js';
@@ -67,7 +67,7 @@ describeBrowser('Job Queue admin in a browser, under hostile data and pages', ()
   it(`a job with ${HUGE / 1024 / 1024} MB values: the page loads 64 KB of each`, async () => {
     await page.goto(`${shop.url}/jobs/${uuids.huge}`);
     await page.waitForSelector('#job-title');
-    expect(await page.textContent('#exception strong')).toBe('HugeError');
+    expect(await page.textContent('#exception strong')).toBe(HUGE_EXC_NAME);
     expect(await page.textContent('[data-cut="excInfo"]')).toContain('First 64 K characters of 50.0 M characters shown.');
     expect((await page.textContent('#exception .stack'))!.length).toBe(64 * 1024 + 1);
     expect((await page.textContent('#result'))!.length).toBe(64 * 1024 + 1);

@@ -19,9 +19,13 @@ export async function makeDeep(db: TestDatabase, uuid: string): Promise<void> {
 
 /**
  * Overwrites a stored job with HUGE-character values: a JSON string as result, the exception's
- * message and stack, the call; records that are a string, not a list; failed.
+ * class, message and stack, the call, the name; records that are a string, not a list; failed.
  */
 export async function makeHuge(db: TestDatabase, uuid: string): Promise<void> {
   await db.pool.query(`UPDATE queue_job SET result = to_jsonb(repeat('r', $2)), func_string = repeat('f', $2), records = '"not a list"',
-    exc_message = repeat('m', $2), exc_info = repeat('s', $2), exc_name = 'HugeError', state = 'failed' WHERE uuid = $1`, [uuid, HUGE]);
+    exc_message = repeat('m', $2), exc_info = repeat('s', $2), exc_name = 'HugeError' || repeat('!', $2),
+    name = repeat('n', $2), state = 'failed' WHERE uuid = $1`, [uuid, HUGE]);
 }
+
+/** The exception class of a huge job as the admin reads it: its first 1,000 characters. */
+export const HUGE_EXC_NAME = `HugeError${'!'.repeat(1000 - 'HugeError'.length)}`;

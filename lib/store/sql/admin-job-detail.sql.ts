@@ -1,4 +1,4 @@
-import { ADMIN_EXC_NAME_LIMIT } from './admin-job-state.sql.js';
+import { ADMIN_NAME_LIMIT } from './admin-limits.js';
 
 /**
  * The columns of a job that may hold anything, by their admin names: JSON (read as text, as
@@ -11,9 +11,9 @@ export const ADMIN_LARGE_FIELDS = {
 } as const;
 export type AdminLargeField = keyof typeof ADMIN_LARGE_FIELDS;
 
-const SMALL_COLUMNS = `j.id, j.uuid, j.graph_uuid AS "graphUuid", j.name, j.job_function AS "jobFunction", j.service_name AS "serviceName",
+const SMALL_COLUMNS = `j.id, j.uuid, j.graph_uuid AS "graphUuid", left(j.name, ${ADMIN_NAME_LIMIT}) AS name, j.job_function AS "jobFunction", j.service_name AS "serviceName",
   j.method_name AS "methodName", j.state, j.priority, j.eta, j.retry, j.max_retries AS "maxRetries", j.channel,
-  j.identity_key AS "identityKey", left(j.exc_name, ${ADMIN_EXC_NAME_LIMIT}) AS "excName", j.date_created AS "dateCreated",
+  j.identity_key AS "identityKey", left(j.exc_name, ${ADMIN_NAME_LIMIT}) AS "excName", j.date_created AS "dateCreated",
   j.date_enqueued AS "dateEnqueued", j.date_started AS "dateStarted", j.date_done AS "dateDone", j.date_cancelled AS "dateCancelled",
   j.exec_time AS "execTime", j.worker_id AS "workerId", j.user_id AS "userId", j.lease_token AS "leaseToken",
   j.lease_expires_at AS "leaseExpiresAt"`;

@@ -1,5 +1,4 @@
-/** Characters of `exc_name` the admin reads: a class name, whatever a buggy or hostile writer stored. */
-export const ADMIN_EXC_NAME_LIMIT = 1000;
+import { ADMIN_NAME_LIMIT } from './admin-limits.js';
 
 /**
  * What a job's page polls (`$1` uuid): its state, retries, dates and exception class, never its
@@ -7,5 +6,5 @@ export const ADMIN_EXC_NAME_LIMIT = 1000;
  */
 export const ADMIN_JOB_STATE_SQL = `
 SELECT uuid, state, retry, max_retries AS "maxRetries", eta, date_enqueued AS "dateEnqueued", date_started AS "dateStarted",
-  date_done AS "dateDone", date_cancelled AS "dateCancelled", exec_time AS "execTime", left(exc_name, ${ADMIN_EXC_NAME_LIMIT}) AS "excName"
+  date_done AS "dateDone", date_cancelled AS "dateCancelled", exec_time AS "execTime", left(exc_name, ${ADMIN_NAME_LIMIT}) AS "excName"
 FROM queue_job WHERE uuid = $1`;
