@@ -11,8 +11,8 @@ export const ADMIN_LARGE_FIELDS = {
 } as const;
 export type AdminLargeField = keyof typeof ADMIN_LARGE_FIELDS;
 
-const SMALL_COLUMNS = `j.id, j.uuid, j.graph_uuid AS "graphUuid", left(j.name, ${ADMIN_NAME_LIMIT}) AS name, j.job_function AS "jobFunction", j.service_name AS "serviceName",
-  j.method_name AS "methodName", j.state, j.priority, j.eta, j.retry, j.max_retries AS "maxRetries", j.channel,
+const SMALL_COLUMNS = `j.id, j.uuid, j.graph_uuid AS "graphUuid", left(j.name, ${ADMIN_NAME_LIMIT}) AS name,
+  j.job_function AS "jobFunction", j.service_name AS "serviceName", j.method_name AS "methodName", j.state, j.priority, j.eta, j.retry, j.max_retries AS "maxRetries", j.channel,
   j.identity_key AS "identityKey", left(j.exc_name, ${ADMIN_NAME_LIMIT}) AS "excName", j.date_created AS "dateCreated",
   j.date_enqueued AS "dateEnqueued", j.date_started AS "dateStarted", j.date_done AS "dateDone", j.date_cancelled AS "dateCancelled",
   j.exec_time AS "execTime", j.worker_id AS "workerId", j.user_id AS "userId", j.lease_token AS "leaseToken",
