@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import type { Page, Response } from 'playwright-core';
 import type { Job } from '../../lib/enqueue/job.js';
 import { deepObjectJson, DEEP, HUGE, HUGE_EXC_NAME, makeDeep, makeHuge } from '../support/hostile-jobs.js';
@@ -8,6 +9,9 @@ import { createTestDatabase, type TestDatabase } from '../support/test-database.
 import { waitFor } from '../support/wait-for.js';
 import { OrderService, startAdminApp, type AdminTestApp } from './admin-app.js';
 import { describeBrowser, launchChromium, type Browser } from './chromium.js';
+
+// QUEUE_JOB_ADMIN_SHOTS=<dir>: also save the page of the huge job there (to review the design).
+const SHOTS = process.env.QUEUE_JOB_ADMIN_SHOTS;
 
 /** The origins of the POSTs the guard let in. */
 const letIn: Array<string | undefined> = [];
@@ -64,13 +68,22 @@ describeBrowser('Job Queue admin in a browser, under hostile data and pages', ()
     expect(await page.textContent('#result')).toBe(stored);
   });
 
-  it(`a job with ${HUGE / 1024 / 1024} MB values: the page loads 64 KB of each`, async () => {
+  it(`a job with ${HUGE / 1024 / 1024} MB values: the page loads 64 KB of each, and stays as wide as the window`, async () => {
     await page.goto(`${shop.url}/jobs/${uuids.huge}`);
     await page.waitForSelector('#job-title');
     expect(await page.textContent('#exception strong')).toBe(HUGE_EXC_NAME);
     expect(await page.textContent('[data-cut="excInfo"]')).toContain('First 64 K characters of 50.0 M characters shown.');
     expect((await page.textContent('#exception .stack'))!.length).toBe(64 * 1024 + 1);
     expect((await page.textContent('#result'))!.length).toBe(64 * 1024 + 1);
+    // Unbroken text wraps or scrolls inside its box: the page stays as wide as the window, and not much taller than usual.
+    const size = () => page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.scrollHeight]);
+    const [width, height] = await size();
+    expect(width).toBeLessThanOrEqual(1360);
+    expect(height).toBeLessThan(3000);
+    if (SHOTS) await page.screenshot({ path: join(SHOTS, 'huge-job.png'), fullPage: true });
+    await page.goto(`${shop.url}/?state=all`);
+    await page.waitForSelector(`tr[data-uuid="${uuids.huge}"]`);
+    expect((await size())[0]).toBeLessThanOrEqual(1360);
   });
 
   it('after loading the job once, the page polls only its light state, and loads the job again when that changes', async () => {
