@@ -1,14 +1,11 @@
-import { applyDecorators, Controller, Get, Header, Req, UseFilters, UseGuards } from '@nestjs/common';
+import { applyDecorators, Controller, Get, Header, Inject, UseFilters, UseGuards } from '@nestjs/common';
+import { ApplicationConfig } from '@nestjs/core';
 import { QueueJobAdminGuard } from './admin.guard.js';
+import { QUEUE_JOB_ADMIN_OPTIONS, type ResolvedAdminOptions } from './admin.options.js';
 import { AdminPageErrorFilter } from './admin-page-error.filter.js';
 import { ADMIN_CSS } from './ui/admin-styles.js';
 import { ADMIN_JS } from './ui/admin-script.js';
-import { ADMIN_CSP, adminPageHtml, basePathOf } from './ui/admin-page.js';
-
-interface PageRequest {
-  originalUrl?: string;
-  url: string;
-}
+import { ADMIN_CSP, adminPageHtml, adminBasePath } from './ui/admin-page.js';
 
 const HTML = 'text/html; charset=utf-8';
 
@@ -18,27 +15,24 @@ const HtmlPage = () => applyDecorators(Header('Content-Type', HTML), Header('Con
 /**
  * The admin's pages: every page URL serves the same small HTML document, whose script reads the
  * URL and draws the page from the REST API. Errors (the guard's refusal) are shown as a page.
+ * Asset URLs come from the configured mount path (and the app's global prefix), never from the
+ * request: an absolute-form request line (`GET http://evil.example/queue-job`) must not make the
+ * page load its script from another host.
  */
 @Controller()
 @UseGuards(QueueJobAdminGuard)
 @UseFilters(AdminPageErrorFilter)
 export class AdminPagesController {
-  @Get()
-  @HtmlPage()
-  jobs(@Req() request: PageRequest): string {
-    return page(request, 0);
-  }
+  constructor(
+    @Inject(QUEUE_JOB_ADMIN_OPTIONS) private readonly options: ResolvedAdminOptions,
+    private readonly appConfig: ApplicationConfig,
+  ) {}
 
-  @Get('jobs/:uuid')
+  @Get(['', 'jobs/:uuid', 'channels', 'job-functions'])
   @HtmlPage()
-  job(@Req() request: PageRequest): string {
-    return page(request, 2);
-  }
-
-  @Get(['channels', 'job-functions'])
-  @HtmlPage()
-  listPage(@Req() request: PageRequest): string {
-    return page(request, 1);
+  page(): string {
+    // Read per request: the global prefix is set on the app after the module is compiled.
+    return adminPageHtml(adminBasePath(this.appConfig.getGlobalPrefix(), this.options.path));
   }
 
   @Get('assets/admin.css')
@@ -54,8 +48,4 @@ export class AdminPagesController {
   js(): string {
     return ADMIN_JS;
   }
-}
-
-function page(request: PageRequest, routeSegments: number): string {
-  return adminPageHtml(basePathOf(request.originalUrl ?? request.url, routeSegments));
 }

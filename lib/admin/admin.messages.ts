@@ -68,5 +68,17 @@ export const unknownAction = (value: string, allowed: readonly string[]) =>
 
 export const jobNotFound = (uuid: string) => `No job with uuid ${uuid} (never stored, or deleted by autovacuum).`;
 
+export const unknownField = (value: string, allowed: readonly string[]) =>
+  `Unknown field ${show(value)}: expected one of ${allowed.join(', ')}.`;
+
+export const emptyField = (uuid: string, field: string) => `Job ${uuid} has no ${field}.`;
+
+export const notRecordReferences = (uuid: string) =>
+  `The records of job ${uuid} are not record references ({ entity, id }): nothing to open.`;
+
 export const queryTimedOut = (seconds: number) =>
   `The query took longer than ${seconds} s and was stopped: narrow the filter (state, channel, job function, date range).`;
+
+export const crossSiteRefusal = (evidence: string) =>
+  `Refused: this request comes from a page of another site (${evidence}). The admin's actions are accepted only from ` +
+  "its own pages, or from clients that are not browsers; nothing was changed.";

@@ -3,6 +3,7 @@ import { RouterModule } from '@nestjs/core';
 import { AdminApiController } from './api/admin-api.controller.js';
 import { AdminActions } from './api/admin-actions.service.js';
 import { AdminChannels } from './api/admin-channels.service.js';
+import { AdminJobReader } from './api/admin-job-reader.service.js';
 import { AdminQueries } from './api/admin-queries.service.js';
 import { QUEUE_JOB_ADMIN_OPTIONS, resolveAdminOptions, type QueueJobAdminOptions } from './admin.options.js';
 import { AdminPagesController } from './admin-pages.controller.js';
@@ -23,7 +24,7 @@ export function withAdmin(definition: DynamicModule, admin: QueueJobAdminOptions
     providers: [
       ...(definition.providers ?? []),
       { provide: QUEUE_JOB_ADMIN_OPTIONS, useValue: options },
-      AdminQueries, AdminChannels, AdminActions,
+      AdminQueries, AdminJobReader, AdminChannels, AdminActions,
     ],
   };
 }

@@ -107,11 +107,13 @@ export interface AdminTestAppOptions extends Omit<QueueJobModuleOptions, 'admin'
   admin?: QueueJobAdminOptions | boolean;
   imports?: ModuleMetadata['imports'];
   logger?: LoggerService;
+  /** The app's `setGlobalPrefix`, if any. */
+  globalPrefix?: string;
 }
 
 /** The shop with QueueJobModule and its admin, listening on a free port. */
 export async function startAdminApp(options: AdminTestAppOptions): Promise<AdminTestApp> {
-  const { databaseUrl, admin = { guard: headerGuard }, imports = [ShopModule], logger, ...queueJob } = options;
+  const { databaseUrl, admin = { guard: headerGuard }, imports = [ShopModule], logger, globalPrefix, ...queueJob } = options;
   const moduleRef = await Test.createTestingModule({
     imports: [
       TypeOrmModule.forRoot({ type: 'postgres', url: databaseUrl, entities: [ShopOrder], synchronize: true, logging: false, retryAttempts: 0 }),
@@ -119,7 +121,9 @@ export async function startAdminApp(options: AdminTestAppOptions): Promise<Admin
       ...imports,
     ],
   }).compile();
-  return listen(moduleRef.createNestApplication(), admin, logger);
+  const app = moduleRef.createNestApplication();
+  if (globalPrefix) app.setGlobalPrefix(globalPrefix);
+  return listen(app, admin, logger);
 }
 
 /** Starts `app` on a free port of 127.0.0.1. */

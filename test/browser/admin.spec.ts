@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { chain, group } from '../../lib/enqueue/graph/chain-and-group.js';
 import type { Job } from '../../lib/enqueue/job.js';
 import { JobService } from '../../lib/enqueue/job.service.js';
@@ -10,24 +9,20 @@ import { jobRow, waitForRow } from '../support/job-rows.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { waitFor } from '../support/wait-for.js';
 import { InvoiceMailer, OrderService, ReportService, ShopTrouble, startAdminApp, USER_HEADER, type AdminTestApp } from './admin-app.js';
+import { describeBrowser, launchChromium, type Browser } from './chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 // The README's screenshots are refreshed with UPDATE_DOCS_SCREENSHOTS=1; other runs keep them under .tmp/.
 const DOCS = join(process.cwd(), process.env.UPDATE_DOCS_SCREENSHOTS ? 'docs' : '.tmp/screenshots');
 // QUEUE_JOB_ADMIN_SHOTS=<dir>: also save the graph and channels pages there (to review the design).
 const SHOTS = process.env.QUEUE_JOB_ADMIN_SHOTS;
 const CUSTOMERS = ['ada', 'grace', 'linus', 'margaret', 'edsger', 'barbara', 'ken', 'frances', 'dennis', 'radia', 'alan', 'donald'];
 
-// Debian's chromium, driven by playwright-core (no browser download). `.ci/run` installs it.
-const describeBrowser = existsSync(CHROMIUM) ? describe : describe.skip;
-if (!existsSync(CHROMIUM)) console.warn(`${CHROMIUM} is missing: the admin's browser tests are skipped (apt-get install -y chromium).`);
-
 describeBrowser('Job Queue admin in a browser', () => {
   let db: TestDatabase;
   let shop: AdminTestApp;
   let context: BrowserContext;
   let page: Page;
-  let userDataDir: string;
+  let browser: Browser;
   const uuids: Record<string, string> = {};
 
   beforeAll(async () => {
@@ -62,15 +57,8 @@ describeBrowser('Job Queue admin in a browser', () => {
     uuids.later = await uuid(jobs.withDelay(orders, { eta: 3600, priority: 20, description: 'Confirm pre-order #99 (ships next month)' }).confirm(99, 'late@example.com'));
     await waitForRow(db, uuids.invoice5, (row) => row.state === 'failed', 30_000);
 
-    // A fresh profile (playwright passes it to chromium as --user-data-dir).
-    userDataDir = mkdtempSync(join(tmpdir(), 'qj-chromium-'));
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync'],
-      viewport: { width: 1360, height: 860 },
-    });
+    browser = await launchChromium();
+    context = browser.context;
     page = await context.newPage();
     // The test guard lets in whoever this header names.
     await page.setExtraHTTPHeaders({ [USER_HEADER]: 'alice' });
@@ -78,8 +66,7 @@ describeBrowser('Job Queue admin in a browser', () => {
   }, 120_000);
 
   afterAll(async () => {
-    await context?.close();
-    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+    await browser?.close();
     await shop?.app.close();
     await db?.drop();
   });

@@ -211,9 +211,15 @@ describe('Job Queue admin REST API', () => {
       const { status, body } = await api(`/jobs/${uuids.invoice1}`);
       expect(status).toBe(200);
       expect(body.job).toMatchObject({
-        uuid: uuids.invoice1, state: 'failed', jobFunction: '<InvoiceMailer>.send', funcString: expect.stringContaining('InvoiceMailer.send(1'),
-        args: [1, 'customer1@example.com'], retry: 1, maxRetries: 5, excName: 'MailboxNotFound',
-        excInfo: expect.stringContaining('at InvoiceMailer.send'), channel: 'root.mail', dateCreated: expect.any(String),
+        uuid: uuids.invoice1, state: 'failed', jobFunction: '<InvoiceMailer>.send', retry: 1, maxRetries: 5, excName: 'MailboxNotFound',
+        channel: 'root.mail', dateCreated: expect.any(String),
+      });
+      // Large fields as text excerpts (JSON as PostgreSQL writes it), whole here.
+      expect(body.fields).toMatchObject({
+        funcString: { text: expect.stringContaining('InvoiceMailer.send(1'), truncated: false },
+        args: { text: '[1, "customer1@example.com"]', length: 28, truncated: false },
+        excInfo: { text: expect.stringContaining('at InvoiceMailer.send'), truncated: false },
+        result: null,
       });
       expect(body.jobFunction).toMatchObject({ channel: 'root.mail', retryPattern: { 1: 60, 3: 300 }, registered: true });
       expect(body.actions).toEqual({ requeue: true, setDone: true, cancel: true, related: false });

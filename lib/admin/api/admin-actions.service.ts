@@ -1,10 +1,11 @@
-import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
 import { JobService } from '../../enqueue/job.service.js';
 import { NoRelatedActionError, type RelatedActionResult } from '../../enqueue/related-action.js';
 import type { RecordRef } from '../../enqueue/argument-serializer.js';
 import { IllegalJobTransitionError } from '../../errors/illegal-job-transition.error.js';
 import { JobNotFoundError } from '../../errors/job-not-found.error.js';
 import { JobStore } from '../../store/job-store.js';
+import { notRecordReferences } from '../admin.messages.js';
 
 /** The admin's actions, as they appear in its URLs. */
 export const ACTIONS = ['requeue', 'set-done', 'cancel', 'related'] as const;
@@ -39,6 +40,7 @@ export class AdminActions {
     try {
       const action = await this.jobs.relatedAction(uuid);
       const refs = action.type === 'record' ? [action.record] : action.type === 'records' ? action.records : [];
+      if (!Array.isArray(refs) || !refs.every(isRecordRef)) throw new UnprocessableEntityException(notRecordReferences(uuid));
       return { action, records: await Promise.all(refs.map((ref) => this.load(ref))) };
     } catch (error) {
       throw asHttpError(error);
@@ -63,6 +65,17 @@ export class AdminActions {
     const where = primary.length === 1 ? { [primary[0].propertyName]: ref.id } : (ref.id as object);
     return { ...ref, record: await dataSource.getRepository(ref.entity).findOneBy(where as object) };
   }
+}
+
+/**
+ * What the serializer writes in `records`: an entity name and a key (a value, or an object of key
+ * columns). Anything else in the column (a value nested thousands of levels deep) is not loaded nor sent.
+ */
+function isRecordRef(ref: unknown): ref is RecordRef {
+  const { entity, id } = (ref ?? {}) as Partial<RecordRef>;
+  const key = (value: unknown) => typeof value === 'string' || typeof value === 'number';
+  const columns = typeof id === 'object' && id !== null && !Array.isArray(id) && Object.values(id).every(key);
+  return typeof ref === 'object' && typeof entity === 'string' && (key(id) || columns);
 }
 
 function asHttpError(error: unknown): unknown {

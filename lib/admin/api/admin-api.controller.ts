@@ -3,14 +3,15 @@ import {
   Query, Req, UnsupportedMediaTypeException, UseGuards,
 } from '@nestjs/common';
 import { JOB_STATES } from '../../store/job-state.js';
-import { JobStore } from '../../store/job-store.js';
 import { isUuid } from '../../store/uuid.js';
 import { actorOf } from '../admin-actor.js';
 import { QueueJobAdminGuard } from '../admin.guard.js';
 import * as m from '../admin.messages.js';
 import { QUEUE_JOB_ADMIN_OPTIONS, type ResolvedAdminOptions } from '../admin.options.js';
 import { AdminChannels } from './admin-channels.service.js';
+import { AdminJobReader } from './admin-job-reader.service.js';
 import { AdminQueries } from './admin-queries.service.js';
+import { AdminSameSiteGuard } from './same-site.guard.js';
 import { ACTIONS, AdminActions, type AdminAction } from './admin-actions.service.js';
 import {
   DEFAULT_STATES, MAX_PAGE_SIZE, parseCountsQuery, parseGroupsQuery, parseJobsListQuery, type RawQuery,
@@ -29,7 +30,7 @@ export class AdminApiController {
     private readonly queries: AdminQueries,
     private readonly channels: AdminChannels,
     private readonly actions: AdminActions,
-    private readonly store: JobStore,
+    private readonly job: AdminJobReader,
     @Inject(QUEUE_JOB_ADMIN_OPTIONS) private readonly options: ResolvedAdminOptions,
   ) {}
 
@@ -65,12 +66,28 @@ export class AdminApiController {
     return { by, groups: await this.queries.groupJobs(filter, by) };
   }
 
+  /** Every field, the large ones (args, result, stack…) cut at 64 KB: a page loads this once. */
   @Get('jobs/:uuid')
   @Header('Cache-Control', 'no-store')
-  async detail(@Param('uuid') uuid: string) {
-    const job = await this.store.findByUuid(checkedUuid(uuid));
-    if (!job) throw new NotFoundException(m.jobNotFound(uuid));
-    return this.queries.jobDetail(job, this.options.readOnly);
+  detail(@Param('uuid') uuid: string) {
+    return this.job.detail(checkedUuid(uuid), this.options.readOnly);
+  }
+
+  /** State, retries, dates, exception class: what a job's page polls. */
+  @Get('jobs/:uuid/state')
+  @Header('Cache-Control', 'no-store')
+  state(@Param('uuid') uuid: string) {
+    return this.job.state(checkedUuid(uuid));
+  }
+
+  /** The whole of one large field, as text (never sniffed as HTML, nor run if opened as a page). */
+  @Get('jobs/:uuid/fields/:field')
+  @Header('Cache-Control', 'no-store')
+  @Header('Content-Type', 'text/plain; charset=utf-8')
+  @Header('X-Content-Type-Options', 'nosniff')
+  @Header('Content-Security-Policy', "default-src 'none'; sandbox")
+  field(@Param('uuid') uuid: string, @Param('field') field: string) {
+    return this.job.field(checkedUuid(uuid), field);
   }
 
   /** What the job's "Related" button opens: a URL, or records (loaded). */
@@ -83,6 +100,7 @@ export class AdminApiController {
   /** `POST api/jobs/requeue|set-done|cancel|related` with `{ "uuids": [...] }`: all or nothing. */
   @Post('jobs/:action')
   @HttpCode(200)
+  @UseGuards(AdminSameSiteGuard)
   bulk(@Param('action') action: string, @Body() body: unknown, @Req() request: RequestLike) {
     return this.act(action, uuidsOf(request, body), request);
   }
@@ -90,6 +108,7 @@ export class AdminApiController {
   /** `POST api/jobs/<uuid>/requeue|set-done|cancel|related`. */
   @Post('jobs/:uuid/:action')
   @HttpCode(200)
+  @UseGuards(AdminSameSiteGuard)
   one(@Param('uuid') uuid: string, @Param('action') action: string, @Req() request: RequestLike) {
     requireJson(request);
     return this.act(action, [checkedUuid(uuid)], request);

@@ -1,5 +1,6 @@
 import type { QueueJob } from '../../store/entities/queue-job.entity.js';
 import type { JobState } from '../../store/job-state.js';
+import type { AdminLargeField } from '../../store/sql/admin-job-detail.sql.js';
 
 /** A count that is exact below the cap, else the planner's estimate (never below the cap). */
 export interface AdminCount {
@@ -56,9 +57,26 @@ export interface AdminJobGraph {
   truncated: boolean;
 }
 
-/** `GET api/jobs/:uuid`: every column, the job function's record, what can be done, and the graph. */
+/** A job's columns but the large ones (those are `AdminJobDetail.fields`). */
+export type AdminJobView = Omit<QueueJob, AdminLargeField>;
+
+/** A large field in a job's detail: its first characters of text (JSON as PostgreSQL writes it), and its whole length. */
+export interface AdminFieldExcerpt {
+  text: string;
+  length: number;
+  /** `text` is not all of it: `GET api/jobs/:uuid/fields/:field` gives the rest. */
+  truncated: boolean;
+}
+
+/** `GET api/jobs/:uuid/state`: what a job's page polls, nothing large. */
+export type AdminJobState = Pick<QueueJob, 'uuid' | 'state' | 'retry' | 'maxRetries' | 'eta' | 'dateEnqueued' | 'dateStarted' | 'dateDone' |
+  'dateCancelled' | 'execTime' | 'excName'>;
+
+/** `GET api/jobs/:uuid`: every column (the large ones cut), the job function's record, what can be done, and the graph. */
 export interface AdminJobDetail {
-  job: QueueJob;
+  job: AdminJobView;
+  /** null: the column is null. */
+  fields: Record<AdminLargeField, AdminFieldExcerpt | null>;
   jobFunction: { channel: string; retryPattern: unknown; relatedAction: unknown; registered: boolean } | null;
   actions: { requeue: boolean; setDone: boolean; cancel: boolean; related: boolean };
   graph: AdminJobGraph | null;

@@ -1,18 +1,16 @@
 import { Injectable, ServiceUnavailableException } from '@nestjs/common';
 import { JobFunctionRegistry } from '../../discovery/job-function.registry.js';
-import { FINISHED_STATES, JOB_STATES, MANUAL_ACTION_FROM, type JobState } from '../../store/job-state.js';
+import { FINISHED_STATES, JOB_STATES, type JobState } from '../../store/job-state.js';
 import { JobStore } from '../../store/job-store.js';
 import type { AdminJobFilter } from '../../store/sql/admin-job-filter.sql.js';
 import { ADMIN_TABLE_ROWS_SQL, adminCountByStateSql, adminCountJobsSql, adminEstimateJobsSql } from '../../store/sql/admin-count-jobs.sql.js';
 import { adminGroupJobsSql, type AdminJobGroup } from '../../store/sql/admin-group-jobs.sql.js';
-import { ADMIN_JOB_GRAPH_SQL } from '../../store/sql/admin-job-graph.sql.js';
-import { ADMIN_JOB_FUNCTION_SQL, ADMIN_JOB_FUNCTIONS_SQL } from '../../store/sql/admin-job-functions.sql.js';
+import { ADMIN_JOB_FUNCTIONS_SQL } from '../../store/sql/admin-job-functions.sql.js';
 import { adminListJobsSql, type AdminJobListRow } from '../../store/sql/admin-list-jobs.sql.js';
 import { adminReadBeginSql, QUERY_CANCELED } from '../../store/sql/admin-read.sql.js';
-import type { QueueJob } from '../../store/entities/queue-job.entity.js';
 import { queryTimedOut } from '../admin.messages.js';
 import type {
-  AdminCount, AdminJobDetail, AdminJobFunction, AdminJobGraph, AdminJobPage, AdminJobSummary,
+  AdminCount, AdminJobFunction, AdminJobPage, AdminJobSummary,
 } from './admin-api.types.js';
 import type { JobsListQuery } from './jobs-query.js';
 
@@ -21,12 +19,11 @@ export type Query = <R>(text: string, params?: unknown[]) => Promise<R[]>;
 /** Counts are exact up to this many rows, estimated above (a page view never counts the whole history). */
 export const COUNT_CAP = 10_000;
 const READ_TIMEOUT_MS = 10_000;
-const MAX_GRAPH_NODES = 500;
 const MAX_GROUPS = 200;
 /** From this many rows on (table statistics), a text search is not counted on finished jobs. */
 export const LARGE_TABLE_ROWS = 100_000;
 
-/** What the admin reads: pages of jobs, counts, groups, one job with its graph, job functions. */
+/** What the admin reads: pages of jobs, counts, groups, job functions (one job: AdminJobReader). */
 @Injectable()
 export class AdminQueries {
   private size = { rows: 0, at: 0 };
@@ -71,26 +68,6 @@ export class AdminQueries {
       const sql = adminGroupJobsSql(filter, by, MAX_GROUPS);
       return (await query<{ key: string | null; n: number }>(sql.text, sql.params)).map((row) => ({ key: row.key, count: row.n }));
     });
-  }
-
-  async jobDetail(job: QueueJob, readOnly: boolean): Promise<AdminJobDetail> {
-    const fn = this.registry.get(job.jobFunction);
-    const [record] = await this.store.query<{ channel: string; retry_pattern: unknown; related_action: unknown }>(
-      ADMIN_JOB_FUNCTION_SQL, [job.jobFunction]);
-    const relatedAction = (fn?.relatedAction ?? record?.related_action ?? null) as { enable?: boolean; funcName?: string } | null;
-    const allowed = (action: keyof typeof MANUAL_ACTION_FROM) => !readOnly && (MANUAL_ACTION_FROM[action] as readonly string[]).includes(job.state);
-    const related = relatedAction?.enable !== false && (Boolean(relatedAction?.funcName) || (job.records ?? []).length > 0);
-    return {
-      job,
-      jobFunction: fn || record ? {
-        channel: fn?.channel ?? record!.channel,
-        retryPattern: fn?.retryPattern ?? record?.retry_pattern ?? null,
-        relatedAction,
-        registered: fn !== undefined,
-      } : null,
-      actions: { requeue: allowed('requeue'), setDone: allowed('setDone'), cancel: allowed('cancel'), related },
-      graph: job.graphUuid ? await this.graph(job.graphUuid) : null,
-    };
   }
 
   /** Job function records, and the `@Delayable()` methods of this app that have none. */
@@ -140,20 +117,6 @@ export class AdminQueries {
       this.size = { rows: row?.n ?? 0, at: Date.now() };
     }
     return this.size.rows >= LARGE_TABLE_ROWS;
-  }
-
-  private async graph(graphUuid: string): Promise<AdminJobGraph> {
-    type Row = { uuid: string; name: string; job_function: string; method_name: string; state: JobState; dependencies: { depends_on?: string[] } };
-    const rows = await this.store.query<Row>(ADMIN_JOB_GRAPH_SQL, [graphUuid, MAX_GRAPH_NODES + 1]);
-    const nodes = rows.slice(0, MAX_GRAPH_NODES);
-    const present = new Set(nodes.map((n) => n.uuid));
-    const edges = nodes.flatMap((n) => (n.dependencies?.depends_on ?? []).filter((p) => present.has(p)).map((p) => ({ from: p, to: n.uuid })));
-    return {
-      graphUuid,
-      nodes: nodes.map((n) => ({ uuid: n.uuid, name: n.name, jobFunction: n.job_function, methodName: n.method_name, state: n.state })),
-      edges,
-      truncated: rows.length > MAX_GRAPH_NODES,
-    };
   }
 }
 

@@ -50,12 +50,8 @@ h1 { margin: 0 0 8px; font-size: 22px; color: #c92a2a; } p { margin: 0; color: #
 `;
 }
 
-/**
- * The admin's base path from a request path, given how many segments the route adds after it
- * (`/api/queue-job/jobs/<uuid>` with 2 -> `/api/queue-job`).
- */
-export function basePathOf(url: string, routeSegments: number): string {
-  const path = url.split(/[?#]/)[0].replace(/\/+$/, '');
-  const segments = path.split('/');
-  return segments.slice(0, segments.length - routeSegments).join('/');
+/** The admin's URL path as the browser sees it: the app's global prefix, then the mount path (`/api` + `/queue-job`). */
+export function adminBasePath(globalPrefix: string, mountPath: string): string {
+  const prefix = globalPrefix.replace(/^\/+|\/+$/g, '');
+  return (prefix ? `/${prefix}` : '') + mountPath;
 }

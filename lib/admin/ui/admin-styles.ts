@@ -75,7 +75,7 @@ button.danger:not(:disabled):hover { background: var(--failed-bg); }
 .grid .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .grid .check { width: 34px; }
 .grid .date { white-space: nowrap; font-variant-numeric: tabular-nums; color: #3d4556; }
-.grid .desc { min-width: 220px; }
+.grid .desc { min-width: 220px; overflow-wrap: anywhere; }
 .grid .fn { color: var(--muted); font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12px; }
 .grid .exc { color: #a61e1e; max-width: 360px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; font-size: 13px; }
 .job-row.state-failed td { background: var(--failed-bg); }
@@ -108,11 +108,13 @@ button.danger:not(:disabled):hover { background: var(--failed-bg); }
 .fields dt { color: var(--muted); font-size: 13px; }
 .fields dd { margin: 0; word-break: break-all; }
 .json { background: #f7f8fa; border: 1px solid #eceef2; border-radius: 6px; padding: 10px 12px; margin: 0; max-height: 420px; overflow: auto; white-space: pre-wrap; word-break: break-word; }
+.cut { margin: 6px 0 0; color: var(--muted); font-size: 13px; } .cut button { margin-left: 6px; padding: 2px 10px; }
 .job-head .actions { display: flex; gap: 8px; flex-wrap: wrap; }
 .job-head h1 { word-break: break-word; }
 .exception { border-color: #f3b2b2; background: var(--failed-bg); }
 .exception h2 { color: var(--failed); }
-.exc-line { margin: 0 0 10px; color: #7d1b1b; }
+.exc-line { margin: 0 0 10px; color: #7d1b1b; overflow-wrap: anywhere; max-height: 10em; overflow: auto; }
+.fields dd code { display: block; max-height: 10em; overflow: auto; }
 .stack { background: #2b1d1d; color: #ffd8d8; border-radius: 6px; padding: 12px 14px; margin: 0; max-height: 360px; overflow: auto; white-space: pre; }
 .related .record + .record { margin-top: 12px; }
 

@@ -1,11 +1,12 @@
 import { adminJobFilterSql, type AdminJobFilter } from './admin-job-filter.sql.js';
+import { ADMIN_NAME_LIMIT } from './admin-limits.js';
 
-/** Group keys of the admin's job list and their columns. */
+/** Group keys of the admin's job list and their columns (an exception class cut as the list shows it). */
 export const ADMIN_JOB_GROUPS = {
   channel: 'channel',
   jobFunction: 'job_function',
   state: 'state',
-  exception: 'exc_name',
+  exception: `left(exc_name, ${ADMIN_NAME_LIMIT})`,
 } as const;
 
 export type AdminJobGroup = keyof typeof ADMIN_JOB_GROUPS;

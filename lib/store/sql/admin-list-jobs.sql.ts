@@ -1,3 +1,4 @@
+import { ADMIN_NAME_LIMIT } from './admin-limits.js';
 import { adminJobFilterSql, type AdminJobFilter } from './admin-job-filter.sql.js';
 
 /** Sort keys of the admin's job list and their columns; `nullable` ones sort their NULLs last. */
@@ -53,8 +54,9 @@ export function adminListJobsSql(
     ? `date_created ${direction}, id ${direction}`
     : `${column} ${direction}${nullable ? ' NULLS LAST' : ''}, date_created DESC, id DESC`;
   const text = `
-SELECT uuid, graph_uuid, name, job_function, channel, state, priority, eta, retry, max_retries, date_created,
-       date_started, date_done, date_cancelled, exec_time, exc_name, left(exc_message, 500) AS exc_message
+SELECT uuid, graph_uuid, left(name, ${ADMIN_NAME_LIMIT}) AS name, job_function, channel, state, priority, eta, retry, max_retries,
+       date_created, date_started, date_done, date_cancelled, exec_time, left(exc_name, ${ADMIN_NAME_LIMIT}) AS exc_name,
+       left(exc_message, 500) AS exc_message
 FROM queue_job WHERE ${where}
 ORDER BY ${order}
 LIMIT $${params.push(limit)} OFFSET $${params.push(offset)}`;

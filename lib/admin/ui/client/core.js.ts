@@ -65,20 +65,26 @@ function errorOf(response, body) {
   return error;
 }
 
-function request(method, path, body) {
+/** The body of an API answer as text; an error answer (JSON with its message) is thrown. */
+function send(method, path, body) {
   var options = { method: method, credentials: 'same-origin', headers: { Accept: 'application/json' } };
   if (method !== 'GET') { options.headers['Content-Type'] = 'application/json'; options.body = JSON.stringify(body || {}); }
   return fetch(API + path, options).then(function (response) {
     return response.text().then(function (text) {
-      var data = null;
-      try { data = text ? JSON.parse(text) : null; } catch (e) { data = { message: text }; }
-      if (!response.ok) throw errorOf(response, data);
-      return data;
+      if (!response.ok) throw errorOf(response, parsed(text));
+      return text;
     });
   });
 }
 
+function parsed(text) {
+  try { return text ? JSON.parse(text) : null; } catch (e) { return { message: text }; }
+}
+
+function request(method, path, body) { return send(method, path, body).then(parsed); }
+
 function get(path) { return request('GET', path); }
+function getText(path) { return send('GET', path); }
 function post(path, body) { return request('POST', path, body); }
 
 function query(params) {

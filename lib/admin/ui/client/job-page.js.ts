@@ -1,24 +1,34 @@
-/** Browser code of a job's page: every field, arguments, result, exception, action buttons, related action, graph. */
+/**
+ * Browser code of a job's page: every field, arguments, result, exception, action buttons, related
+ * action, graph. The job is loaded once; then the page polls only its light state, and loads the
+ * job again when that changes (a new state, retry or date), never every 2 seconds.
+ */
 export const JOB_PAGE_JS = String.raw`
 function jobPage(uuid) {
-  var last = '';
+  var shown = null;
   var content = h('div', { id: 'job' }, h('div', { class: 'empty', text: 'Loading\u2026' }));
   var relatedPanel = h('section', { class: 'card related', id: 'related-panel', hidden: true });
+  var path = '/jobs/' + encodeURIComponent(uuid);
   layout('jobs', [h('div', { class: 'crumbs' }, link('/', 'Jobs'), ' / ', h('span', { class: 'mono', text: uuid })), content, relatedPanel]);
 
   function load() {
-    return get('/jobs/' + encodeURIComponent(uuid)).then(function (detail) {
-      markLive();
-      var signature = JSON.stringify(detail);
-      if (signature !== last) { last = signature; render(detail); }
+    return get(path).then(function (detail) {
+      shown = stateKey(detail.job);
+      render(detail);
     }, function (error) {
-      if (!last) replace(content, h('div', { class: 'empty error', id: 'job-error' }, h('h1', null, 'Error ' + (error.status || '')), h('p', { text: error.message })));
+      if (shown === null) replace(content, h('div', { class: 'empty error', id: 'job-error' }, h('h1', null, 'Error ' + (error.status || '')), h('p', { text: error.message })));
       throw error;
     });
   }
 
+  function refresh() {
+    var next = shown === null ? load() : get(path + '/state').then(function (state) { if (stateKey(state) !== shown) return load(); });
+    return next.then(markLive);
+  }
+
   function render(detail) {
     var job = detail.job;
+    var large = detail.fields;
     var buttons = [
       ['requeue', detail.actions.requeue, 'primary'], ['set-done', detail.actions.setDone, 'primary'],
       ['cancel', detail.actions.cancel, 'danger'], ['related', detail.actions.related, 'ghost']
@@ -33,7 +43,7 @@ function jobPage(uuid) {
       ['UUID', h('span', { class: 'mono', text: job.uuid })],
       ['State', stateBadge(job.state)],
       ['Job function', h('span', { class: 'mono', text: job.jobFunction })],
-      ['Call', h('code', { text: job.funcString })],
+      ['Call', largeField(uuid, 'funcString', large.funcString, 'code', {}, false)],
       ['Channel', link('/?channel=' + encodeURIComponent(job.channel) + '&state=all', job.channel, { class: 'mono' })],
       ['Priority', job.priority],
       ['Retry', h('span', { id: 'retry', text: retryText(job) })],
@@ -53,18 +63,20 @@ function jobPage(uuid) {
       h('div', { class: 'page-head job-head state-' + job.state },
         h('div', null, h('h1', { id: 'job-title', text: job.name }), h('p', { class: 'sub' }, stateBadge(job.state), ' ', h('span', { class: 'mono', text: job.uuid }))),
         h('div', { class: 'actions', id: 'actions' }, buttons)),
-      job.excName || job.excMessage ? h('section', { class: 'card exception', id: 'exception' },
+      job.excName || large.excMessage ? h('section', { class: 'card exception', id: 'exception' },
         h('h2', null, 'Exception'),
-        h('p', { class: 'exc-line' }, h('strong', { text: job.excName || 'Error' }), ': ', job.excMessage || ''),
-        job.excInfo ? h('pre', { class: 'stack', text: job.excInfo }) : null) : null,
+        h('p', { class: 'exc-line' }, h('strong', { text: job.excName || 'Error' }), ': ',
+          large.excMessage ? largeField(uuid, 'excMessage', large.excMessage, 'span', {}, false) : ''),
+        large.excInfo ? largeField(uuid, 'excInfo', large.excInfo, 'pre', { class: 'stack' }, false) : null) : null,
       h('div', { class: 'cols' },
         h('section', { class: 'card' }, h('h2', null, 'Fields'),
           h('dl', { class: 'fields' }, fields.map(function (f) { return [h('dt', null, f[0]), h('dd', null, f[1] === '' || f[1] === null ? h('span', { class: 'muted', text: '\u2014' }) : f[1])]; }))),
         h('div', null,
-          h('section', { class: 'card' }, h('h2', null, 'Arguments'), h('pre', { class: 'json', id: 'args', text: json(job.args) }),
-            job.records && job.records.length ? [h('h3', null, 'Records'), h('pre', { class: 'json', text: json(job.records) })] : null),
+          h('section', { class: 'card' }, h('h2', null, 'Arguments'), largeField(uuid, 'args', large.args, 'pre', { class: 'json', id: 'args' }, true),
+            large.records && large.records.text !== '[]' ? [h('h3', null, 'Records'), largeField(uuid, 'records', large.records, 'pre', { class: 'json', id: 'records' }, true)] : null),
           h('section', { class: 'card' }, h('h2', null, 'Result'),
-            job.result === null || job.result === undefined ? h('p', { class: 'muted', text: 'No result yet.' }) : h('pre', { class: 'json', id: 'result', text: json(job.result) })))),
+            !large.result || large.result.text === 'null' ? h('p', { class: 'muted', text: 'No result yet.' })
+              : largeField(uuid, 'result', large.result, 'pre', { class: 'json', id: 'result' }, true)))),
       detail.graph ? h('section', { class: 'card' }, h('h2', null, 'Dependencies', h('span', { class: 'sub', text: ' ' + detail.graph.nodes.length + ' job(s)' + (detail.graph.truncated ? ', first 500 shown' : '') })),
         drawGraph(detail.graph, job.uuid)) : null
     ]);
@@ -72,14 +84,14 @@ function jobPage(uuid) {
 
   function act(action) {
     if (action === 'related') return related();
-    post('/jobs/' + encodeURIComponent(uuid) + '/' + action).then(function (data) {
+    post(path + '/' + action).then(function (data) {
       toast(ACTION_DONE[action] + ' by ' + data.by, 'ok');
       return load();
     }).catch(function (error) { toast(error.message, 'error'); });
   }
 
   function related() {
-    get('/jobs/' + encodeURIComponent(uuid) + '/related').then(function (view) {
+    get(path + '/related').then(function (view) {
       var action = view.action;
       if (action.type === 'url') { location.href = action.url; return; }
       relatedPanel.hidden = false;
@@ -92,6 +104,12 @@ function jobPage(uuid) {
     }).catch(function (error) { toast(error.message, 'error'); });
   }
 
-  poll(load);
+  poll(refresh);
+}
+
+/** What the light state endpoint reports, to tell when the job changed. */
+function stateKey(job) {
+  return JSON.stringify([job.state, job.retry, job.maxRetries, job.eta, job.dateEnqueued, job.dateStarted, job.dateDone, job.dateCancelled,
+    job.execTime, job.excName]);
 }
 `;
