@@ -1,6 +1,7 @@
 import { maxRetriesReached } from '../queue-job.messages.js';
 import { NothingToDoJob } from '../errors/nothing-to-do-job.error.js';
 import { RetryableJobError } from '../errors/retryable-job.error.js';
+import { JobTimeoutError } from '../errors/job-timeout.error.js';
 import { retryDelaySeconds, type RetryPattern } from './retry-pattern.js';
 
 /** Seconds before a job that hit a database concurrency error runs again (SPEC §4). */
@@ -12,7 +13,7 @@ const CONCURRENCY_ERROR_CODES = new Set(['40001', '40P01', '55P03']);
 /** What an attempt comes to; the runner writes it to the row. */
 export type AttemptOutcome =
   | { state: 'done'; result: string | null }
-  | { state: 'pending'; result: string; delaySeconds: number; countsAsRetry: boolean }
+  | { state: 'pending'; result: string; delaySeconds: number; countsAsRetry: boolean; excName?: string }
   | { state: 'failed'; excName: string; excMessage: string; excInfo: string };
 
 export interface AttemptInfo {
@@ -34,12 +35,16 @@ export function errorOutcome(error: unknown, attempt: AttemptInfo, random: () =>
   const message = (error as Error).message;
   const countsAsRetry = !(retryable && error.ignoreRetry);
   if (countsAsRetry && attempt.maxRetries > 0 && attempt.retry >= attempt.maxRetries) {
-    return { state: 'failed', excName: 'FailedJobError', excMessage: maxRetriesReached(attempt.maxRetries, message), excInfo: stackOf(error) };
+    // A timeout keeps its own name: "timed out" is the cause to fix, not "retried too often".
+    const name = error instanceof JobTimeoutError ? error.name : 'FailedJobError';
+    return { state: 'failed', excName: name, excMessage: maxRetriesReached(attempt.maxRetries, message), excInfo: stackOf(error) };
   }
   const delaySeconds = retryable
     ? (error.seconds ?? retryDelaySeconds(attempt.retryPattern, attempt.retry, random))
     : CONCURRENCY_RETRY_SECONDS;
-  return { state: 'pending', result: message, delaySeconds, countsAsRetry };
+  // A timeout names itself on the retry too: the row shows why the attempt ended, not only when the next runs.
+  const cause = error instanceof JobTimeoutError ? { excName: error.name } : {};
+  return { state: 'pending', result: message, delaySeconds, countsAsRetry, ...cause };
 }
 
 export function isConcurrencyError(error: unknown): boolean {
