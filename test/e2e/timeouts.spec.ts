@@ -9,6 +9,7 @@ import { inState, jobRow, waitForRow } from '../support/job-rows.js';
 import { createTestApp } from '../support/test-app.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { sleep, waitFor } from '../support/wait-for.js';
+import { printFigures, seconds } from '../faults/support/figures.js';
 
 /** `declared` gets its timeout (1 s) from a forFeature declaration, not from its decorator. */
 @Module({ imports: [QueueJobModule.forFeature({ jobFunctions: [{ name: '<TimeoutJobs>.declared', timeout: 1 }] })] })
@@ -66,6 +67,10 @@ describe('job timeouts', () => {
     await sleep(300);
     expect(await jobRow(db, hung.uuid)).toMatchObject({ state: 'pending', retry: 1, result: retried.result, date_done: null });
     expect(logger.messages('warn').some((m) => m.includes(`Job ${hung.uuid} <TimeoutJobs>.hangs: timed out after 1 s`))).toBe(true);
+    printFigures('hung job (ignores its signal, returns after 3 s), timeout 1 s, channel of capacity 1', {
+      'signal aborted after (s)': endOf('hang').abortedAfter!, 'next job of the channel started after (s)': seconds(quickStart - hangStart),
+      'state after the timeout': `${retried.state} (retry ${retried.retry}, ${retried.exc_name})`, 'late return recorded': false,
+    });
   });
 
   it('the last attempt fails as JobTimeoutError', async () => {
