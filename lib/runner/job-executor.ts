@@ -57,6 +57,8 @@ export class JobExecutor {
     try {
       if (!fn) throw Object.assign(new Error(unknownJobFunction(job.job_function)), { name: 'UnknownJobFunction' });
       const args = await deserializeArguments(job.args as JsonValue[], this.entities);
+      // Timed out while its records loaded: the method does not start.
+      signal.throwIfAborted();
       const context = this.context(job, signal, async () => {
         const opened = (transaction ??= await this.openTransaction());
         // Opened or asked for after a timeout: the attempt is over, nothing more may go through it.
