@@ -1,16 +1,54 @@
 import type { QueryRunner } from 'typeorm';
 
 /**
- * The job's promise, or its signal's reason as soon as the signal aborts: the attempt ends then,
- * whatever the job does next (its late outcome settles nothing).
+ * How a job's attempt is cut short (its timeout): the attempt's `AbortSignal`, made only when the job
+ * asks for it — most jobs never do, and an AbortController with its listeners costs more than the
+ * rest of a short job's bookkeeping — and the race that ends the attempt as soon as it aborts.
  */
-export function untilAborted<T>(signal: AbortSignal, work: Promise<T>): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
+export class AttemptAbort {
+  private controller: AbortController | undefined;
+  private onAbort: ((reason: Error) => void) | undefined;
+  private abortReason: Error | undefined;
+
+  get aborted(): boolean {
+    return this.abortReason !== undefined;
+  }
+
+  get reason(): Error | undefined {
+    return this.abortReason;
+  }
+
+  /** The signal given to the job (`currentJob().signal`). */
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.abortReason) this.controller.abort(this.abortReason);
+    }
+    return this.controller.signal;
+  }
+
+  abort(reason: Error): void {
+    if (this.abortReason) return;
+    this.abortReason = reason;
+    this.controller?.abort(reason);
+    this.onAbort?.(reason);
+  }
+
+  throwIfAborted(): void {
+    if (this.abortReason) throw this.abortReason;
+  }
+
+  /** The job's promise, or the abort reason as soon as it aborts: whatever the job does later settles nothing. */
+  race<T>(work: Promise<T>): Promise<T> {
+    if (this.abortReason) {
+      work.catch(() => undefined);
+      return Promise.reject(this.abortReason);
+    }
+    return new Promise<T>((resolve, reject) => {
+      this.onAbort = reject;
+      work.then(resolve, reject);
+    });
+  }
 }
 
 /**

@@ -15,7 +15,7 @@ import { runInJobContext, type JobContext } from './job-context.js';
 import type { ExecutingJob, JobEvent } from '../hooks/job-event.js';
 import { QueueJobHooks } from '../hooks/queue-job-hooks.js';
 import { doneOutcome, errorOutcome, type AttemptOutcome } from './job-outcome.js';
-import { abandonTransaction, untilAborted } from './job-abort.js';
+import { abandonTransaction, AttemptAbort } from './job-abort.js';
 
 /** The row to write for one execution; `written` when it was already committed with the job's own transaction. */
 export interface ExecutionResult {
@@ -43,11 +43,11 @@ export class JobExecutor {
   /**
    * `emit` delivers the job's lifecycle events, each given as a function that makes it (its time
    * already taken), so that a caller delivering them later also makes them later: by default, to the
-   * hooks' listeners at once. When `signal` aborts (the job timed out), the attempt ends at once with
+   * hooks' listeners at once. When `abort` aborts (the job timed out), the attempt ends at once with
    * its reason as the error, and the job's own transaction is abandoned (rolled back).
    */
   async execute(
-    job: ClaimedJobRow, emit: (event: () => JobEvent) => void = (make) => this.hooks.emit(make()), signal = new AbortController().signal,
+    job: ClaimedJobRow, emit: (event: () => JobEvent) => void = (make) => this.hooks.emit(make()), abort = new AttemptAbort(),
   ): Promise<ExecutionResult> {
     const dateStarted = new Date();
     const started = performance.now();
@@ -58,22 +58,22 @@ export class JobExecutor {
       if (!fn) throw Object.assign(new Error(unknownJobFunction(job.job_function)), { name: 'UnknownJobFunction' });
       const args = await deserializeArguments(job.args as JsonValue[], this.entities);
       // Timed out while its records loaded: the method does not start.
-      signal.throwIfAborted();
-      const context = this.context(job, signal, async () => {
+      abort.throwIfAborted();
+      const context = this.context(job, abort, async () => {
         const opened = (transaction ??= await this.openTransaction());
         // Opened or asked for after a timeout: the attempt is over, nothing more may go through it.
-        if (signal.aborted) abandonTransaction(opened);
-        signal.throwIfAborted();
+        if (abort.aborted) abandonTransaction(opened);
+        abort.throwIfAborted();
         return opened.manager;
       });
       emit(() => ({ ...eventBase(job, 'job.started', dateStarted), waitSeconds: waitSeconds(job, dateStarted) }));
       const run = () => Promise.resolve(fn.method.apply(fn.instance, args));
-      outcome = doneOutcome(await untilAborted(signal, runInJobContext(context, () => this.hooks.execute(executingJob(job), run))));
+      outcome = doneOutcome(await abort.race(runInJobContext(context, () => this.hooks.execute(executingJob(job), run))));
     } catch (error) {
       outcome = errorOutcome(error, { retry: job.retry, maxRetries: job.max_retries, retryPattern: fn?.retryPattern ?? null });
     }
     const row = toOutcomeRow(job, outcome, dateStarted, (performance.now() - started) / 1000);
-    const timedOut = signal.aborted;
+    const timedOut = abort.aborted;
     if (timedOut && transaction) abandonTransaction(transaction);
     const written = transaction && !timedOut ? await this.finishTransaction(transaction, row) : false;
     // Logged (one line per transition) by the observability JobTransitionLog, from this event.
@@ -82,8 +82,13 @@ export class JobExecutor {
     return { row, written };
   }
 
-  private context(job: ClaimedJobRow, signal: AbortSignal, manager: JobContext['manager']): JobContext {
-    return { uuid: job.uuid, jobFunction: job.job_function, channel: job.channel, retry: job.retry, maxRetries: job.max_retries, manager, signal };
+  private context(job: ClaimedJobRow, abort: AttemptAbort, manager: JobContext['manager']): JobContext {
+    return {
+      uuid: job.uuid, jobFunction: job.job_function, channel: job.channel, retry: job.retry, maxRetries: job.max_retries, manager,
+      get signal() {
+        return abort.signal;
+      },
+    };
   }
 
   private async openTransaction(): Promise<QueryRunner> {

@@ -25,7 +25,7 @@ import { DeadWorkerWatch, RESCUE_INTERVAL_MS } from './dead-worker-watch.js';
 import { SerialTask } from './serial-task.js';
 import { JobTimeouts } from './job-timeout.js';
 import { JobLeases } from './job-leases.js';
-import { EventLoopWatch, type LoopWatchedJob } from './event-loop-watch.js';
+import { EventLoopWatch } from './event-loop-watch.js';
 
 const STARTED_FLUSH_MS = 100;
 const ERROR_BACKOFF_MS = 1_000;
@@ -45,7 +45,7 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
   private readonly logger = new Logger('QueueJob');
   readonly workerId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   readonly channels: ChannelTree;
-  private readonly running = new Map<string, { leaseToken: string; leaseSeconds: number; done: Promise<void> }>();
+  private readonly running = new Map<string, { job: ClaimedJobRow; leaseToken: string; leaseSeconds: number; done: Promise<void> }>();
   private readonly deadWorkers = new DeadWorkerWatch();
   private heartbeat: NodeJS.Timeout | undefined;
   private rescueTicks: NodeJS.Timeout | undefined;
@@ -70,7 +70,8 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
   private listener: NotificationListener | undefined;
   private readonly leases: JobLeases;
   private readonly timeouts: JobTimeouts;
-  private readonly loopWatch = new EventLoopWatch((stallMs, jobs) => this.warnStall(stallMs, jobs));
+  private readonly loopWatch = new EventLoopWatch<ClaimedJobRow>((stallMs, jobs) => this.warnStall(stallMs, jobs),
+    () => [...this.running.values()].map((r) => r.job));
 
   constructor(
     private readonly store: JobStore,
@@ -290,22 +291,21 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
   private launch(job: ClaimedJobRow): void {
     this.startedMarks.set(job.id, { id: job.id, leaseToken: job.lease_token, dateStarted: new Date() });
     const leaseSeconds = this.leases.of(job.job_function);
-    const signal = this.timeouts.watch(job, this.timeoutOf(job));
-    this.loopWatch.began(job.id, { uuid: job.uuid, jobFunction: job.job_function, leaseSeconds });
-    const run = this.executor.execute(job, this.addEvent, signal).then(
+    const abort = this.timeouts.watch(job, this.timeoutOf(job));
+    const run = this.executor.execute(job, this.addEvent, abort).then(
       (result) => {
         if (!result.written) this.queueOutcome(result.row);
       },
       (error: unknown) => this.logger.error(`Job ${job.uuid}: executor error ${(error as Error).message}`),
     ).finally(() => {
       this.timeouts.unwatch(job.id);
-      this.loopWatch.ended(job.id);
+      this.loopWatch.ended(job);
       this.running.delete(job.id);
       this.startedMarks.delete(job.id);
       // After this turn of the event loop (SerialTask): jobs finishing together make one claim.
       this.wake();
     });
-    this.running.set(job.id, { leaseToken: job.lease_token, leaseSeconds, done: run });
+    this.running.set(job.id, { job, leaseToken: job.lease_token, leaseSeconds, done: run });
     this.armStartedFlush();
   }
 
@@ -370,8 +370,8 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     return this.registry.get(job.job_function)?.timeout ?? (this.options.runner.jobTimeout || null);
   }
 
-  private warnStall(stallMs: number, jobs: LoopWatchedJob[]): void {
-    for (const job of jobs) this.logger.warn(eventLoopBlocked(stallMs / 1000, job.uuid, job.jobFunction, job.leaseSeconds));
+  private warnStall(stallMs: number, jobs: ClaimedJobRow[]): void {
+    for (const job of jobs) this.logger.warn(eventLoopBlocked(stallMs / 1000, job.uuid, job.job_function, this.leases.of(job.job_function)));
   }
 
   private scheduleWake(at: number | null): void {

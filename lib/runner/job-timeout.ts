@@ -1,4 +1,5 @@
 import { JobTimeoutError } from '../errors/job-timeout.error.js';
+import { AttemptAbort } from './job-abort.js';
 
 /**
  * A call's own timeout is looked up this long after its job started, for the jobs still running
@@ -9,21 +10,24 @@ const LOOKUP_RETRY_MS = 1_000;
 
 export interface TimedJob { id: string; uuid: string; job_function: string }
 
-interface Watched {
-  job: TimedJob;
-  controller: AbortController;
-  startedAt: number;
+/** A running job's attempt, with what its timer needs (one object per job: the runner makes one per launch). */
+class WatchedAttempt extends AttemptAbort {
   timer: NodeJS.Timeout | undefined;
+  readonly startedAt = Date.now();
+
+  constructor(readonly job: TimedJob) {
+    super();
+  }
 }
 
 /**
- * Aborts the signal of a job that outlives its timeout: the call's (stored with the job, read shortly
+ * Aborts the attempt of a job that outlives its timeout: the call's (stored with the job, read shortly
  * after it starts), else the one its job function or the runner gives at launch. The executor ends
- * the attempt when the signal aborts; the timer runs in the runner's process, so a job blocking the
+ * the attempt when it aborts; the timer runs in the runner's process, so a job blocking the
  * event loop is stopped by nothing but its lease.
  */
 export class JobTimeouts {
-  private readonly watched = new Map<string, Watched>();
+  private readonly watched = new Map<string, WatchedAttempt>();
   private toLookUp: string[] = [];
   private lookupTimer: NodeJS.Timeout | undefined;
 
@@ -33,14 +37,14 @@ export class JobTimeouts {
     private readonly onLookupError: (error: Error) => void,
   ) {}
 
-  /** A job starts now, allowed `seconds` unless its call says otherwise (null: no limit). Its signal aborts at the timeout. */
-  watch(job: TimedJob, seconds: number | null): AbortSignal {
-    const entry: Watched = { job, controller: new AbortController(), startedAt: Date.now(), timer: undefined };
-    this.watched.set(job.id, entry);
-    this.arm(entry, seconds);
+  /** A job starts now, allowed `seconds` unless its call says otherwise (null: no limit). Its attempt aborts at the timeout. */
+  watch(job: TimedJob, seconds: number | null): AttemptAbort {
+    const attempt = new WatchedAttempt(job);
+    this.watched.set(job.id, attempt);
+    this.arm(attempt, seconds);
     this.toLookUp.push(job.id);
     this.lookUpSoon(CALL_TIMEOUT_LOOKUP_MS);
-    return entry.controller.signal;
+    return attempt;
   }
 
   /** The job's attempt ended (or timed out): nothing left to abort. */
@@ -55,7 +59,7 @@ export class JobTimeouts {
     for (const entry of this.watched.values()) clearTimeout(entry.timer);
   }
 
-  private arm(entry: Watched, seconds: number | null): void {
+  private arm(entry: WatchedAttempt, seconds: number | null): void {
     clearTimeout(entry.timer);
     entry.timer = undefined;
     if (seconds === null) return;
@@ -63,7 +67,7 @@ export class JobTimeouts {
     entry.timer = setTimeout(() => {
       this.watched.delete(entry.job.id);
       this.onTimeout(entry.job, seconds);
-      entry.controller.abort(new JobTimeoutError(seconds));
+      entry.abort(new JobTimeoutError(seconds));
     }, delay).unref();
   }
 

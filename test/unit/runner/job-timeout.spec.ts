@@ -18,7 +18,7 @@ describe('JobTimeouts', () => {
     return { t, timedOut, lookups };
   }
 
-  it('aborts the signal with a JobTimeoutError once the timeout passes, not before', async () => {
+  it('aborts the attempt with a JobTimeoutError once the timeout passes, not before', async () => {
     jest.useFakeTimers();
     const { t, timedOut } = timeouts();
     const signal = t.watch(job('1'), 2);
