@@ -316,7 +316,7 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     this.logger.warn(`Job ${job.uuid} ${job.job_function}: ${cause}; job set ${job.state}${job.state === 'failed' ? ` (${job.exc_name})` : ''}`);
     this.hooks.emit({
       name: job.state === 'failed' ? 'job.failed' : 'job.retrying', uuid: job.uuid, jobFunction: job.job_function,
-      channel: job.channel, retry: job.retry, maxRetries: job.max_retries, at: new Date(), reason: 'dead-executor',
+      channel: job.channel, retry: job.retry, maxRetries: job.max_retries, at: new Date(), reason: job.worker_alive ? 'lease-lost' : 'dead-executor',
       excName: job.exc_name ?? undefined, excMessage: job.exc_message ?? undefined,
     });
   }

@@ -122,6 +122,12 @@ describe('job timeouts', () => {
     expect(await jobRow(db, job.uuid)).toMatchObject({ state: 'pending', retry: 1 });
   });
 
+  it("a graph node's timeout travels with its job too", async () => {
+    const [stored] = await jobs.delayable(svc, { timeout: 7, eta: 3600 }).quick('graph').delay();
+    const { rows } = await db.pool.query<{ timeout: number | null }>('SELECT timeout FROM queue_job WHERE uuid = $1', [stored!.uuid]);
+    expect(rows).toEqual([{ timeout: 7 }]);
+  });
+
   it('refuses a timeout that is not a whole number of seconds >= 1, storing nothing', async () => {
     await expect(jobs.withDelay(svc, { timeout: 0.5 }).hangs('bad', 1)).rejects.toThrow(/option "timeout" is 0.5 \(number\); expected a whole number of seconds from 1/);
   });

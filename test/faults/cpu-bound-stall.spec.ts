@@ -82,7 +82,9 @@ describe('fault: CPU-bound job blocking the event loop longer than the lease', (
     // The rescuer said why: lease lost, the worker alive; nobody reported a dead executor.
     const all = [...a.lines, ...b.lines];
     expect(all.some((l) => l.includes(`Job ${uuid} <FaultJobs>.busy: its lease of 2 s expired while its executor`) && l.includes('alive but unresponsive'))).toBe(true);
-    expect(all.some((l) => l.includes('JobFoundDead') || /its executor \S+ stopped/.test(l))).toBe(false);
+    expect(all.some((l) => l.includes('JobFoundDead') || /its executor (\S+ )?stopped/.test(l))).toBe(false);
+    // The transition log and the hooks' event say the same (reason 'lease-lost', not 'dead-executor').
+    expect(all.some((l) => l.includes(`Job ${uuid} <FaultJobs>.busy failed (attempt 2/2, its lease expired while its executor was alive but unresponsive): JobLeaseLost`))).toBe(true);
     expect(a.alive && b.alive).toBe(true);
     printFigures('CPU-bound job without leaseSeconds (5 s busy loop, lease 2 s, maxRetries 2)', {
       executions: runs.length, state: row.state, exc_name: row.exc_name!, 'stalls logged (s)': stalls.join(', '),
