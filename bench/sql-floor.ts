@@ -29,7 +29,7 @@ const url = process.env.DATABASE_URL ?? process.env.BENCH_PG_URL;
 const benchRow = (i: number): NewJobRow => ({
   uuid: newJobUuid(), graphUuid: null, name: '<BenchJobs>.handle', jobFunction: '<BenchJobs>.handle', serviceName: 'BenchJobs',
   methodName: 'handle', funcString: `BenchJobs.handle({i: ${i}})`, args: `[{"i":${i}}]`, records: '[]', dependencies: null,
-  state: 'pending', priority: 10, eta: null, maxRetries: 5, channel: 'root', identityKey: null, context: null, userId: null, traceContext: null,
+  state: 'pending', priority: 10, eta: null, maxRetries: 5, channel: 'root', identityKey: null, context: null, userId: null, traceContext: null, timeout: null,
 });
 
 const done = (job: { id: string; uuid: string; lease_token: string }): JobOutcomeRow => ({

@@ -9,6 +9,7 @@ export { QueueJobDelayPolicy, QUEUE_JOB_DELAY_POLICY, DefaultDelayPolicy, NoDela
 export { currentJob, type JobContext } from './runner/job-context.js';
 export { JobRunner } from './runner/job-runner.js';
 export { RetryableJobError } from './errors/retryable-job.error.js';
+export { JobTimeoutError } from './errors/job-timeout.error.js';
 export { FailedJobError } from './errors/failed-job.error.js';
 export { NothingToDoJob } from './errors/nothing-to-do-job.error.js';
 export { ArgumentSerializationError } from './errors/argument-serialization.error.js';

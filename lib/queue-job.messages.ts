@@ -25,3 +25,11 @@ export const neverDelayed = (jobFunction: string) =>
 
 export const alreadyDelayed = (jobFunction: string) =>
   `This graph (with ${jobFunction}) was already delayed: its jobs are stored once. Prepare new nodes with jobService.delayable() to enqueue the calls again.`;
+
+export const eventLoopBlocked = (stallSeconds: number, uuid: string, jobFunction: string, leaseSeconds: number) =>
+  `Event loop blocked for ${stallSeconds.toFixed(1)} s while running job ${uuid} ${jobFunction}: its lease is ${leaseSeconds} s`
+  + `${stallSeconds >= leaseSeconds ? ', so it was lost (the job is requeued and this run\'s outcome refused)' : ''}`
+  + '; set leaseSeconds on the job function for CPU-bound jobs (longer than its longest stall), or let the job yield to the event loop';
+
+export const jobTimedOut = (uuid: string, jobFunction: string, seconds: number) =>
+  `Job ${uuid} ${jobFunction}: timed out after ${seconds} s; its slot is free, its signal aborted, and whatever it does next is ignored`;

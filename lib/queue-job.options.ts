@@ -47,8 +47,13 @@ export interface RunnerOptions {
   pollInterval?: number;
   /** How long shutdown waits for running jobs, in milliseconds (default 30000). */
   shutdownTimeout?: number;
-  /** Lease of a claimed job, in seconds, renewed while it runs (default 30). */
+  /** Lease of a claimed job, in seconds, renewed while it runs (default 30); a job function's `leaseSeconds` wins. */
   leaseSeconds?: number;
+  /**
+   * Seconds any attempt may run (default 0: no limit). A job function's `timeout`, then a call's,
+   * win over it. A timed-out attempt is retried as a JobTimeoutError and its slot is free at once.
+   */
+  jobTimeout?: number;
 }
 
 /** Extras of `forRoot()` / `forRootAsync()`, known when the module is imported. */

@@ -31,6 +31,8 @@ export function resolveOptions(options: QueueJobModuleOptions, env: Env = proces
       pollInterval: positiveInteger('runner.pollInterval', runner.pollInterval ?? DEFAULTS.pollIntervalMs, 1, MAX_TIMER_MS),
       shutdownTimeout: positiveInteger('runner.shutdownTimeout', runner.shutdownTimeout ?? DEFAULTS.shutdownTimeoutMs, 0, MAX_TIMER_MS),
       leaseSeconds: positiveInteger('runner.leaseSeconds', runner.leaseSeconds ?? DEFAULTS.leaseSeconds),
+      // In seconds; the timer waits it in milliseconds.
+      jobTimeout: positiveInteger('runner.jobTimeout', runner.jobTimeout ?? 0, 0, Math.floor(MAX_TIMER_MS / 1000)),
     },
   };
 }

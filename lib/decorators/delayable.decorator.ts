@@ -21,6 +21,12 @@ export interface DelayOptions {
    * A string, or a function of the job such as `identityExact`.
    */
   identityKey?: IdentityKey;
+  /**
+   * Seconds an attempt may run (whole, >= 1): then `currentJob().signal` aborts and the attempt is
+   * retried as a JobTimeoutError (it counts against `maxRetries`). Per call, it wins over the job
+   * function's `timeout`, which wins over `runner.jobTimeout` (default: none).
+   */
+  timeout?: number;
 }
 
 /** Options of `@Delayable()`: job defaults plus the job function's own settings. */
@@ -31,6 +37,11 @@ export interface DelayableOptions extends DelayOptions {
   retryPattern?: RetryPattern;
   /** The admin's "Related" button: `{ enable?, funcName?, kwargs? }` (default: open the job's records). */
   relatedAction?: RelatedActionConfig;
+  /**
+   * Lease of this job function's jobs in seconds (default `runner.leaseSeconds`), for CPU-bound jobs
+   * that block the event loop, hence the lease heartbeat, for longer than the default lease.
+   */
+  leaseSeconds?: number;
 }
 
 /**

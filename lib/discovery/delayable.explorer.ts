@@ -47,10 +47,12 @@ export class DelayableExplorer implements OnModuleInit {
       instance,
       method,
       options,
-      // Channel, retry pattern and related action come from the job function records, set by the synchronizer.
+      // Channel, retry pattern, related action, timeout and lease come from the job function records, set by the synchronizer.
       channel: 'root',
       retryPattern: null,
       relatedAction: null,
+      timeout: null,
+      leaseSeconds: null,
       declarer: wrapper.host?.metatype?.name ?? serviceName,
     };
     this.registry.add(fn);

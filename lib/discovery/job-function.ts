@@ -17,6 +17,10 @@ export interface JobFunction {
   channel: string;
   retryPattern: RetryPattern | null;
   relatedAction: RelatedActionConfig | null;
+  /** Seconds an attempt may run, from the decorator or `forFeature` (a call's `timeout` wins); null: `runner.jobTimeout`. */
+  timeout: number | null;
+  /** Lease of its jobs in seconds; null: `runner.leaseSeconds`. */
+  leaseSeconds: number | null;
   /** The Nest module whose provider declares it. */
   declarer: string;
 }

@@ -11,9 +11,13 @@ export interface EffectiveDelayOptions {
   description: string;
   channel: string;
   identityKey: string | null;
+  /** The call's own `timeout` (stored with the job); null: the job function's or the runner's applies. */
+  timeout: number | null;
 }
 
 const MAX_INT = 2 ** 31 - 1;
+/** What a Node timer can wait (2^31 - 1 ms), in seconds. */
+const MAX_TIMEOUT = Math.floor(MAX_INT / 1000);
 
 /**
  * Merges the decorator's defaults with the call's options and refuses absurd values before anything
@@ -34,6 +38,11 @@ export function effectiveDelayOptions(
   if (typeof channel !== 'string' || !CHANNEL_PATH.test(channel)) {
     throw bad('channel', channel, 'a dotted channel name of letters, digits, "_" and "-", e.g. "root.sale"');
   }
+  // The call's only: the decorator's `timeout` belongs to the job function, resolved when the job runs.
+  const timeout = call.timeout ?? null;
+  if (timeout !== null && (!Number.isInteger(timeout) || timeout < 1 || timeout > MAX_TIMEOUT)) {
+    throw bad('timeout', timeout, `a whole number of seconds from 1 to ${MAX_TIMEOUT}`);
+  }
   const identityKey = merged.identityKey ?? null;
   if (identityKey !== null && (typeof identityKey !== 'string' || identityKey === '')) {
     throw bad('identityKey', identityKey, 'a non-empty string');
@@ -45,6 +54,7 @@ export function effectiveDelayOptions(
     description: merged.description ?? jobFunction,
     channel: normalizeChannelName(channel),
     identityKey,
+    timeout,
   };
 }
 

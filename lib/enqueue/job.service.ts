@@ -158,6 +158,8 @@ export class JobService implements OnApplicationShutdown {
     const context: JobContext = {
       uuid: job.row.uuid, jobFunction: job.fn.name, channel: job.options.channel, retry: 1, maxRetries: job.options.maxRetries,
       manager: async () => manager ?? this.ambient.manager ?? this.dataSource.manager,
+      // Run in the caller's context: the caller's own timeouts apply, none of the queue's.
+      signal: new AbortController().signal,
     };
     return Promise.resolve(runInJobContext(context, () => job.fn.method.apply(job.fn.instance, job.args)));
   }

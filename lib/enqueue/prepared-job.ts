@@ -61,6 +61,7 @@ export function prepareJob(
     maxRetries: options.maxRetries,
     channel: options.channel,
     identityKey: options.identityKey,
+    timeout: options.timeout,
     context: null,
     userId: null,
     traceContext: null,

@@ -22,9 +22,16 @@ export interface JobEvent {
   retryEta?: Date;
   /** Who acted, for manual actions. */
   by?: string;
-  /** What led to a failure or retry outside an execution: `dead-executor`, `manual`. */
-  reason?: 'dead-executor' | 'manual';
+  /**
+   * What led to a failure or retry outside an execution: `dead-executor` (its worker is gone),
+   * `lease-lost` (its worker was alive but did not renew the lease: a blocked event loop, a pause),
+   * `manual`.
+   */
+  reason?: 'dead-executor' | 'lease-lost' | 'manual';
 }
+
+/** The job was taken back from its executor (dead, or alive past its lease). */
+export const isRescue = (event: JobEvent): boolean => event.reason === 'dead-executor' || event.reason === 'lease-lost';
 
 /** A job as its execution wrappers see it. */
 export interface ExecutingJob {

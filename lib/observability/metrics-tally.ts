@@ -1,4 +1,4 @@
-import type { JobEvent, JobEventName } from '../hooks/job-event.js';
+import { isRescue, type JobEvent, type JobEventName } from '../hooks/job-event.js';
 import type { DurationStats, JobCounts, JobFunctionStats } from './queue-job-stats.js';
 
 /** Which count each event adds to. */
@@ -18,7 +18,7 @@ export class MetricsTally {
   record(event: JobEvent): void {
     const entry = this.entry(event.channel, event.jobFunction);
     entry[COUNTED[event.name]]++;
-    if (event.reason === 'dead-executor') entry.rescued++;
+    if (isRescue(event)) entry.rescued++;
     if (event.execTime !== undefined) addDuration(entry.execTime, event.execTime);
     if (event.name === 'job.started' && event.waitSeconds !== undefined) addDuration(entry.waitTime, event.waitSeconds);
   }

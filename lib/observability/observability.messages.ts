@@ -31,8 +31,8 @@ export function transitionLine(event: JobEvent): string {
     case 'job.done':
       return event.by ? `${job} set done by ${event.by}` : `${job} done${seconds(event.execTime)}`;
     case 'job.retrying':
-      return event.reason === 'dead-executor'
-        ? `${job} requeued: its executor stopped during ${attempt(event)}`
+      return event.reason === 'dead-executor' || event.reason === 'lease-lost'
+        ? `${job} requeued: ${RESCUE_CAUSE[event.reason]} during ${attempt(event)}`
         : `${job} retrying at ${event.retryEta?.toISOString() ?? 'once due'} after ${attempt(event)}${seconds(event.execTime)}: ${event.excMessage ?? ''}`;
     case 'job.cancelled':
       return `${job} cancelled by ${event.by ?? 'system'}`;
@@ -42,4 +42,6 @@ export function transitionLine(event: JobEvent): string {
 }
 
 export const failureLine = (event: JobEvent) =>
-  `Job ${event.uuid} ${event.jobFunction} failed (${attempt(event)}${event.reason === 'dead-executor' ? ', its executor stopped' : ''}): ${event.excName ?? 'Error'}: ${event.excMessage ?? ''}`;
+  `Job ${event.uuid} ${event.jobFunction} failed (${attempt(event)}${event.reason === 'dead-executor' || event.reason === 'lease-lost' ? `, ${RESCUE_CAUSE[event.reason]}` : ''}): ${event.excName ?? 'Error'}: ${event.excMessage ?? ''}`;
+
+const RESCUE_CAUSE = { 'dead-executor': 'its executor stopped', 'lease-lost': 'its lease expired while its executor was alive but unresponsive' };

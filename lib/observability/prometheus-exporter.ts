@@ -1,5 +1,5 @@
 import type * as Prom from 'prom-client';
-import type { JobEvent } from '../hooks/job-event.js';
+import { isRescue, type JobEvent } from '../hooks/job-event.js';
 import type { ChannelGauges } from '../store/observability-reads.js';
 import { COUNTED } from './metrics-tally.js';
 import type { JobCounts } from './queue-job-stats.js';
@@ -54,7 +54,7 @@ export class PrometheusExporter {
   record(event: JobEvent): void {
     const labels = { channel: event.channel, job_function: event.jobFunction };
     this.counters[COUNTED[event.name]].inc(labels);
-    if (event.reason === 'dead-executor') this.counters.rescued.inc(labels);
+    if (isRescue(event)) this.counters.rescued.inc(labels);
     if (event.execTime !== undefined) this.execution.observe(labels, event.execTime);
     if (event.name === 'job.started' && event.waitSeconds !== undefined) this.wait.observe(labels, event.waitSeconds);
   }

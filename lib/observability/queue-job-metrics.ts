@@ -63,7 +63,7 @@ export class QueueJobMetrics implements OnModuleInit, OnApplicationShutdown {
     };
   }
 
-  /** Jobs of dead executors this instance requeued or failed since it started. */
+  /** Jobs of dead executors (or of live ones past their lease) this instance requeued or failed since it started. */
   get deadJobRescues(): number {
     return this.tally.totals().rescued;
   }

@@ -27,6 +27,10 @@ export interface JobFunctionDeclaration {
   channel?: string;
   retryPattern?: RetryPattern;
   relatedAction?: RelatedActionConfig;
+  /** Seconds an attempt may run (see `@Delayable({ timeout })`); a call's `timeout` wins. */
+  timeout?: number;
+  /** Lease of its jobs in seconds (see `@Delayable({ leaseSeconds })`). */
+  leaseSeconds?: number;
 }
 
 /** `QueueJobModule.forFeature({ channels, jobFunctions })`. */

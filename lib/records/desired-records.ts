@@ -16,6 +16,9 @@ export interface DesiredJobFunction {
   channel: string;
   retryPattern: RetryPattern | null;
   relatedAction: RelatedActionConfig | null;
+  /** Runtime settings of this app's runner, not stored in the record. */
+  timeout: number | null;
+  leaseSeconds: number | null;
   declaredBy: string[];
 }
 

@@ -80,8 +80,12 @@ function mergeJobFunctions(declared: readonly Declared<JobFunctionDeclaration>[]
       channel: d.channel === undefined ? undefined : normalizeChannelName(d.channel),
       retryPattern: d.retryPattern === undefined ? undefined : validateRetryPattern(d.retryPattern, `job function ${d.name} declared by ${declarer}`),
       relatedAction: d.relatedAction,
+      timeout: wholeSeconds(d, 'timeout', declarer),
+      leaseSeconds: wholeSeconds(d, 'leaseSeconds', declarer),
     };
-    const record = byName.get(d.name) ?? { name: d.name, channel: 'root', retryPattern: null, relatedAction: null, declaredBy: [], by: {} };
+    const record = byName.get(d.name) ?? {
+      name: d.name, channel: 'root', retryPattern: null, relatedAction: null, timeout: null, leaseSeconds: null, declaredBy: [], by: {},
+    };
     for (const [field, value] of Object.entries(fields)) {
       if (value === undefined) continue;
       const current = (record as unknown as Record<string, unknown>)[field];
@@ -97,6 +101,17 @@ function mergeJobFunctions(declared: readonly Declared<JobFunctionDeclaration>[]
   }
   return [...byName.values()].map(({ by: _by, ...fn }) => ({ ...fn, declaredBy: [...fn.declaredBy].sort() }));
 }
+
+function wholeSeconds(d: JobFunctionDeclaration, field: 'timeout' | 'leaseSeconds', declarer: string): number | undefined {
+  const value = d[field];
+  if (value !== undefined && (!Number.isInteger(value) || value < 1 || value > MAX_SECONDS)) {
+    throw new RecordDeclarationError(m.badJobFunctionSeconds(d.name, field, value, declarer));
+  }
+  return value;
+}
+
+/** What a Node timer can wait (2^31 - 1 ms), in seconds. */
+const MAX_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
 
 /** JSON with object keys sorted: `{ enable, funcName }` and `{ funcName, enable }` declare the same thing. */
 function canonicalJson(value: unknown): string {

@@ -20,3 +20,6 @@ export const conflictingDeclarations = (kind: string, name: string, field: strin
 
 export const badJobFunctionName = (name: unknown, declarer: string) =>
   `Job function ${show(name)} declared by ${declarer} needs a name like "<OrderService>.confirm".`;
+
+export const badJobFunctionSeconds = (name: string, field: string, value: unknown, declarer: string) =>
+  `Job function "${name}" declared by ${declarer} has ${field} ${show(value)}: expected a whole number of seconds >= 1 (e.g. { name: '${name}', ${field}: 60 }).`;

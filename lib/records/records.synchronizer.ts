@@ -10,8 +10,9 @@ import { syncRecords } from './sync-records.js';
 
 /**
  * Gathers the channel and job function declarations of the app (`forFeature()` in any module, and
- * `@Delayable({ channel, retryPattern, relatedAction })` inline), merges them, stores them as records,
- * and gives each registered job function its channel, retry pattern and related action.
+ * `@Delayable({ channel, retryPattern, relatedAction, timeout, leaseSeconds })` inline), merges them,
+ * stores them as records, and gives each registered job function its channel, retry pattern, related
+ * action, timeout and lease.
  */
 @Injectable()
 export class RecordsSynchronizer {
@@ -29,9 +30,10 @@ export class RecordsSynchronizer {
       for (const declaration of options.jobFunctions ?? []) jobFunctions.push({ declaration, declarer });
     }
     for (const fn of this.registry.all()) {
-      const { channel, retryPattern, relatedAction } = fn.options;
-      if (channel === undefined && retryPattern === undefined && relatedAction === undefined) continue;
-      jobFunctions.push({ declaration: { name: fn.name, channel, retryPattern, relatedAction }, declarer: fn.declarer });
+      const { channel, retryPattern, relatedAction, timeout, leaseSeconds } = fn.options;
+      const settings = { channel, retryPattern, relatedAction, timeout, leaseSeconds };
+      if (Object.values(settings).every((v) => v === undefined)) continue;
+      jobFunctions.push({ declaration: { name: fn.name, ...settings }, declarer: fn.declarer });
     }
     const desired = mergeDeclarations(channels, jobFunctions);
     await syncRecords(this.store, desired);
@@ -41,6 +43,8 @@ export class RecordsSynchronizer {
       fn.channel = record.channel;
       fn.retryPattern = record.retryPattern;
       fn.relatedAction = record.relatedAction;
+      fn.timeout = record.timeout;
+      fn.leaseSeconds = record.leaseSeconds;
     }
   }
 

@@ -15,6 +15,12 @@ export interface JobContext {
    * pays for no transaction.
    */
   manager(): Promise<EntityManager>;
+  /**
+   * Aborted when the job times out (its `timeout`): stop, and pass it to what accepts one (`fetch`,
+   * timers of `node:timers/promises`…). The attempt is already recorded as a JobTimeoutError retry:
+   * whatever the job returns or writes through `manager()` afterwards is ignored or rolled back.
+   */
+  readonly signal: AbortSignal;
 }
 
 // Context, not shared state: each job's async call chain sees its own value.

@@ -18,6 +18,7 @@ import { QueueJobHooks } from '../hooks/queue-job-hooks.js';
 import { doneOutcome, errorOutcome, type AttemptInfo, type AttemptOutcome } from './job-outcome.js';
 import type { RetryPattern } from './retry-pattern.js';
 import { messageOf } from '../errors/describe-thrown.js';
+import { abandonTransaction, AttemptAbort } from './job-abort.js';
 
 /** The row to write for one execution; `written` when it was already committed with the job's own transaction. */
 export interface ExecutionResult {
@@ -46,9 +47,12 @@ export class JobExecutor {
   /**
    * `emit` delivers the job's lifecycle events, each given as a function that makes it (its time
    * already taken), so that a caller delivering them later also makes them later: by default, to the
-   * hooks' listeners at once.
+   * hooks' listeners at once. When `abort` aborts (the job timed out), the attempt ends at once with
+   * its reason as the error, and the job's own transaction is abandoned (rolled back).
    */
-  async execute(job: ClaimedJobRow, emit: (event: () => JobEvent) => void = (make) => this.hooks.emit(make())): Promise<ExecutionResult> {
+  async execute(
+    job: ClaimedJobRow, emit: (event: () => JobEvent) => void = (make) => this.hooks.emit(make()), abort = new AttemptAbort(),
+  ): Promise<ExecutionResult> {
     const dateStarted = new Date();
     const started = performance.now();
     const fn = this.registry.get(job.job_function);
@@ -57,26 +61,38 @@ export class JobExecutor {
     try {
       if (!fn) throw Object.assign(new Error(unknownJobFunction(job.job_function)), { name: 'UnknownJobFunction' });
       const args = await deserializeArguments(job.args as JsonValue[], this.entities);
-      const context = this.context(job, async () => {
-        transaction ??= await this.openTransaction();
-        return transaction.manager;
+      // Timed out while its records loaded: the method does not start.
+      abort.throwIfAborted();
+      const context = this.context(job, abort, async () => {
+        const opened = (transaction ??= await this.openTransaction());
+        // Opened or asked for after a timeout: the attempt is over, nothing more may go through it.
+        if (abort.aborted) abandonTransaction(opened);
+        abort.throwIfAborted();
+        return opened.manager;
       });
       emit(() => ({ ...eventBase(job, 'job.started', dateStarted), waitSeconds: waitSeconds(job, dateStarted) }));
       const run = () => Promise.resolve(fn.method.apply(fn.instance, args));
-      outcome = doneOutcome(await runInJobContext(context, () => this.hooks.execute(executingJob(job), run)));
+      outcome = doneOutcome(await abort.race(runInJobContext(context, () => this.hooks.execute(executingJob(job), run))));
     } catch (error) {
       outcome = errorOutcome(error, attemptOf(job, fn?.retryPattern ?? null));
     }
     const row = toOutcomeRow(job, outcome, dateStarted, (performance.now() - started) / 1000);
-    const written = transaction ? await this.finishTransaction(transaction, row, attemptOf(job, fn?.retryPattern ?? null)) : false;
+    const timedOut = abort.aborted;
+    if (timedOut && transaction) abandonTransaction(transaction);
+    const written = transaction && !timedOut ? await this.finishTransaction(transaction, row, attemptOf(job, fn?.retryPattern ?? null)) : false;
     // Logged (one line per transition) by the observability JobTransitionLog, from this event.
     const at = new Date();
     emit(() => outcomeEvent(job, row, at));
     return { row, written };
   }
 
-  private context(job: ClaimedJobRow, manager: JobContext['manager']): JobContext {
-    return { uuid: job.uuid, jobFunction: job.job_function, channel: job.channel, retry: job.retry, maxRetries: job.max_retries, manager };
+  private context(job: ClaimedJobRow, abort: AttemptAbort, manager: JobContext['manager']): JobContext {
+    return {
+      uuid: job.uuid, jobFunction: job.job_function, channel: job.channel, retry: job.retry, maxRetries: job.max_retries, manager,
+      get signal() {
+        return abort.signal;
+      },
+    };
   }
 
   private async openTransaction(): Promise<QueryRunner> {

@@ -1,6 +1,7 @@
 import { maxRetriesReached } from '../queue-job.messages.js';
 import { NothingToDoJob } from '../errors/nothing-to-do-job.error.js';
 import { RetryableJobError } from '../errors/retryable-job.error.js';
+import { JobTimeoutError } from '../errors/job-timeout.error.js';
 import { isConcurrencyError, isConnectionLoss } from '../store/database-errors.js';
 import { retryDelaySeconds, type RetryPattern } from './retry-pattern.js';
 import { storableThrown, encodeResult, storableMessage } from './storable-outcome.js';
@@ -46,14 +47,18 @@ export function errorOutcome(error: unknown, attempt: AttemptInfo, random: () =>
   if (kind === 'nothing') return { state: 'done', result: JSON.stringify(thrown.message) };
   if (kind === 'other') return { state: 'failed', excName: thrown.name, excMessage: thrown.message, excInfo: thrown.stack };
   const retryable = kind === 'retryable' ? (error as RetryableJobError) : null;
+  const timeout = retryable instanceof JobTimeoutError;
   const countsAsRetry = !retryable?.ignoreRetry;
   if (countsAsRetry && attempt.maxRetries > 0 && attempt.retry >= attempt.maxRetries) {
-    return { state: 'failed', excName: 'FailedJobError', excMessage: storableMessage(maxRetriesReached(attempt.maxRetries, thrown.message)), excInfo: thrown.stack };
+    // A timeout keeps its own name: "timed out" is the cause to fix, not "retried too often".
+    const name = timeout ? thrown.name : 'FailedJobError';
+    return { state: 'failed', excName: name, excMessage: storableMessage(maxRetriesReached(attempt.maxRetries, thrown.message)), excInfo: thrown.stack };
   }
   const delaySeconds = retryable
     ? (secondsOf(retryable) ?? retryDelaySeconds(attempt.retryPattern, attempt.retry, random))
     : CONCURRENCY_RETRY_SECONDS;
-  const exc = retryable ? undefined : { excName: thrown.name, excMessage: thrown.message, excInfo: thrown.stack };
+  // A timeout and a database error name themselves on the retry: the row shows why the attempt ended.
+  const exc = retryable && !timeout ? undefined : { excName: thrown.name, excMessage: thrown.message, excInfo: thrown.stack };
   return { state: 'pending', result: thrown.message, delaySeconds, countsAsRetry, exc };
 }
 

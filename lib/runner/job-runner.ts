@@ -6,7 +6,9 @@ import { ChannelTree } from '../channels/channel-tree.js';
 import { earliest } from '../channels/channel-job.js';
 import { selectJobsToStart } from '../channels/dispatch.js';
 import { QUEUE_JOB_RESOLVED_OPTIONS } from '../queue-job.constants.js';
-import { noDelayWarning } from '../queue-job.messages.js';
+import { eventLoopBlocked, jobTimedOut, noDelayWarning } from '../queue-job.messages.js';
+import { JobFunctionRegistry } from '../discovery/job-function.registry.js';
+import { readCallTimeouts } from '../store/call-timeouts.js';
 import type { ResolvedQueueJobOptions } from '../queue-job.options.js';
 import { runClaimCycle, type ClaimRequest, type ClaimedJobRow } from '../store/claim-cycle.js';
 import { claimNext, claimsInOneStatement } from '../store/claim-next.js';
@@ -24,6 +26,9 @@ import { messageOf } from '../errors/describe-thrown.js';
 import { NotificationListener } from './notification-listener.js';
 import { DeadWorkerWatch, RESCUE_INTERVAL_MS } from './dead-worker-watch.js';
 import { SerialTask } from './serial-task.js';
+import { JobTimeouts } from './job-timeout.js';
+import { JobLeases } from './job-leases.js';
+import { EventLoopWatch } from './event-loop-watch.js';
 
 const STARTED_FLUSH_MS = 100;
 const ERROR_BACKOFF_MS = 1_000;
@@ -43,7 +48,7 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
   private readonly logger = new Logger('QueueJob');
   readonly workerId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   readonly channels: ChannelTree;
-  private readonly running = new Map<string, { leaseToken: string; done: Promise<void> }>();
+  private readonly running = new Map<string, { job: ClaimedJobRow; leaseToken: string; leaseSeconds: number; done: Promise<void> }>();
   private readonly deadWorkers = new DeadWorkerWatch();
   private heartbeat: NodeJS.Timeout | undefined;
   private rescueTicks: NodeJS.Timeout | undefined;
@@ -68,6 +73,10 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
   private wakeTimer: NodeJS.Timeout | undefined;
   private wakeAt = Number.POSITIVE_INFINITY;
   private listener: NotificationListener | undefined;
+  private readonly leases: JobLeases;
+  private readonly timeouts: JobTimeouts;
+  private readonly loopWatch = new EventLoopWatch<ClaimedJobRow>((stallMs, jobs) => this.warnStall(stallMs, jobs),
+    () => [...this.running.values()].map((r) => r.job));
 
   constructor(
     private readonly store: JobStore,
@@ -75,7 +84,12 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     private readonly scheduler: SchedulerRegistry,
     private readonly hooks: QueueJobHooks,
     @Inject(QUEUE_JOB_RESOLVED_OPTIONS) private readonly options: ResolvedQueueJobOptions,
+    private readonly registry: JobFunctionRegistry,
   ) {
+    this.leases = new JobLeases(registry, options.runner.leaseSeconds);
+    this.timeouts = new JobTimeouts((ids) => readCallTimeouts(this.store.pool, ids),
+      (job, seconds) => this.logger.warn(jobTimedOut(job.uuid, job.job_function, seconds)),
+      (error) => this.logger.warn(`Reading the timeouts of running jobs failed (${error.message}); retrying`));
     this.channels = ChannelTree.parse(options.channels);
     this.oneStatementClaims = claimsInOneStatement(this.channels.channels);
     this.claimCap = options.runner.concurrency;
@@ -115,7 +129,8 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     });
     await this.listener.start();
     this.scheduler.addInterval(this.pollName, setInterval(() => this.wake(), this.options.runner.pollInterval));
-    this.heartbeat = setInterval(() => void this.renewLeases(), heartbeatMs(this.options.runner.leaseSeconds));
+    this.heartbeat = setInterval(() => void this.renewLeases(), this.leases.heartbeatMs());
+    this.loopWatch.start();
     // Dead executors are looked for every second even when nothing wakes this runner (an instance whose
     // channels are full of a dead worker's jobs has nothing to claim): recovery must not wait for the poll.
     // Ticks finer than the look interval: a look is due 1 s after the previous one was taken (mid-cycle),
@@ -139,6 +154,8 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     const timeout = new Promise((resolve) => setTimeout(resolve, this.options.runner.shutdownTimeout).unref());
     await Promise.race([Promise.allSettled([...this.running.values()].map((r) => r.done)), timeout]);
     clearInterval(this.heartbeat);
+    this.timeouts.stop();
+    this.loopWatch.stop();
     if (this.running.size > 0) {
       this.logger.warn(`${this.running.size} job(s) still running at shutdown: their lease will expire and they will be requeued`);
     }
@@ -168,7 +185,7 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     this.rescuing = true;
     try {
       const rescued = await this.store.withClient((client) =>
-        rescueDeadJobs(client, this.workerId, (orphans) => this.deadWorkers.pickDead(orphans), this.options.lockTimeout));
+        rescueDeadJobs(client, this.workerId, (orphans) => this.deadWorkers.pickDead(orphans), this.leases.lengths(), this.options.lockTimeout));
       for (const job of rescued) this.reportRescued(job);
     } catch (error) {
       this.deadWorkers.reset();
@@ -201,6 +218,7 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
         }));
       // Back up to the full batch by doubling: a claim refused for its size would be refused again at once.
       this.claimCap = Math.min(this.options.runner.concurrency, this.claimCap * 2);
+      await this.extendOwnLeases(claimed);
       for (const job of claimed) this.launch(job);
       this.scheduleWake(earliest([nextWakeup, nextEta]));
       return true;
@@ -339,26 +357,33 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
 
   private launch(job: ClaimedJobRow): void {
     this.startedMarks.set(job.id, { id: job.id, leaseToken: job.lease_token, dateStarted: new Date() });
-    const run = this.executor.execute(job, this.addEvent).then(
+    const leaseSeconds = this.leases.of(job.job_function);
+    const abort = this.timeouts.watch(job, this.timeoutOf(job));
+    const run = this.executor.execute(job, this.addEvent, abort).then(
       (result) => {
         if (!result.written) this.queueOutcome(result.row);
       },
       (error: unknown) => this.logger.error(`Job ${job.uuid}: executor error ${(error as Error).message}`),
     ).finally(() => {
+      this.timeouts.unwatch(job.id);
+      this.loopWatch.ended(job);
       this.running.delete(job.id);
       this.startedMarks.delete(job.id);
       // After this turn of the event loop (SerialTask): jobs finishing together make one claim.
       this.wake();
     });
-    this.running.set(job.id, { leaseToken: job.lease_token, done: run });
+    this.running.set(job.id, { job, leaseToken: job.lease_token, leaseSeconds, done: run });
     this.armStartedFlush();
   }
 
   private reportRescued(job: RescuedJob): void {
-    this.logger.warn(`Job ${job.uuid} ${job.job_function}: its executor ${job.worker_id} stopped; job set ${job.state}${job.state === 'failed' ? ' (JobFoundDead)' : ''}`);
+    const cause = job.worker_alive
+      ? `its lease of ${job.lease} s expired while its executor ${job.worker_id} was alive but unresponsive`
+      : `its executor ${job.worker_id} stopped`;
+    this.logger.warn(`Job ${job.uuid} ${job.job_function}: ${cause}; job set ${job.state}${job.state === 'failed' ? ` (${job.exc_name})` : ''}`);
     this.hooks.emit({
       name: job.state === 'failed' ? 'job.failed' : 'job.retrying', uuid: job.uuid, jobFunction: job.job_function,
-      channel: job.channel, retry: job.retry, maxRetries: job.max_retries, at: new Date(), reason: 'dead-executor',
+      channel: job.channel, retry: job.retry, maxRetries: job.max_retries, at: new Date(), reason: job.worker_alive ? 'lease-lost' : 'dead-executor',
       excName: job.exc_name ?? undefined, excMessage: job.exc_message ?? undefined,
     });
   }
@@ -388,11 +413,32 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     if (this.running.size === 0) return;
     const ids = [...this.running.keys()];
     const tokens = [...this.running.values()].map((r) => r.leaseToken);
+    const seconds = [...this.running.values()].map((r) => r.leaseSeconds);
     try {
-      await this.store.renewLeases(ids, tokens, this.options.runner.leaseSeconds);
+      await this.store.renewLeases(ids, tokens, seconds);
     } catch (error) {
       this.logger.warn(`Could not renew job leases: ${(error as Error).message}`);
     }
+  }
+
+  /** Jobs whose function has a lease of its own get it before their code runs: a CPU-bound job may block the heartbeat at once. */
+  private async extendOwnLeases(claimed: ClaimedJobRow[]): Promise<void> {
+    const own = this.leases.ownLeases(claimed);
+    if (own.ids.length === 0) return;
+    try {
+      await this.store.renewLeases(own.ids, own.tokens, own.seconds);
+    } catch (error) {
+      this.logger.warn(`Could not extend ${own.ids.length} job lease(s) to their job function's leaseSeconds: ${(error as Error).message}`);
+    }
+  }
+
+  /** The job function's timeout, else `runner.jobTimeout` (0: none); a call's own replaces it once read (JobTimeouts). */
+  private timeoutOf(job: ClaimedJobRow): number | null {
+    return this.registry.get(job.job_function)?.timeout ?? (this.options.runner.jobTimeout || null);
+  }
+
+  private warnStall(stallMs: number, jobs: ClaimedJobRow[]): void {
+    for (const job of jobs) this.logger.warn(eventLoopBlocked(stallMs / 1000, job.uuid, job.job_function, this.leases.of(job.job_function)));
   }
 
   private scheduleWake(at: number | null): void {
@@ -415,5 +461,3 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
   }
 }
 
-/** A third of the lease, so that two missed heartbeats still leave the lease alive. */
-const heartbeatMs = (leaseSeconds: number) => Math.max(200, (leaseSeconds * 1000) / 3);

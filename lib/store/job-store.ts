@@ -122,8 +122,8 @@ export class JobStore {
     return new Map(rows.map((r) => [r.identity_key, { uuid: r.uuid, state: r.state, created: false }]));
   }
 
-  /** Extends the leases of jobs still held under these tokens. */
-  async renewLeases(ids: string[], tokens: string[], leaseSeconds: number): Promise<void> {
+  /** Extends the leases of jobs still held under these tokens, each by its own length in seconds. */
+  async renewLeases(ids: string[], tokens: string[], leaseSeconds: number[]): Promise<void> {
     await this.pool.query(RENEW_LEASES_SQL, [ids, tokens, leaseSeconds]);
   }
 

@@ -32,13 +32,13 @@ function row(overrides: Partial<NewJobRow> = {}): NewJobRow {
   return {
     uuid: randomUUID(), graphUuid: null, name: 'Confirm', jobFunction: '<OrderService>.confirm', serviceName: 'OrderService',
     methodName: 'confirm', funcString: 'OrderService.confirm(1)', args: '[1]', records: '[]', dependencies: null, state: 'pending',
-    priority: 10, eta: null, maxRetries: 5, channel: 'root.sale', identityKey: null, context: null, userId: null, traceContext: null,
+    priority: 10, eta: null, maxRetries: 5, channel: 'root.sale', identityKey: null, context: null, userId: null, traceContext: null, timeout: null,
     ...overrides,
   };
 }
 
 const COLUMNS = `uuid, graph_uuid, name, job_function, service_name, method_name, func_string, args, records, dependencies, state,
-  priority, eta, max_retries, channel, identity_key, context, user_id, trace_context`;
+  priority, eta, max_retries, channel, identity_key, context, user_id, trace_context, timeout`;
 
 /** A stored row in the shape of NewJobRow, to compare with what was sent. */
 function asSent(stored: Record<string, unknown>): NewJobRow {
@@ -51,6 +51,7 @@ function asSent(stored: Record<string, unknown>): NewJobRow {
     maxRetries: stored.max_retries as number, channel: stored.channel as string, identityKey: stored.identity_key as string | null,
     context: stored.context === null ? null : JSON.stringify(stored.context), userId: stored.user_id as string | null,
     traceContext: stored.trace_context === null ? null : JSON.stringify(stored.trace_context),
+    timeout: stored.timeout as number | null,
   };
 }
 
@@ -71,7 +72,7 @@ describe.each<[string, Writer]>([['INSERT_JOBS_SQL', insertRows], ['COPY_JOBS_SQ
         graphUuid: graph, name: 'Ship', jobFunction: '<OrderService>.ship', methodName: 'ship', funcString: 'OrderService.ship(2)', args: '[2]',
         records: '[{"$record":{"id":2,"entity":"Order"}}]', dependencies: '{"depends_on":["x"],"reverse_depends_on":[]}',
         state: 'wait_dependencies', priority: 5, eta: new Date(ETA), maxRetries: 0, channel: 'root', identityKey: 'k2',
-        context: '{"tenant":"a"}', userId: 'u1', traceContext: '{"traceparent":"00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"}',
+        context: '{"tenant":"a"}', userId: 'u1', traceContext: '{"traceparent":"00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"}', timeout: 30,
       }),
       row({ graphUuid: graph, funcString: 'OrderService.confirm("\\u00e9")', args: '["é"]', eta: new Date(ETA), context: '{"tenant":"a"}', userId: 'u1' }),
     ];

@@ -40,6 +40,8 @@ export class QueueJob {
   @Column({ type: 'text', name: 'user_id', nullable: true }) userId!: string | null;
   /** Trace context of the enqueue (W3C `traceparent`…), continued by the execution span. */
   @Column({ type: 'jsonb', name: 'trace_context', nullable: true }) traceContext!: Record<string, string> | null;
+  /** Seconds the call allowed an attempt (`withDelay(x, { timeout })`); null: the job function's or the runner's. */
+  @Column({ type: 'int', nullable: true }) timeout!: number | null;
   /** Fencing token of the current claim: only the executor holding it may record the outcome. */
   @Column({ type: 'uuid', name: 'lease_token', nullable: true }) leaseToken!: string | null;
   @Column({ type: 'timestamptz', name: 'lease_expires_at', nullable: true }) leaseExpiresAt!: Date | null;

@@ -24,6 +24,8 @@ export interface NewJobRow {
   userId: string | null;
   /** JSON text of the trace context of the enqueue (W3C traceparent…), or null. */
   traceContext: string | null;
+  /** Seconds the call allows an attempt (its `timeout` option), or null. */
+  timeout: number | null;
 }
 
 const IDENTITY_STATES = `state IN ('wait_dependencies', 'pending', 'enqueued')`;

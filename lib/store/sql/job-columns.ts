@@ -32,6 +32,7 @@ export const JOB_COLUMNS: readonly JobColumn[] = [
   { key: 'context', sqlType: 'jsonb', kind: 'json', value: (r) => r.context },
   { key: 'user_id', sqlType: 'text', kind: 'text', value: (r) => r.userId },
   { key: 'trace_context', sqlType: 'jsonb', kind: 'json', value: (r) => r.traceContext },
+  { key: 'timeout', sqlType: 'int', kind: 'number', value: (r) => r.timeout },
 ];
 
 /** The `dependencies` of a job that has none. */

@@ -48,6 +48,31 @@ export class FaultJobs {
     throw Object.assign(new Error('could not serialize access due to concurrent update'), { code: '40001' });
   }
 
+  /**
+   * CPU-bound: blocks the event loop for `ms` (first attempt; `retryMs` later), so nothing else runs in
+   * its process meanwhile — the lease heartbeat included. Its job function keeps the default lease.
+   */
+  @Delayable({ maxRetries: 2 })
+  async busy(tag: string, ms: number, retryMs: number): Promise<FaultResult> {
+    return this.spin(tag, ms, retryMs);
+  }
+
+  /** `busy` with a lease of its own (10 s) longer than its stall: it must run once and be done. */
+  @Delayable({ maxRetries: 2, leaseSeconds: 10 })
+  async busyWithLease(tag: string, ms: number, retryMs: number): Promise<FaultResult> {
+    return this.spin(tag, ms, retryMs);
+  }
+
+  private async spin(tag: string, ms: number, retryMs: number): Promise<FaultResult> {
+    const execution = await this.begin(tag);
+    const until = Date.now() + (currentJob().retry > 1 ? retryMs : ms);
+    while (Date.now() < until) {
+      // Busy: no await, no timer, no I/O.
+    }
+    await this.persist(END_RUN_SQL, [execution]);
+    return this.result(tag);
+  }
+
   private async begin(tag: string): Promise<string> {
     const execution = randomUUID();
     await this.persist(INSERT_RUN_SQL, this.runParams(tag, execution));

@@ -17,6 +17,13 @@ describe('resolveOptions: timers', () => {
     expect(resolveOptions({}, {}).runner.shutdownTimeout).toBe(30_000);
   });
 
+  it('runner.jobTimeout: off (0) unless set; whole seconds, within what a timer can wait', () => {
+    expect(resolveOptions({}, {}).runner.jobTimeout).toBe(0);
+    expect(resolveOptions({ runner: { jobTimeout: 300 } }, {}).runner.jobTimeout).toBe(300);
+    expect(() => resolveOptions({ runner: { jobTimeout: 1.5 } }, {})).toThrow('QueueJobModule option "runner.jobTimeout" is 1.5: expected a whole number from 0 to 2147483.');
+    expect(() => resolveOptions({ runner: { jobTimeout: 2147484 } }, {})).toThrow(/"runner\.jobTimeout" is 2147484: expected a whole number from 0 to 2147483\./);
+  });
+
   it('still refuses a concurrency below 1 with the plain message', () => {
     expect(() => resolveOptions({ runner: { concurrency: 0 } }, {})).toThrow('QueueJobModule option "runner.concurrency" is 0: expected a whole number >= 1.');
   });

@@ -25,6 +25,13 @@ describe('MetricsTally', () => {
     expect(rescued).toMatchObject({ channel: 'root.b', enqueued: 1, failed: 1, rescued: 1, execTime: { count: 0, sum: 0, max: 0 } });
   });
 
+  it('counts a job taken back from an executor alive past its lease (lease-lost) as rescued too', () => {
+    const tally = new MetricsTally();
+    tally.record(event('job.retrying', { reason: 'lease-lost' }));
+    tally.record(event('job.failed', { retry: 2, reason: 'lease-lost' }));
+    expect(tally.totals()).toMatchObject({ retried: 1, failed: 1, rescued: 2 });
+  });
+
   it('hands out copies', () => {
     const tally = new MetricsTally();
     tally.record(event('job.done', { execTime: 1 }));

@@ -36,8 +36,16 @@ describe('mergeDeclarations: merge', () => {
     ]);
     expect(jobFunctions).toEqual([{
       name: '<OrderService>.confirm', channel: 'root.sale', retryPattern: { 1: 60 }, relatedAction: { enable: false },
-      declaredBy: ['MailModule', 'SalesModule'],
+      timeout: null, leaseSeconds: null, declaredBy: ['MailModule', 'SalesModule'],
     }]);
+  });
+
+  it('timeout and leaseSeconds of a job function, given by any of its declarers', () => {
+    const { jobFunctions } = mergeDeclarations([], [
+      fn('SalesModule', { name: '<Report>.build', timeout: 600 }),
+      fn('MailModule', { name: '<Report>.build', leaseSeconds: 120, timeout: 600 }),
+    ]);
+    expect(jobFunctions[0]).toMatchObject({ timeout: 600, leaseSeconds: 120 });
   });
 
   it('the same settings written in another key order are no conflict', () => {
@@ -174,6 +182,20 @@ describe('mergeDeclarations: validation errors', () => {
     expect(error.message).toMatch(/^Invalid retry pattern for job function <OrderService>\.confirm declared by SalesModule: /);
     expect(error.message).toMatch(problem);
     expect(error.message).toContain(`e.g. ${RETRY_PATTERN_EXAMPLE}`);
+  });
+
+  it.each([
+    ['timeout', 0], ['timeout', 1.5], ['timeout', -1], ['timeout', '60'], ['leaseSeconds', 0], ['leaseSeconds', 2 ** 31],
+  ])('bad %s %p of a job function: names it, the declarer and an example', (field, value) => {
+    const error = mergeError([], [fn('ReportModule', { name: '<Report>.build', [field]: value as number })]);
+    expect(error).toBeInstanceOf(RecordDeclarationError);
+    expect(error.message).toBe(`Job function "<Report>.build" declared by ReportModule has ${field} ${JSON.stringify(value)}: `
+      + `expected a whole number of seconds >= 1 (e.g. { name: '<Report>.build', ${field}: 60 }).`);
+  });
+
+  it('conflicting timeouts of one job function in two modules', () => {
+    const error = mergeError([], [fn('A', { name: '<Report>.build', timeout: 60 }), fn('B', { name: '<Report>.build', timeout: 30 })]);
+    expect(error.message).toMatch(/declared with timeout 60 by A and with timeout 30 by B/);
   });
 
   it('conflicting removalInterval of one channel in two modules', () => {
