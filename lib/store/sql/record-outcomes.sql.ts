@@ -32,7 +32,8 @@ export interface JobOutcomeRow {
  * and is spliced in as is. NUL characters, which PostgreSQL cannot store, become U+FFFD.
  */
 export function outcomesJson(rows: readonly JobOutcomeRow[]): string {
-  return `[${rows.map((o) => `{"id":${o.id},"lease_token":${jsonText(o.leaseToken)},"state":${jsonText(o.state)},`
+  // The lease token (a uuid) and the state (a literal) are the runner's own: quoted as they are.
+  return `[${rows.map((o) => `{"id":${o.id},"lease_token":"${o.leaseToken}","state":"${o.state}",`
     + `"result":${jsonRaw(o.result)},"exc_name":${jsonText(o.excName)},"exc_message":${jsonText(o.excMessage)},`
     + `"exc_info":${jsonText(o.excInfo)},"eta":${jsonDate(o.eta)},"retry_delta":${o.retryDelta},`
     + `"date_started":${jsonDate(o.dateStarted)},"date_done":${jsonDate(o.dateDone)},"exec_time":${o.execTime}}`).join(',')}]`;
