@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { ChannelTree } from '../channels/channel-tree.js';
 import { earliest } from '../channels/channel-job.js';
 import { selectJobsToStart } from '../channels/dispatch.js';
+import { JobFunctionRegistry } from '../discovery/job-function.registry.js';
 import { QUEUE_JOB_RESOLVED_OPTIONS } from '../queue-job.constants.js';
 import { noDelayWarning } from '../queue-job.messages.js';
 import type { ResolvedQueueJobOptions } from '../queue-job.options.js';
@@ -58,6 +59,8 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
   private readonly addEvent = (event: () => JobEvent) => this.events.add(event);
   /** Capacities only: a claim is one statement, which also writes the outcomes (see `claimsCarry`). */
   private readonly oneStatementClaims: boolean;
+  /** The job functions registered here, read at start: claims take only their jobs (mixed fleets). */
+  private jobFunctions: readonly string[] = [];
   private rescuing = false;
   private active = false;
   private wakeTimer: NodeJS.Timeout | undefined;
@@ -70,6 +73,7 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     private readonly scheduler: SchedulerRegistry,
     private readonly hooks: QueueJobHooks,
     @Inject(QUEUE_JOB_RESOLVED_OPTIONS) private readonly options: ResolvedQueueJobOptions,
+    private readonly registry: JobFunctionRegistry,
   ) {
     this.channels = ChannelTree.parse(options.channels);
     this.oneStatementClaims = claimsInOneStatement(this.channels.channels);
@@ -103,6 +107,7 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
   async start(): Promise<void> {
     if (this.active) return;
     this.active = true;
+    this.jobFunctions = this.registry.all().map((fn) => fn.name);
     this.listener = new NotificationListener(this.store.dataSource, this.workerId, () => this.wake(), () => {
       this.deadWorkers.reset();
       this.wake();
@@ -209,6 +214,7 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
   private async claimInOneStatement(limit: number, outcomes: JobOutcomeRow[]) {
     const result = await claimNext(this.store.pool, {
       workerId: this.workerId, leaseSeconds: this.options.runner.leaseSeconds, limit, channels: this.channels.channels, outcomes,
+      jobFunctions: this.jobFunctions,
     });
     this.warnLostLeases(outcomes, result.recorded);
     return result;
@@ -262,6 +268,7 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
       limit,
       sequentialChannels: configs.filter((c) => c.sequential).map((c) => c.name),
       throttledChannels: configs.filter((c) => c.throttle > 0).map((c) => c.name),
+      jobFunctions: this.jobFunctions,
       decide: (snapshot, now) => {
         const decision = selectJobsToStart(this.channels, snapshot, now, limit);
         onWakeup(decision.nextWakeup);
@@ -329,7 +336,8 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
   }
 
   private scheduleWake(at: number | null): void {
-    if (at === null || !this.active) return;
+    // Infinity: only a job that another instance runs holds a sequential channel; its end wakes us.
+    if (at === null || !Number.isFinite(at) || !this.active) return;
     if (at >= this.wakeAt && this.wakeTimer) return;
     clearTimeout(this.wakeTimer);
     this.wakeAt = at;
