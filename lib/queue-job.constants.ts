@@ -24,6 +24,7 @@ export const DEFAULTS = {
   pollIntervalMs: 5_000,
   shutdownTimeoutMs: 30_000,
   leaseSeconds: 30,
+  unknownFunctionGraceSeconds: 600,
   autovacuumIntervalMs: 86_400_000,
   autovacuumBatchSize: 1_000,
 } as const;

@@ -43,6 +43,12 @@ export interface RunnerOptions {
   shutdownTimeout?: number;
   /** Lease of a claimed job, in seconds, renewed while it runs (default 30). */
   leaseSeconds?: number;
+  /**
+   * Seconds a job function may go undeclared by every live instance before its pending jobs fail as
+   * `UnknownJobFunction`, and before its records (and channels no instance declares) are deleted
+   * (default 600). Give every instance on one database the same value.
+   */
+  unknownFunctionGrace?: number;
 }
 
 /** Extras of `forRoot()` / `forRootAsync()`, known when the module is imported. */

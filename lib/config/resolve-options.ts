@@ -30,6 +30,7 @@ export function resolveOptions(options: QueueJobModuleOptions, env: Env = proces
       pollInterval: positiveInteger('runner.pollInterval', runner.pollInterval ?? DEFAULTS.pollIntervalMs, 1, MAX_TIMER_MS),
       shutdownTimeout: positiveInteger('runner.shutdownTimeout', runner.shutdownTimeout ?? DEFAULTS.shutdownTimeoutMs, 0, MAX_TIMER_MS),
       leaseSeconds: positiveInteger('runner.leaseSeconds', runner.leaseSeconds ?? DEFAULTS.leaseSeconds),
+      unknownFunctionGrace: positiveInteger('runner.unknownFunctionGrace', runner.unknownFunctionGrace ?? DEFAULTS.unknownFunctionGraceSeconds),
     },
   };
 }

@@ -1,0 +1,35 @@
+/**
+ * `queue_job_worker`: each app instance announces what it declares (mixed fleets, SPEC §6). A worker
+ * counts as having declared something "within the grace" while its row was seen less than
+ * `runner.unknownFunctionGrace` seconds ago; rows older than that are deleted.
+ */
+
+/** At startup and at every heartbeat; re-creates the row if another instance deleted it meanwhile (this one stalled). */
+export const ANNOUNCE_WORKER_SQL = `
+INSERT INTO queue_job_worker (worker_id, app, job_functions, declared_functions, declared_channels)
+VALUES ($1, $2, $3::text[], $4::text[], $5::text[])
+ON CONFLICT (worker_id) DO UPDATE
+SET app = excluded.app, job_functions = excluded.job_functions, declared_functions = excluded.declared_functions,
+    declared_channels = excluded.declared_channels, last_seen = now()`;
+
+export const FORGET_WORKERS_SQL = `DELETE FROM queue_job_worker WHERE last_seen < now() - $1::int * interval '1 second'`;
+
+/** The job functions some worker seen within `$1` seconds runs (a set: compared with NOT IN, hashed). */
+const RUN_WITHIN = `SELECT unnest(w.job_functions) FROM queue_job_worker w WHERE w.last_seen > now() - $1::int * interval '1 second'`;
+
+/**
+ * Pending jobs of a job function that no worker seen within the grace (`$1` seconds) runs fail as
+ * `UnknownJobFunction`; the caller makes sure that it has been watching the fleet for that long.
+ */
+export const FAIL_UNKNOWN_FUNCTIONS_SQL = `
+UPDATE queue_job SET state = 'failed', exc_name = 'UnknownJobFunction',
+  exc_message = format('No live worker declared job function %s for %s s (runner.unknownFunctionGrace): no running instance '
+    || 'has a @Delayable() method with this name, so the job was not executed. Deploy the code that declares it, then requeue the job.',
+    job_function, $1::int),
+  exc_info = format('UnknownJobFunction: %s, not declared by any worker seen since %s', job_function, now() - $1::int * interval '1 second')
+WHERE state = 'pending' AND job_function NOT IN (${RUN_WITHIN})
+RETURNING uuid, job_function, channel, retry, max_retries, exc_message`;
+
+/** Whether a worker seen within `seconds` runs `jobFunctionColumn` (the admin's "no live worker runs this job function"). */
+export const liveWorkerRunsSql = (jobFunctionColumn: string, seconds: number) =>
+  `EXISTS (SELECT 1 FROM queue_job_worker w WHERE ${jobFunctionColumn} = ANY(w.job_functions) AND w.last_seen > now() - interval '${Math.trunc(seconds)} seconds')`;
