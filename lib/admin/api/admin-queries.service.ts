@@ -9,6 +9,7 @@ import { ADMIN_JOB_GRAPH_SQL } from '../../store/sql/admin-job-graph.sql.js';
 import { ADMIN_JOB_FUNCTION_SQL, ADMIN_JOB_FUNCTIONS_SQL } from '../../store/sql/admin-job-functions.sql.js';
 import { adminListJobsSql, type AdminJobListRow } from '../../store/sql/admin-list-jobs.sql.js';
 import { adminReadBeginSql, QUERY_CANCELED } from '../../store/sql/admin-read.sql.js';
+import { NO_LIVE_WORKER_SQL } from '../../store/sql/fleet.sql.js';
 import type { QueueJob } from '../../store/entities/queue-job.entity.js';
 import { queryTimedOut } from '../admin.messages.js';
 import type {
@@ -80,6 +81,7 @@ export class AdminQueries {
     const relatedAction = (fn?.relatedAction ?? record?.related_action ?? null) as { enable?: boolean; funcName?: string } | null;
     const allowed = (action: keyof typeof MANUAL_ACTION_FROM) => !readOnly && (MANUAL_ACTION_FROM[action] as readonly string[]).includes(job.state);
     const related = relatedAction?.enable !== false && (Boolean(relatedAction?.funcName) || (job.records ?? []).length > 0);
+    const [{ no_live_worker: noLiveWorker }] = await this.store.query<{ no_live_worker: boolean }>(NO_LIVE_WORKER_SQL, [job.state, job.jobFunction]);
     return {
       job,
       jobFunction: fn || record ? {
@@ -90,6 +92,7 @@ export class AdminQueries {
       } : null,
       actions: { requeue: allowed('requeue'), setDone: allowed('setDone'), cancel: allowed('cancel'), related },
       graph: job.graphUuid ? await this.graph(job.graphUuid) : null,
+      noLiveWorker,
     };
   }
 
@@ -170,6 +173,6 @@ function toSummary(r: AdminJobListRow): AdminJobSummary {
     uuid: r.uuid, graphUuid: r.graph_uuid, name: r.name, jobFunction: r.job_function, channel: r.channel, state: r.state as JobState,
     priority: r.priority, eta: r.eta, retry: r.retry, maxRetries: r.max_retries, dateCreated: r.date_created,
     dateStarted: r.date_started, dateDone: r.date_done, dateCancelled: r.date_cancelled, execTime: r.exec_time,
-    excName: r.exc_name, excMessage: r.exc_message,
+    excName: r.exc_name, excMessage: r.exc_message, noLiveWorker: r.no_live_worker,
   };
 }

@@ -1,4 +1,5 @@
 import { adminJobFilterSql, type AdminJobFilter } from './admin-job-filter.sql.js';
+import { NO_LIVE_WORKER_COLUMN } from './fleet.sql.js';
 
 /** Sort keys of the admin's job list and their columns; `nullable` ones sort their NULLs last. */
 export const ADMIN_JOB_SORTS = {
@@ -35,6 +36,7 @@ export interface AdminJobListRow {
   exec_time: number | null;
   exc_name: string | null;
   exc_message: string | null;
+  no_live_worker: boolean;
 }
 
 /**
@@ -54,7 +56,8 @@ export function adminListJobsSql(
     : `${column} ${direction}${nullable ? ' NULLS LAST' : ''}, date_created DESC, id DESC`;
   const text = `
 SELECT uuid, graph_uuid, name, job_function, channel, state, priority, eta, retry, max_retries, date_created,
-       date_started, date_done, date_cancelled, exec_time, exc_name, left(exc_message, 500) AS exc_message
+       date_started, date_done, date_cancelled, exec_time, exc_name, left(exc_message, 500) AS exc_message,
+       ${NO_LIVE_WORKER_COLUMN}
 FROM queue_job WHERE ${where}
 ORDER BY ${order}
 LIMIT $${params.push(limit)} OFFSET $${params.push(offset)}`;

@@ -30,6 +30,14 @@ UPDATE queue_job SET state = 'failed', exc_name = 'UnknownJobFunction',
 WHERE state = 'pending' AND job_function NOT IN (${RUN_WITHIN})
 RETURNING uuid, job_function, channel, retry, max_retries, exc_message`;
 
-/** Whether a worker seen within `seconds` runs `jobFunctionColumn` (the admin's "no live worker runs this job function"). */
-export const liveWorkerRunsSql = (jobFunctionColumn: string, seconds: number) =>
-  `EXISTS (SELECT 1 FROM queue_job_worker w WHERE ${jobFunctionColumn} = ANY(w.job_functions) AND w.last_seen > now() - interval '${Math.trunc(seconds)} seconds')`;
+/** A worker that announced itself within this many seconds is live (heartbeats come every 5 s at most). */
+export const LIVE_WORKER_SECONDS = 30;
+
+const noLiveWorker = (state: string, jobFunction: string) => `(${state} = 'pending' AND NOT EXISTS (SELECT 1 FROM queue_job_worker w
+  WHERE ${jobFunction} = ANY(w.job_functions) AND w.last_seen > now() - interval '${LIVE_WORKER_SECONDS} seconds'))`;
+
+/** The admin's "no live worker runs this job function", for a pending job of the list. */
+export const NO_LIVE_WORKER_COLUMN = `${noLiveWorker('state', 'job_function')} AS no_live_worker`;
+
+/** The same for one job: `$1` its state, `$2` its job function. */
+export const NO_LIVE_WORKER_SQL = `SELECT ${noLiveWorker('$1::text', '$2::text')} AS no_live_worker`;
