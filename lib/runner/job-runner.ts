@@ -336,7 +336,8 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
   }
 
   private scheduleWake(at: number | null): void {
-    // Infinity: only a job that another instance runs holds a sequential channel; its end wakes us.
+    // Infinity: a sequential channel held by a job that only another instance can run, which has no
+    // time to wait for: the next NOTIFY or poll looks again.
     if (at === null || !Number.isFinite(at) || !this.active) return;
     if (at >= this.wakeAt && this.wakeTimer) return;
     clearTimeout(this.wakeTimer);
