@@ -31,8 +31,8 @@ WITH unknown AS (
 UPDATE queue_job SET state = 'failed', exc_name = 'UnknownJobFunction',
   exc_message = format('No live worker declared job function %s for %s s (runner.unknownFunctionGrace): no running instance '
     || 'has a @Delayable() method with this name, so the job was not executed. Deploy the code that declares it, then requeue the job.',
-    job_function, $1::int),
-  exc_info = format('UnknownJobFunction: %s, not declared by any worker seen since %s', job_function, now() - $1::int * interval '1 second')
+    queue_job.job_function, $1::int),
+  exc_info = format('UnknownJobFunction: %s, not declared by any worker seen since %s', queue_job.job_function, now() - $1::int * interval '1 second')
 FROM unknown u
 WHERE queue_job.state = 'pending' AND queue_job.channel = u.channel AND queue_job.job_function = u.job_function
 RETURNING uuid, queue_job.job_function, queue_job.channel, retry, max_retries, exc_message`;
