@@ -5,6 +5,9 @@
 //   no executor, the next claim sent as soon as the previous one answered;
 // - `insert`: N jobs in statements of 1000 rows (`COPY_JOBS_SQL`, as `enqueueMany` stores calls
 //   without identity keys; the data built untimed).
+// `--foreign F` (default 0) adds F pending jobs of a job function the claimer has not registered, at
+// a higher priority in the same channel (a mixed fleet whose other version is down): every claim
+// walks past them.
 // Runs on DATABASE_URL (or BENCH_PG_URL), a fresh database (migrated here). One JSON line per phase.
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
@@ -20,16 +23,19 @@ import type { NewJobRow } from '../lib/store/sql/insert-jobs.sql.js';
 import type { JobOutcomeRow } from '../lib/store/sql/record-outcomes.sql.js';
 
 const BATCH = 1000;
-const { values: a } = parseArgs({ options: { n: { type: 'string', default: '20000' }, concurrency: { type: 'string', default: '20' } } });
+const { values: a } = parseArgs({ options: {
+  n: { type: 'string', default: '20000' }, concurrency: { type: 'string', default: '20' }, foreign: { type: 'string', default: '0' },
+} });
 const n = Number(a.n);
+const foreign = Number(a.foreign);
 const concurrency = Number(a.concurrency);
 const url = process.env.DATABASE_URL ?? process.env.BENCH_PG_URL;
 
 /** A row as `enqueueMany` builds it for the bench's `BenchJobs.handle({ i })`. */
-const benchRow = (i: number): NewJobRow => ({
-  uuid: newJobUuid(), graphUuid: null, name: '<BenchJobs>.handle', jobFunction: '<BenchJobs>.handle', serviceName: 'BenchJobs',
+const benchRow = (i: number, jobFunction = '<BenchJobs>.handle', priority = 10): NewJobRow => ({
+  uuid: newJobUuid(), graphUuid: null, name: jobFunction, jobFunction, serviceName: 'BenchJobs',
   methodName: 'handle', funcString: `BenchJobs.handle({i: ${i}})`, args: `[{"i":${i}}]`, records: '[]', dependencies: null,
-  state: 'pending', priority: 10, eta: null, maxRetries: 5, channel: 'root', identityKey: null, context: null, userId: null, traceContext: null, timeout: null,
+  state: 'pending', priority, eta: null, maxRetries: 5, channel: 'root', identityKey: null, context: null, userId: null, traceContext: null, timeout: null,
 });
 
 const done = (job: { id: string; uuid: string; lease_token: string }): JobOutcomeRow => ({
@@ -38,7 +44,7 @@ const done = (job: { id: string; uuid: string; lease_token: string }): JobOutcom
 });
 
 const line = (phase: string, seconds: number, extra: object = {}) =>
-  process.stdout.write(`${JSON.stringify({ system: 'ours-sql', phase, n, concurrency, seconds: Math.round(seconds * 1000) / 1000, jobs_per_s: Math.round(n / seconds), ...extra })}\n`);
+  process.stdout.write(`${JSON.stringify({ system: 'ours-sql', phase, n, concurrency, ...(foreign > 0 ? { foreign } : {}), seconds: Math.round(seconds * 1000) / 1000, jobs_per_s: Math.round(n / seconds), ...extra })}\n`);
 
 async function insertPhase(pool: pg.Pool): Promise<void> {
   const texts = Array.from({ length: Math.ceil(n / BATCH) }, (_, b) =>
@@ -48,6 +54,10 @@ async function insertPhase(pool: pg.Pool): Promise<void> {
     const t0 = performance.now();
     for (const text of texts) await copyJobs(client, text);
     line('insert', (performance.now() - t0) / 1000);
+    // Untimed: the other version's jobs, ahead in the queue.
+    for (let b = 0; b < foreign; b += BATCH) {
+      await copyJobs(client, copyJobsText(Array.from({ length: Math.min(BATCH, foreign - b) }, (_, k) => benchRow(b + k, '<OtherVersion>.handle', 1))));
+    }
   } finally {
     client.release();
   }
@@ -61,20 +71,20 @@ async function claimLoop(pool: pg.Pool): Promise<void> {
   let claims = 0;
   const t0 = performance.now();
   for (;;) {
-    const { claimed } = await claimNext(pool, { workerId: 'floor', leaseSeconds: 60, limit: concurrency, channels, outcomes });
+    const { claimed } = await claimNext(pool, { workerId: 'floor', leaseSeconds: 60, limit: concurrency, channels, outcomes, jobFunctions: ['<BenchJobs>.handle'] });
     claims++;
     if (claimed.length === 0 && outcomes.length === 0) break;
     outcomes = claimed.map(done);
   }
   const seconds = (performance.now() - t0) / 1000;
-  const { rows } = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM queue_job WHERE state = 'done'`);
+  const { rows } = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM queue_job WHERE state = 'done' AND job_function = '<BenchJobs>.handle'`);
   if (rows[0].n !== n) throw new Error(`${rows[0].n} jobs done, expected ${n}`);
   line('claim-loop', seconds, { statements: claims });
 }
 
 async function main(): Promise<void> {
   if (!url) throw new Error('DATABASE_URL (or BENCH_PG_URL) is not set');
-  if (!(n >= 1 && concurrency >= 1)) throw new Error('--n and --concurrency must be positive integers');
+  if (!(n >= 1 && concurrency >= 1 && Number.isInteger(foreign) && foreign >= 0)) throw new Error('--n and --concurrency must be positive integers, --foreign a whole number');
   const dataSource = new DataSource({ type: 'postgres', url });
   await dataSource.initialize();
   await runQueueJobMigrations(dataSource);

@@ -25,6 +25,7 @@ export const DEFAULTS = {
   shutdownTimeoutMs: 30_000,
   leaseSeconds: 30,
   lockTimeoutMs: 5_000,
+  unknownFunctionGraceSeconds: 600,
   autovacuumIntervalMs: 86_400_000,
   autovacuumBatchSize: 1_000,
 } as const;

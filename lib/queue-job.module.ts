@@ -13,6 +13,7 @@ import { RelatedActionRegistry } from './discovery/related-action.registry.js';
 import type { QueueJobFeatureOptions } from './records/declarations.js';
 import { QueueJobFeatureModule } from './records/queue-job-feature.module.js';
 import { RecordsSynchronizer } from './records/records.synchronizer.js';
+import { FleetMember } from './fleet/fleet-member.service.js';
 import {
   ASYNC_OPTIONS_TYPE, ConfigurableModuleClass, OPTIONS_TYPE, QUEUE_JOB_MODULE_OPTIONS,
 } from './queue-job.module-definition.js';
@@ -56,6 +57,7 @@ const SCHEMA_READY = Symbol('QUEUE_JOB_SCHEMA_READY');
     JobFunctionRegistry,
     RelatedActionRegistry,
     RecordsSynchronizer,
+    FleetMember,
     JobService,
     DelayableExplorer,
     JobExecutor,

@@ -54,6 +54,12 @@ export interface RunnerOptions {
    * win over it. A timed-out attempt is retried as a JobTimeoutError and its slot is free at once.
    */
   jobTimeout?: number;
+  /**
+   * Seconds a job function may go undeclared by every live instance before its pending jobs fail as
+   * `UnknownJobFunction`, and before its records (and channels no instance declares) are deleted
+   * (default 600). Give every instance on one database the same value.
+   */
+  unknownFunctionGrace?: number;
 }
 
 /** Extras of `forRoot()` / `forRootAsync()`, known when the module is imported. */

@@ -33,6 +33,7 @@ export function resolveOptions(options: QueueJobModuleOptions, env: Env = proces
       leaseSeconds: positiveInteger('runner.leaseSeconds', runner.leaseSeconds ?? DEFAULTS.leaseSeconds),
       // In seconds; the timer waits it in milliseconds.
       jobTimeout: positiveInteger('runner.jobTimeout', runner.jobTimeout ?? 0, 0, Math.floor(MAX_TIMER_MS / 1000)),
+      unknownFunctionGrace: positiveInteger('runner.unknownFunctionGrace', runner.unknownFunctionGrace ?? DEFAULTS.unknownFunctionGraceSeconds),
     },
   };
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
 import { JobFunctionRegistry } from '../discovery/job-function.registry.js';
+import { FleetMember } from '../fleet/fleet-member.service.js';
 import { QUEUE_JOB_FEATURE } from '../queue-job.constants.js';
 import { JobStore } from '../store/job-store.js';
 import type { ChannelDeclaration, Declared, JobFunctionDeclaration, QueueJobFeatureOptions } from './declarations.js';
@@ -20,6 +21,7 @@ export class RecordsSynchronizer {
     private readonly modules: ModulesContainer,
     private readonly registry: JobFunctionRegistry,
     private readonly store: JobStore,
+    private readonly fleet: FleetMember,
   ) {}
 
   async synchronize(): Promise<void> {
@@ -36,7 +38,7 @@ export class RecordsSynchronizer {
       jobFunctions.push({ declaration: { name: fn.name, ...settings }, declarer: fn.declarer });
     }
     const desired = mergeDeclarations(channels, jobFunctions);
-    await syncRecords(this.store, desired);
+    await syncRecords(this.store, desired, this.fleet.announce(desired), this.fleet.graceSeconds);
     for (const record of desired.jobFunctions) {
       const fn = this.registry.get(record.name);
       if (!fn) continue;

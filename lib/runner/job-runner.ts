@@ -5,9 +5,9 @@ import { randomUUID } from 'node:crypto';
 import { ChannelTree } from '../channels/channel-tree.js';
 import { earliest } from '../channels/channel-job.js';
 import { selectJobsToStart } from '../channels/dispatch.js';
+import { JobFunctionRegistry } from '../discovery/job-function.registry.js';
 import { QUEUE_JOB_RESOLVED_OPTIONS } from '../queue-job.constants.js';
 import { eventLoopBlocked, jobTimedOut, noDelayWarning } from '../queue-job.messages.js';
-import { JobFunctionRegistry } from '../discovery/job-function.registry.js';
 import { readCallTimeouts } from '../store/call-timeouts.js';
 import type { ResolvedQueueJobOptions } from '../queue-job.options.js';
 import { runClaimCycle, type ClaimRequest, type ClaimedJobRow } from '../store/claim-cycle.js';
@@ -66,6 +66,8 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
   private readonly addEvent = (event: () => JobEvent) => this.events.add(event);
   /** Capacities only: a claim is one statement, which also writes the outcomes (see `claimsCarry`). */
   private readonly oneStatementClaims: boolean;
+  /** The job functions registered here, read at start: claims take only their jobs (mixed fleets). */
+  private jobFunctions: readonly string[] = [];
   private rescuing = false;
   /** At most this many jobs per claim: the concurrency, halved after claims the database refused (afterClaimFailed). */
   private claimCap: number;
@@ -123,6 +125,7 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
   async start(): Promise<void> {
     if (this.active) return;
     this.active = true;
+    this.jobFunctions = this.registry.all().map((fn) => fn.name);
     this.listener = new NotificationListener(this.store.dataSource, this.workerId, () => this.wake(), () => {
       this.deadWorkers.reset();
       this.wake();
@@ -259,6 +262,7 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
   private async claimInOneStatement(limit: number, outcomes: JobOutcomeRow[]) {
     const result = await claimNext(this.store.pool, {
       workerId: this.workerId, leaseSeconds: this.options.runner.leaseSeconds, limit, channels: this.channels.channels, outcomes,
+      jobFunctions: this.jobFunctions,
     });
     this.warnLostLeases(outcomes, result.recorded);
     return result;
@@ -347,6 +351,7 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
       limit,
       sequentialChannels: configs.filter((c) => c.sequential).map((c) => c.name),
       throttledChannels: configs.filter((c) => c.throttle > 0).map((c) => c.name),
+      jobFunctions: this.jobFunctions,
       decide: (snapshot, now) => {
         const decision = selectJobsToStart(this.channels, snapshot, now, limit);
         onWakeup(decision.nextWakeup);
@@ -442,7 +447,9 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
   }
 
   private scheduleWake(at: number | null): void {
-    if (at === null || !this.active) return;
+    // Infinity: a sequential channel held by a job that only another instance can run, which has no
+    // time to wait for: the next NOTIFY or poll looks again.
+    if (at === null || !Number.isFinite(at) || !this.active) return;
     if (at >= this.wakeAt && this.wakeTimer) return;
     clearTimeout(this.wakeTimer);
     this.wakeAt = at;

@@ -30,6 +30,8 @@ export interface ClaimRequest {
   limit: number;
   sequentialChannels: string[];
   throttledChannels: string[];
+  /** The job functions this instance has registered: only their jobs are claimed (mixed fleets). */
+  jobFunctions: readonly string[];
   /** The channel manager's decision on the snapshot read under the claim lock. */
   decide(snapshot: DispatchSnapshot, now: number): { ids: string[]; lastStart: Map<string, number> };
 }
@@ -69,7 +71,7 @@ export async function runClaimCycle(client: PoolClient, input: CycleInput): Prom
 
 
 type CycleRow = {
-  kind: 'running' | 'head' | 'next_eta' | 'failed' | 'throttle';
+  kind: 'running' | 'head' | 'held' | 'next_eta' | 'failed' | 'throttle';
   job_id: string | null; job_channel: string | null; job_priority: number | null; created_ms: number | null; at: number | null; n: number | null;
 };
 
@@ -80,7 +82,7 @@ type CycleRow = {
  */
 async function cycleRows(client: PoolClient, l: SqlLiterals, request: ClaimRequest, now: number, lockTimeoutMs: number): Promise<CycleRow[]> {
   const call = `SELECT * FROM queue_job_cycle('[]'::jsonb, ${l.number(CLAIM_LOCK_KEY)}, ${l.number(request.limit)}, ${l.number(now)}, `
-    + `${l.textArray(request.sequentialChannels)}, ${l.textArray(request.throttledChannels)})`;
+    + `${l.textArray(request.sequentialChannels)}, ${l.textArray(request.throttledChannels)}, ${l.textArray(request.jobFunctions)})`;
   // A cycle holds the claim lock of every instance: bounded (bounded-transaction.ts).
   return lastRows<CycleRow>(await client.query(`${boundedBeginSql(lockTimeoutMs)}; ${call}`));
 }
@@ -120,8 +122,11 @@ function toSnapshot(rows: CycleRow[]): { snapshot: DispatchSnapshot; nextEta: nu
   let nextEta: number | null = null;
   for (const row of rows) {
     if (row.kind === 'running') snapshot.running.set(row.job_channel!, row.n!);
-    else if (row.kind === 'head') {
-      snapshot.pending.push({ id: row.job_id!, channel: row.job_channel!, priority: row.job_priority!, dateCreated: row.created_ms!, seq: Number(row.job_id), eta: row.at });
+    else if (row.kind === 'head' || row.kind === 'held') {
+      // A held head (another instance's job function, at the front of a sequential channel) never
+      // becomes due here: like a job waiting for its eta, it holds back the jobs behind it.
+      const eta = row.kind === 'held' ? Number.POSITIVE_INFINITY : row.at;
+      snapshot.pending.push({ id: row.job_id!, channel: row.job_channel!, priority: row.job_priority!, dateCreated: row.created_ms!, seq: Number(row.job_id), eta });
     } else if (row.kind === 'next_eta') nextEta = row.at;
     else if (row.kind === 'failed') snapshot.failedChannels.add(row.job_channel!);
     else if (row.kind === 'throttle') snapshot.lastStart.set(row.job_channel!, row.at!);

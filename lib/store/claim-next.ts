@@ -14,6 +14,8 @@ export interface ClaimNextInput {
   channels: readonly ChannelConfig[];
   /** Outcomes to write first; none may release graph children (recordOutcomes does that, under the lock). */
   outcomes: readonly JobOutcomeRow[];
+  /** The job functions this instance has registered: only their jobs are claimed (mixed fleets). */
+  jobFunctions: readonly string[];
 }
 
 export interface ClaimNextResult {
@@ -29,7 +31,7 @@ export function claimsInOneStatement(channels: readonly ChannelConfig[]): boolea
   return channels.every((c) => !c.sequential && c.throttle === 0);
 }
 
-const CLAIM_NEXT_SQL = 'SELECT * FROM queue_job_claim_next($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)';
+const CLAIM_NEXT_SQL = 'SELECT * FROM queue_job_claim_next($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)';
 
 /** One row: the jobs as one JSON array, without their lease token (the one sent, the same for all: set here). */
 type ClaimNextRow = { recorded: string[] | null; claimed: ClaimedJobRow[] | null; next_eta: number | null };
@@ -47,7 +49,7 @@ export async function claimNext(pool: Pool, input: ClaimNextInput): Promise<Clai
     values: [
       outcomesJson(input.outcomes), CLAIM_LOCK_KEY, input.limit, Date.now() / 1000,
       input.channels.map((c) => c.name), input.channels.map((c) => (c.paused ? 0 : c.capacity)),
-      input.workerId, leaseToken, input.leaseSeconds, input.workerId,
+      input.workerId, leaseToken, input.leaseSeconds, input.workerId, input.jobFunctions,
     ],
   });
   const { recorded, claimed, next_eta: nextEta } = rows[0];

@@ -5,6 +5,7 @@ import type { CandidateJob } from '../../lib/channels/channel-job.js';
 import { ChannelTree } from '../../lib/channels/channel-tree.js';
 import { selectJobsToStart } from '../../lib/channels/dispatch.js';
 import { NOTIFY_CHANNEL } from '../../lib/queue-job.constants.js';
+import { runClaimCycle } from '../../lib/store/claim-cycle.js';
 import { claimNext } from '../../lib/store/claim-next.js';
 import type { JobOutcomeRow } from '../../lib/store/sql/record-outcomes.sql.js';
 import { useMigratedDatabase } from '../support/migrated-database.js';
@@ -12,11 +13,14 @@ import { sleep, waitFor } from '../support/wait-for.js';
 
 /**
  * `queue_job_claim_next` decides in SQL what `selectJobsToStart` decides in TypeScript, for channel
- * configurations of capacities only. Random configurations, queues and running jobs (seeded, so a
- * failure can be replayed) must give the same jobs from both.
+ * configurations of capacities only. Random configurations, queues, running jobs and sets of job
+ * functions registered by the claiming instance (seeded, so a failure can be replayed) must give the
+ * same jobs from both: the TypeScript side sees only the pending jobs of registered functions.
  */
 
 const CHANNELS = ['root', 'root.a', 'root.a.x', 'root.a.y', 'root.b', 'root.b.z', 'root.c', 'root.c_d'];
+/** Job functions of the random queues; the claiming instance registers some of them. */
+const FUNCTIONS = ['<S>.m', '<S>.n', '<T>.o'];
 const NOW = Date.now() / 1000;
 
 /** Mulberry32: a small seeded generator. */
@@ -39,7 +43,8 @@ function doneOutcome(id: string, leaseToken: string, result = 'null'): JobOutcom
   };
 }
 
-interface Case { config: string; limit: number; pending: CandidateJob[]; running: string[] }
+type RandomJob = CandidateJob & { jobFunction: string };
+interface Case { config: string; limit: number; pending: RandomJob[]; running: Array<{ channel: string; jobFunction: string }>; registered: string[] }
 
 function randomCase(seed: number): Case {
   const r = generator(seed);
@@ -47,49 +52,107 @@ function randomCase(seed: number): Case {
   for (const name of ['a', 'a.x', 'b', 'c']) {
     if (r.next() < 0.6) entries.push(`${name}:${r.int(4)}${r.next() < 0.1 ? ':paused' : ''}`);
   }
-  const pending = Array.from({ length: r.int(25) }, (_, i): CandidateJob => {
+  const pending = Array.from({ length: r.int(25) }, (_, i): RandomJob => {
     const eta = r.next() < 0.2 ? NOW + (r.next() < 0.5 ? -60 : 60) : null;
-    return { id: '', channel: r.pick(CHANNELS), priority: r.int(3), dateCreated: 1_700_000_000_000 + r.int(4) * 1000, seq: i, eta };
+    return { id: '', channel: r.pick(CHANNELS), priority: r.int(3), dateCreated: 1_700_000_000_000 + r.int(4) * 1000, seq: i, eta, jobFunction: r.pick(FUNCTIONS) };
   });
-  const running = Array.from({ length: r.int(6) }, () => r.pick(CHANNELS));
-  return { config: entries.join(','), limit: 1 + r.int(10), pending, running };
+  // Jobs of any function count as running: capacities are the fleet's, whoever runs them.
+  const running = Array.from({ length: r.int(6) }, () => ({ channel: r.pick(CHANNELS), jobFunction: r.pick(FUNCTIONS) }));
+  // A third of the cases register every function (a fleet of one version), the others a random subset (maybe none).
+  const registered = r.next() < 0.33 ? FUNCTIONS : FUNCTIONS.filter(() => r.next() < 0.5);
+  return { config: entries.join(','), limit: 1 + r.int(10), pending, running, registered };
 }
 
 describe('queue_job_claim_next', () => {
   const database = useMigratedDatabase();
 
-  async function insertJob(channel: string, fields: { state?: string; priority?: number; dateCreatedMs?: number; eta?: number | null; leaseToken?: string } = {}): Promise<string> {
+  type JobFields = { state?: string; priority?: number; dateCreatedMs?: number; eta?: number | null; leaseToken?: string; jobFunction?: string };
+  async function insertJob(channel: string, fields: JobFields = {}): Promise<string> {
     const { rows } = await database().pool.query<{ id: string }>(
       `INSERT INTO queue_job (uuid, name, job_function, service_name, method_name, state, priority, channel, date_created, eta, lease_token)
-       VALUES ($1, 'job', '<S>.m', 'S', 'm', $2, $3, $4, to_timestamp($5 / 1000.0), to_timestamp($6), $7) RETURNING id`,
-      [randomUUID(), fields.state ?? 'pending', fields.priority ?? 10, channel, fields.dateCreatedMs ?? Date.now(), fields.eta ?? null, fields.leaseToken ?? null],
+       VALUES ($1, 'job', $8, 'S', 'm', $2, $3, $4, to_timestamp($5 / 1000.0), to_timestamp($6), $7) RETURNING id`,
+      [randomUUID(), fields.state ?? 'pending', fields.priority ?? 10, channel, fields.dateCreatedMs ?? Date.now(), fields.eta ?? null,
+        fields.leaseToken ?? null, fields.jobFunction ?? '<S>.m'],
     );
     return rows[0].id;
   }
 
-  function claim(config: string, limit: number, outcomes: JobOutcomeRow[] = []) {
-    return claimNext(database().pool as never, { workerId: 'worker-1', leaseSeconds: 60, limit, channels: ChannelTree.parse(config).channels, outcomes });
+  function claim(config: string, limit: number, outcomes: JobOutcomeRow[] = [], jobFunctions: readonly string[] = ['<S>.m']) {
+    return claimNext(database().pool as never, { workerId: 'worker-1', leaseSeconds: 60, limit, channels: ChannelTree.parse(config).channels, outcomes, jobFunctions });
   }
 
-  it('admits the same jobs as selectJobsToStart on 150 random queues', async () => {
+  /** The same claim through the channel manager's path (`queue_job_cycle`, then `queue_job_claim`). */
+  async function claimInCycle(config: string, limit: number, jobFunctions: readonly string[]) {
+    const tree = ChannelTree.parse(config);
+    const client = await database().pool.connect();
+    try {
+      return await runClaimCycle(client, {
+        workerId: 'worker-1', leaseSeconds: 60, lockTimeoutMs: 5_000,
+        claim: {
+          limit, jobFunctions,
+          sequentialChannels: tree.channels.filter((c) => c.sequential).map((c) => c.name),
+          throttledChannels: tree.channels.filter((c) => c.throttle > 0).map((c) => c.name),
+          decide: (snapshot, now) => {
+            const decision = selectJobsToStart(tree, snapshot, now, limit);
+            return { ids: decision.start.map((job) => job.id), lastStart: decision.lastStart };
+          },
+        },
+      });
+    } finally {
+      client.release();
+    }
+  }
+
+  /** Stores a random case; the jobs selectJobsToStart admits, seeing only the registered functions' pending jobs. */
+  async function storeCase(c: Case): Promise<string[]> {
+    for (const job of c.pending) {
+      // Row ids follow creation; the TypeScript side orders ties by the same id.
+      job.id = await insertJob(job.channel, { priority: job.priority, dateCreatedMs: job.dateCreated, eta: job.eta, jobFunction: job.jobFunction });
+      job.seq = Number(job.id);
+    }
+    for (const job of c.running) await insertJob(job.channel, { state: 'started', jobFunction: job.jobFunction });
+    const running = new Map<string, number>();
+    for (const { channel } of c.running) running.set(channel, (running.get(channel) ?? 0) + 1);
+    const pending = c.pending.filter((job) => c.registered.includes(job.jobFunction));
+    const expected = selectJobsToStart(ChannelTree.parse(c.config), { running, pending, failedChannels: new Set(), lastStart: new Map() }, NOW, c.limit);
+    return expected.start.map((job) => job.id).sort();
+  }
+
+  it.each([
+    ['queue_job_claim_next', (c: Case) => claim(c.config, c.limit, [], c.registered)],
+    ['queue_job_cycle + queue_job_claim', (c: Case) => claimInCycle(c.config, c.limit, c.registered)],
+  ])('%s admits the same jobs as selectJobsToStart on 150 random queues, of the registered job functions only', async (_path, claimCase) => {
     for (let seed = 1; seed <= 150; seed++) {
       await database().pool.query('TRUNCATE queue_job');
       const c = randomCase(seed);
-      for (const job of c.pending) {
-        // Row ids follow creation; the TypeScript side orders ties by the same id.
-        job.id = await insertJob(job.channel, { priority: job.priority, dateCreatedMs: job.dateCreated, eta: job.eta });
-        job.seq = Number(job.id);
-      }
-      for (const channel of c.running) await insertJob(channel, { state: 'started' });
-      const running = new Map<string, number>();
-      for (const channel of c.running) running.set(channel, (running.get(channel) ?? 0) + 1);
+      const expected = await storeCase(c);
+      const { claimed } = await claimCase(c);
 
-      const expected = selectJobsToStart(ChannelTree.parse(c.config), { running, pending: c.pending, failedChannels: new Set(), lastStart: new Map() }, NOW, c.limit);
-      const { claimed } = await claim(c.config, c.limit);
-
-      const context = `seed ${seed}: ${c.config}, limit ${c.limit}`;
-      expect({ context, ids: claimed.map((job) => job.id).sort() }).toEqual({ context, ids: expected.start.map((job) => job.id).sort() });
+      const context = `seed ${seed}: ${c.config}, limit ${c.limit}, registered ${c.registered.join(' ')}`;
+      expect({ context, ids: claimed.map((job) => job.id).sort() }).toEqual({ context, ids: expected });
     }
+  });
+
+  it.each([
+    ['queue_job_claim_next', (limit: number) => claim('root:4', limit, [], ['<S>.m'])],
+    ['queue_job_cycle + queue_job_claim', (limit: number) => claimInCycle('root:4', limit, ['<S>.m'])],
+  ])('%s reaches its own jobs behind many of another job function, which stay pending', async (_path, claimFor) => {
+    for (let i = 0; i < 50; i++) await insertJob('root', { priority: 1, jobFunction: '<V2>.only' });
+    const own = [await insertJob('root', { priority: 5 }), await insertJob('root', { priority: 5 })];
+    const { claimed } = await claimFor(3);
+    expect(claimed.map((job) => job.id)).toEqual(own);
+    const { rows } = await database().pool.query(`SELECT count(*)::int AS n FROM queue_job WHERE job_function = '<V2>.only' AND state = 'pending'`);
+    expect(rows[0].n).toBe(50);
+  });
+
+  it('a sequential channel whose head only another instance runs holds back the jobs behind it (strict order across the fleet)', async () => {
+    const foreign = await insertJob('root.s', { dateCreatedMs: 1_000, jobFunction: '<V2>.only' });
+    const own = await insertJob('root.s', { dateCreatedMs: 2_000 });
+    const elsewhere = await insertJob('root', { dateCreatedMs: 3_000 });
+    const config = 'root:4,s:1:sequential';
+    expect((await claimInCycle(config, 4, ['<S>.m'])).claimed.map((job) => job.id)).toEqual([elsewhere]);
+    await database().pool.query(`UPDATE queue_job SET state = 'done' WHERE id = $1`, [foreign]);
+    expect((await claimInCycle(config, 4, ['<S>.m'])).claimed.map((job) => job.id)).toEqual([own]);
   });
 
   it('marks the claimed jobs enqueued under one new lease of the worker, with the columns the executor reads', async () => {

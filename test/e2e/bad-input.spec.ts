@@ -10,7 +10,7 @@ import { useShopApp } from '../support/shop-app.js';
 import type { TestDatabase } from '../support/test-database.js';
 
 describe('bad input', () => {
-  const shopApp = useShopApp({ channels: 'root:2' });
+  const shopApp = useShopApp({ channels: 'root:2', runner: { unknownFunctionGrace: 1 } });
   const log = shopApp.log;
   let db: TestDatabase;
   let app: INestApplicationContext;
@@ -84,13 +84,13 @@ describe('bad input', () => {
       return rows[0]!.uuid;
     };
 
-    it('an unknown job function is failed with UnknownJobFunction, and the runner keeps running other jobs', async () => {
+    it('a job function that no live worker declares is never claimed and fails with UnknownJobFunction after the grace; the runner keeps running other jobs', async () => {
       const uuid = await insertByHand('<Nope>.run', '[]');
       const row = await waitForRow(db, uuid);
       expect(row.state).toBe('failed');
       expect(row.exc_name).toBe('UnknownJobFunction');
-      expect(row.exc_message).toContain('<Nope>.run');
-      expect(row.retry).toBe(1);
+      expect(row.exc_message).toContain('No live worker declared job function <Nope>.run for 1 s');
+      expect(row.retry).toBe(0);
       const next = (await shop.confirm(10, 'after unknown')) as Job;
       expect((await waitForRow(db, next.uuid)).state).toBe('done');
     });

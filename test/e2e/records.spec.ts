@@ -94,15 +94,20 @@ describe('channels and job functions as records (forFeature, @Delayable)', () =>
   afterEach(async () => {
     await app?.close();
     app = undefined;
+    // Each test starts with no worker having declared anything (the table exists once an app migrated).
+    await db.pool.query('DELETE FROM queue_job_worker').catch(() => undefined);
   });
   afterAll(async () => {
     await db?.drop();
   });
 
-  const start = async (imports: Type[], runner = false) => {
-    app = await createTestApp({ url: db.url, channels: 'root:4', runner, imports: [OrdersModule, ...imports] });
+  /** `grace`: runner.unknownFunctionGrace, how long records outlive the last worker that declared them. */
+  const start = async (imports: Type[], runner = false, grace?: number) => {
+    app = await createTestApp({ url: db.url, channels: 'root:4', runner: { enabled: runner, unknownFunctionGrace: grace }, imports: [OrdersModule, ...imports] });
     return app;
   };
+  const GRACE = 1;
+  const pastTheGrace = () => new Promise((resolve) => setTimeout(resolve, GRACE * 1000 + 300));
 
   const channels = async () => (await db.pool.query<ChannelRow>(`
     SELECT c.complete_name, c.name, p.complete_name AS parent, c.removal_interval, c.declared_by
@@ -177,32 +182,55 @@ describe('channels and job functions as records (forFeature, @Delayable)', () =>
     expect(await stored(jobs.withDelay(orders, { channel: 'root.mail' }).plain())).toBe('root.mail');
   });
 
-  it('restarting without one declarer keeps the records with the other; without both, they are gone', async () => {
-    await start([SalesModule, MailModule]);
+  it('two apps on one database keep each other\'s records, also while one of them is down for a deploy', async () => {
+    const first = await createTestApp({ url: db.url, runner: false, imports: [OrdersModule, SalesModule] });
+    const second = await createTestApp({ url: db.url, runner: false, imports: [OrdersModule, MailModule] });
+    expect(await jobFunction('<OrderService>.flaky')).toMatchObject({ declared_by: ['SalesModule'] }); // only the first declares it
+    expect(await channel('root.mail')).toMatchObject({ declared_by: ['MailModule'] }); // only the second
+    // A shared record's fields are those of the instance that started last.
+    expect(await jobFunction('<OrderService>.confirm')).toMatchObject({ channel: 'root.sale', declared_by: ['MailModule'] });
+    await first.close();
+    await second.close();
+
+    await start([MailModule]); // the first app is down, for less than the grace (600 s)
+    expect(await jobFunction('<OrderService>.flaky')).toMatchObject({ declared_by: ['SalesModule'] });
+    expect(await channel('root.sale')).toMatchObject({ removal_interval: 30 });
+  });
+
+  it('restarting without one declarer keeps the records with the other; records no worker declared within the grace are gone', async () => {
+    await start([SalesModule, MailModule], false, GRACE);
     await app!.close();
 
-    await start([SalesModule]);
-    expect(await channel('root.sale')).toMatchObject({ declared_by: ['SalesModule'], removal_interval: 7 });
-    expect(await channel('root.mail')).toBeUndefined(); // only MailModule declared it
+    // Within the grace: the previous instance's records stay, whatever this one declares.
+    await start([SalesModule], false, GRACE);
+    expect(await channel('root.mail')).toMatchObject({ declared_by: ['MailModule'] });
     expect(await jobFunction('<OrderService>.confirm')).toMatchObject({ channel: 'root.sale', declared_by: ['SalesModule'] });
     await app!.close();
+    await pastTheGrace();
 
-    await start([MailModule]);
-    // The record follows what is declared now: MailModule gives no removalInterval, so the default.
-    expect(await channel('root.sale')).toMatchObject({ declared_by: ['MailModule'], removal_interval: 30 });
-    expect(await jobFunction('<OrderService>.flaky')).toBeUndefined();
+    await start([SalesModule], false, GRACE);
+    expect(await channel('root.sale')).toMatchObject({ declared_by: ['SalesModule'], removal_interval: 7 });
+    expect(await channel('root.mail')).toBeUndefined(); // only MailModule declared it
     await app!.close();
 
-    await start([]);
+    await start([MailModule], false, GRACE);
+    // The record follows what is declared now: MailModule gives no removalInterval, so the default.
+    expect(await channel('root.sale')).toMatchObject({ declared_by: ['MailModule'], removal_interval: 30 });
+    expect(await jobFunction('<OrderService>.flaky')).toBeDefined(); // SalesModule's instance stopped less than the grace ago
+    await app!.close();
+    await pastTheGrace();
+
+    await start([], false, GRACE);
     expect((await channels()).map((c) => c.complete_name)).toEqual(['root', 'root.inline']);
     expect(await jobFunction('<OrderService>.confirm')).toBeUndefined();
+    expect(await jobFunction('<OrderService>.flaky')).toBeUndefined();
     expect(await jobFunction('<OrderService>.inline')).toMatchObject({ declared_by: ['OrdersModule'] });
     // Without its record, the job function's jobs go to root again.
     expect((await jobRow(db, ((await app!.get(OrderService).confirm(3)) as Job).uuid)).channel).toBe('root');
     await app!.close();
 
     // Declared again: the record comes back.
-    await start([MailModule, SalesModule]);
+    await start([MailModule, SalesModule], false, GRACE);
     expect(await channel('root.sale')).toMatchObject({ declared_by: ['MailModule', 'SalesModule'], removal_interval: 7 });
   });
 

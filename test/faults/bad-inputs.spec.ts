@@ -18,7 +18,8 @@ describe('fault: bad inputs with a running worker', () => {
     db = await createTestDatabase();
     await createFaultTables(db.pool);
     enqueuer = await createEnqueuer(db.url);
-    worker = await startWorker(db.url, { channels: 'root:2' });
+    // A job function that no worker declares fails once none did for the grace (1 s here).
+    worker = await startWorker(db.url, { channels: 'root:2', env: { FAULT_UNKNOWN_GRACE: '1' } });
   }, 60_000);
   afterAll(async () => {
     printFigures('6. bad inputs with a running worker', figures);
@@ -40,11 +41,11 @@ describe('fault: bad inputs with a running worker', () => {
   it('a row naming <Nope>.run is failed with a clear message, never executed', async () => {
     const uuid = await insertRawJob(db.pool, '<Nope>.run', '["nope-1"]');
     const row = await settled(uuid);
-    expect(row).toMatchObject({ state: 'failed', exc_name: 'UnknownJobFunction' });
-    expect(row.exc_message).toContain('<Nope>.run');
+    expect(row).toMatchObject({ state: 'failed', exc_name: 'UnknownJobFunction', retry: 0 });
+    expect(row.exc_message).toContain('No live worker declared job function <Nope>.run for 1 s');
     expect(await runsOf(db.pool, 'nope-%')).toHaveLength(0);
     expect(await normalJobRuns('after-nope')).toBe('done');
-    figures['unknown job function'] = `failed ${row.exc_name}`;
+    figures['unknown job function'] = `failed ${row.exc_name} (never claimed; runner.unknownFunctionGrace 1 s)`;
   });
 
   it.each([

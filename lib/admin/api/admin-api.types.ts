@@ -30,6 +30,8 @@ export interface AdminJobSummary {
   excName: string | null;
   /** First 500 characters. */
   excMessage: string | null;
+  /** Pending, and no live worker runs its job function (mixed fleets): it waits for one, or fails after the grace. */
+  noLiveWorker: boolean;
 }
 
 export interface AdminJobPage {
@@ -80,6 +82,8 @@ export interface AdminJobDetail {
   jobFunction: { channel: string; retryPattern: unknown; relatedAction: unknown; registered: boolean } | null;
   actions: { requeue: boolean; setDone: boolean; cancel: boolean; related: boolean };
   graph: AdminJobGraph | null;
+  /** As in the list: pending, and no live worker runs its job function. */
+  noLiveWorker: boolean;
 }
 
 export interface AdminChannel {

@@ -5,6 +5,7 @@ import { ADMIN_JOB_DETAIL_SQL, ADMIN_LARGE_FIELDS, adminJobFieldSql, type AdminL
 import { ADMIN_JOB_FUNCTION_SQL } from '../../store/sql/admin-job-functions.sql.js';
 import { ADMIN_JOB_GRAPH_SQL } from '../../store/sql/admin-job-graph.sql.js';
 import { ADMIN_JOB_STATE_SQL } from '../../store/sql/admin-job-state.sql.js';
+import { NO_LIVE_WORKER_SQL } from '../../store/sql/fleet.sql.js';
 import * as m from '../admin.messages.js';
 import type { AdminJobDetail, AdminJobGraph, AdminJobState, AdminJobView } from './admin-api.types.js';
 import { AdminQueries, type Query } from './admin-queries.service.js';
@@ -47,6 +48,7 @@ export class AdminJobReader {
           related: relatedAction?.enable !== false && (Boolean(relatedAction?.funcName) || row.hasRecords),
         },
         graph: job.graphUuid ? await graphOf(query, job.graphUuid) : null,
+        noLiveWorker: (await query<{ no_live_worker: boolean }>(NO_LIVE_WORKER_SQL, [job.state, job.jobFunction]))[0].no_live_worker,
       };
     });
   }

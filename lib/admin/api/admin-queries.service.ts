@@ -133,6 +133,6 @@ function toSummary(r: AdminJobListRow): AdminJobSummary {
     uuid: r.uuid, graphUuid: r.graph_uuid, name: r.name, jobFunction: r.job_function, channel: r.channel, state: r.state as JobState,
     priority: r.priority, eta: r.eta, retry: r.retry, maxRetries: r.max_retries, dateCreated: r.date_created,
     dateStarted: r.date_started, dateDone: r.date_done, dateCancelled: r.date_cancelled, execTime: r.exec_time,
-    excName: r.exc_name, excMessage: r.exc_message,
+    excName: r.exc_name, excMessage: r.exc_message, noLiveWorker: r.no_live_worker,
   };
 }

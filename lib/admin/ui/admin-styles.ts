@@ -77,6 +77,7 @@ button.danger:not(:disabled):hover { background: var(--failed-bg); }
 .grid .date { white-space: nowrap; font-variant-numeric: tabular-nums; color: #3d4556; }
 .grid .desc { min-width: 220px; overflow-wrap: anywhere; }
 .grid .fn { color: var(--muted); font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12px; }
+.no-worker { color: var(--failed); font-size: 12px; }
 .grid .exc { color: #a61e1e; max-width: 360px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; font-size: 13px; }
 .job-row.state-failed td { background: var(--failed-bg); }
 .job-row.state-failed td:first-child { box-shadow: inset 3px 0 0 var(--failed); }

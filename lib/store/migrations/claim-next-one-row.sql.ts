@@ -6,12 +6,14 @@ import { NOTIFY_CHANNEL } from '../../queue-job.constants.js';
  * those migrations: change it only through a new function here for a new migration, never in place.
  * The one-row answer: the ids whose outcome it wrote (`recorded`), the claimed jobs as one JSON array
  * in queue order with the fields the executor reads (dates as epoch milliseconds), the next eta.
+ * `extraParameters` (e.g. `, p_functions text[]`, for `…4200000`) are appended to the parameter list
+ * for the heads query to use; without them the SQL is the shipped one, character for character.
  */
-export function claimNextOneRowSql(create: 'CREATE' | 'CREATE OR REPLACE', headsQuery: string): string {
+export function claimNextOneRowSql(create: 'CREATE' | 'CREATE OR REPLACE', headsQuery: string, extraParameters = ''): string {
   return `
       ${create} FUNCTION queue_job_claim_next(
         p_outcomes jsonb, p_lock bigint, p_limit int, p_now float8, p_channels text[], p_capacities int[],
-        p_worker text, p_token uuid, p_lease int, p_wake text)
+        p_worker text, p_token uuid, p_lease int, p_wake text${extraParameters})
       RETURNS TABLE (recorded bigint[], claimed json, next_eta float8)
       LANGUAGE plpgsql VOLATILE SET plan_cache_mode = force_generic_plan SET jit = off AS $$
       #variable_conflict use_column

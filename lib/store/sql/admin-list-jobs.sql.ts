@@ -1,5 +1,6 @@
 import { ADMIN_NAME_LIMIT } from './admin-limits.js';
 import { adminJobFilterSql, type AdminJobFilter } from './admin-job-filter.sql.js';
+import { NO_LIVE_WORKER_COLUMN } from './fleet.sql.js';
 
 /** Sort keys of the admin's job list and their columns; `nullable` ones sort their NULLs last. */
 export const ADMIN_JOB_SORTS = {
@@ -36,6 +37,7 @@ export interface AdminJobListRow {
   exec_time: number | null;
   exc_name: string | null;
   exc_message: string | null;
+  no_live_worker: boolean;
 }
 
 /**
@@ -56,7 +58,8 @@ export function adminListJobsSql(
   const text = `
 SELECT uuid, graph_uuid, left(name, ${ADMIN_NAME_LIMIT}) AS name, job_function, channel, state, priority, eta, retry, max_retries,
        date_created, date_started, date_done, date_cancelled, exec_time, left(exc_name, ${ADMIN_NAME_LIMIT}) AS exc_name,
-       left(exc_message, 500) AS exc_message
+       left(exc_message, 500) AS exc_message,
+       ${NO_LIVE_WORKER_COLUMN}
 FROM queue_job WHERE ${where}
 ORDER BY ${order}
 LIMIT $${params.push(limit)} OFFSET $${params.push(offset)}`;

@@ -1,6 +1,6 @@
 /**
  * Pending and running jobs per channel, for the metrics gauges. Each branch repeats the predicate of
- * one partial index (queue_job_pending_idx, queue_job_running_idx), so done history is never read.
+ * one partial index (queue_job_pending_function_idx, queue_job_running_idx), so done history is never read.
  */
 export const QUEUE_GAUGES_SQL = `
 SELECT channel, sum(pending)::int AS pending, sum(running)::int AS running FROM (

@@ -1,4 +1,4 @@
-import type { INestApplicationContext } from '@nestjs/common';
+import type { INestApplicationContext, Type } from '@nestjs/common';
 import pg from 'pg';
 import { JobService } from '../../../lib/enqueue/job.service.js';
 import { createTestApp } from '../../support/test-app.js';
@@ -20,9 +20,9 @@ export async function createFaultTables(pool: pg.Pool): Promise<void> {
   await pool.query(FAULT_TABLES_SQL);
 }
 
-/** An app context with the runner off, to enqueue the suite's jobs from the test process. */
-export async function createEnqueuer(url: string): Promise<{ app: INestApplicationContext; jobs: JobService; faults: FaultJobs }> {
-  const app = await createTestApp({ url, runner: false, autovacuum: false, providers: [FaultJobs] });
+/** An app context with the runner off, to enqueue the suite's jobs from the test process (and `providers`' jobs). */
+export async function createEnqueuer(url: string, providers: Type[] = []): Promise<{ app: INestApplicationContext; jobs: JobService; faults: FaultJobs }> {
+  const app = await createTestApp({ url, runner: false, autovacuum: false, providers: [FaultJobs, ...providers] });
   return { app, jobs: app.get(JobService), faults: app.get(FaultJobs) };
 }
 

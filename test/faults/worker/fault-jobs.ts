@@ -19,13 +19,17 @@ export class FaultJobs {
   /** Sleeps `ms` on the first attempt and `retryMs` on later ones (a rescued job need not be slow again). */
   @Delayable()
   async sleep(tag: string, ms: number, retryMs: number): Promise<FaultResult> {
-    const wait = currentJob().retry > 1 ? retryMs : ms;
-    if (wait === 0) {
+    return this.run(tag, currentJob().retry > 1 ? retryMs : ms);
+  }
+
+  /** One recorded execution of `ms` (not a job function: the body of `sleep` and of other versions' jobs). */
+  async run(tag: string, ms: number): Promise<FaultResult> {
+    if (ms === 0) {
       await this.persist(INSTANT_RUN_SQL, this.runParams(tag, randomUUID()));
       return this.result(tag);
     }
     const execution = await this.begin(tag);
-    await sleep(wait);
+    await sleep(ms);
     await this.persist(END_RUN_SQL, [execution]);
     return this.result(tag);
   }

@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { QueueJobModule } from '../../../lib/index.js';
 import { FaultJobs } from './fault-jobs.js';
+import { FaultJobsV2 } from './fault-jobs-v2.js';
 
 /** A whole number from the environment, or the default. */
 export function envNumber(name: string, fallback: number): number {
@@ -15,6 +16,7 @@ export function envNumber(name: string, fallback: number): number {
 /**
  * The app of one fault-suite process: TypeORM on DATABASE_URL and the queue configured from the
  * environment (QUEUE_JOB_CHANNELS and QUEUE_JOB_RUNNER are read by the module itself).
+ * FAULT_VERSION=2 builds version 2 of the app, which adds a job function (FaultJobsV2).
  */
 @Module({})
 export class FaultWorkerModule {
@@ -31,10 +33,11 @@ export class FaultWorkerModule {
             pollInterval: envNumber('FAULT_POLL_MS', 5_000),
             shutdownTimeout: envNumber('FAULT_SHUTDOWN_MS', 30_000),
             leaseSeconds: envNumber('FAULT_LEASE_SECONDS', 30),
+            unknownFunctionGrace: envNumber('FAULT_UNKNOWN_GRACE', 600),
           },
         }),
       ],
-      providers: [FaultJobs],
+      providers: process.env.FAULT_VERSION === '2' ? [FaultJobs, FaultJobsV2] : [FaultJobs],
     };
   }
 }

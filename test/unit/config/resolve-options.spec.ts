@@ -29,6 +29,18 @@ describe('resolveOptions: timers', () => {
   });
 });
 
+describe('resolveOptions: runner.unknownFunctionGrace', () => {
+  it('defaults to 600 seconds and takes a whole number of seconds >= 1', () => {
+    expect(resolveOptions({}, {}).runner.unknownFunctionGrace).toBe(600);
+    expect(resolveOptions({ runner: { unknownFunctionGrace: 5 } }, {}).runner.unknownFunctionGrace).toBe(5);
+  });
+
+  it.each([0, 1.5, -3, Number.NaN])('refuses %s, naming the option and the range', (value) => {
+    expect(() => resolveOptions({ runner: { unknownFunctionGrace: value } }, {}))
+      .toThrow(`QueueJobModule option "runner.unknownFunctionGrace" is ${JSON.stringify(value)}: expected a whole number >= 1.`);
+  });
+});
+
 describe('resolveOptions: runsJobs', () => {
   it.each<[string, Parameters<typeof resolveOptions>[0], Record<string, string>, boolean]>([
     ['the defaults', {}, {}, true],

@@ -42,7 +42,8 @@ function jobPage(uuid) {
     var fields = [
       ['UUID', h('span', { class: 'mono', text: job.uuid })],
       ['State', stateBadge(job.state)],
-      ['Job function', h('span', { class: 'mono', text: job.jobFunction })],
+      ['Job function', h('span', null, h('span', { class: 'mono', text: job.jobFunction }),
+        detail.noLiveWorker ? h('span', { class: 'no-worker', text: ' \u2014 no live worker runs this job function' }) : null)],
       ['Call', largeField(uuid, 'funcString', large.funcString, 'code', {}, false)],
       ['Channel', link('/?channel=' + encodeURIComponent(job.channel) + '&state=all', job.channel, { class: 'mono' })],
       ['Priority', job.priority],
