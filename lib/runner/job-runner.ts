@@ -12,7 +12,6 @@ import { readCallTimeouts } from '../store/call-timeouts.js';
 import type { ResolvedQueueJobOptions } from '../queue-job.options.js';
 import { runClaimCycle, type ClaimRequest, type ClaimedJobRow } from '../store/claim-cycle.js';
 import { claimNext, claimsInOneStatement } from '../store/claim-next.js';
-import { recordOutcomes, type StartedMark } from '../store/record-outcomes.js';
 import { rescueDeadJobs, type RescuedJob } from '../store/rescue-dead-jobs.js';
 import type { JobEvent } from '../hooks/job-event.js';
 import { QueueJobHooks } from '../hooks/queue-job-hooks.js';
@@ -21,7 +20,7 @@ import { isStatementError } from '../store/database-errors.js';
 import type { JobOutcomeRow } from '../store/sql/record-outcomes.sql.js';
 import { DeferredEvents } from './deferred-events.js';
 import { JobExecutor } from './job-executor.js';
-import { isolateOutcomes, refusedOutcome } from './isolate-outcomes.js';
+import { OutcomeRecorder } from './outcome-recorder.js';
 import { messageOf } from '../errors/describe-thrown.js';
 import { NotificationListener } from './notification-listener.js';
 import { DeadWorkerWatch, RESCUE_INTERVAL_MS } from './dead-worker-watch.js';
@@ -30,7 +29,6 @@ import { JobTimeouts } from './job-timeout.js';
 import { JobLeases } from './job-leases.js';
 import { EventLoopWatch } from './event-loop-watch.js';
 
-const STARTED_FLUSH_MS = 100;
 const ERROR_BACKOFF_MS = 1_000;
 
 /**
@@ -40,8 +38,8 @@ const ERROR_BACKOFF_MS = 1_000;
  *   in this process at once. With channels of capacities only, a claim is one statement that first
  *   writes the outcomes of the jobs finished since the last one, so their slots serve that very claim;
  *   with sequential or throttled channels the channel manager decides (two round trips);
- * - records write the other outcomes (all of them with the channel manager, a done graph job's, any
- *   at shutdown) and mark long-running jobs `started`.
+ * - records (OutcomeRecorder) write the other outcomes (all of them with the channel manager, a done
+ *   graph job's, any at shutdown or after a refused claim) and mark long-running jobs `started`.
  */
 @Injectable()
 export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -52,14 +50,10 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
   private readonly deadWorkers = new DeadWorkerWatch();
   private heartbeat: NodeJS.Timeout | undefined;
   private rescueTicks: NodeJS.Timeout | undefined;
-  /** Outcomes waiting for the next claim, which writes them (see `claimsCarry`), and those waiting for `record`. */
+  /** Outcomes waiting for the next claim, which writes them (see `claimsCarry`); the recorder writes the others. */
   private forClaims: JobOutcomeRow[] = [];
-  private forRecords: JobOutcomeRow[] = [];
-  /** Jobs launched and not finished, not marked `started` yet (by id, oldest first). */
-  private readonly startedMarks = new Map<string, StartedMark>();
-  private startedFlush: NodeJS.Timeout | undefined;
+  private readonly records: OutcomeRecorder;
   private readonly claims = new SerialTask(() => this.claim());
-  private readonly records = new SerialTask(() => this.record());
   /** The events of the jobs run here, delivered while the next claim is under way. */
   private readonly events: DeferredEvents;
   /** Given to the executor for every job launched (one function, not one per job). */
@@ -96,6 +90,7 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     this.oneStatementClaims = claimsInOneStatement(this.channels.channels);
     this.claimCap = options.runner.concurrency;
     this.events = new DeferredEvents(hooks);
+    this.records = new OutcomeRecorder(store, options.lockTimeout, () => this.wake());
   }
 
   /** Jobs running in this instance now. */
@@ -150,7 +145,7 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     // @nestjs/schedule may have cleared its intervals already during shutdown.
     if (this.scheduler.doesExist('interval', this.pollName)) this.scheduler.deleteInterval(this.pollName);
     clearTimeout(this.wakeTimer);
-    clearTimeout(this.startedFlush);
+    this.records.stopMarking();
     clearInterval(this.rescueTicks);
     // A claim under way may still launch the jobs it claims: wait for it before counting running jobs.
     await this.claims.settled();
@@ -162,12 +157,9 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     if (this.running.size > 0) {
       this.logger.warn(`${this.running.size} job(s) still running at shutdown: their lease will expire and they will be requeued`);
     }
-    // No claim will come: `record` writes what was waiting for one.
-    this.forRecords.push(...this.forClaims.splice(0));
-    for (let attempt = 0; attempt < 3 && (this.records.busy || this.forRecords.length > 0); attempt++) {
-      this.records.request();
-      await this.records.settled();
-    }
+    // No claim will come: the recorder writes what was waiting for one.
+    this.records.add(...this.forClaims.splice(0));
+    await this.records.flush();
     // Last: the LISTEN connection holds this worker's lock, and other instances take back the jobs of a
     // worker without it (after a 3 s grace). Dropped earlier, jobs finishing within the timeout would run twice.
     await this.listener?.stop();
@@ -247,8 +239,7 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
       return ERROR_BACKOFF_MS;
     }
     if (outcomes.length > 0) {
-      this.forRecords.push(...outcomes);
-      this.records.request();
+      this.records.add(...outcomes);
       this.logger.error(`Claim refused by the database (${message}); the ${outcomes.length} outcome(s) it carried are written apart`);
       return 0;
     }
@@ -264,7 +255,7 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
       workerId: this.workerId, leaseSeconds: this.options.runner.leaseSeconds, limit, channels: this.channels.channels, outcomes,
       jobFunctions: this.jobFunctions,
     });
-    this.warnLostLeases(outcomes, result.recorded);
+    this.records.warnLostLeases(outcomes, result.recorded);
     return result;
   }
 
@@ -279,70 +270,8 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
   }
 
   private queueOutcome(outcome: JobOutcomeRow): void {
-    if (this.claimsCarry(outcome)) {
-      this.forClaims.push(outcome);
-    } else {
-      this.forRecords.push(outcome);
-      this.records.request();
-    }
-  }
-
-  /** Writes the outcomes no claim carries and the due `started` marks. */
-  private async record(): Promise<boolean> {
-    const started = this.takeStartedMarks();
-    const outcomes = this.forRecords.splice(0);
-    if (outcomes.length === 0 && started.length === 0) return false;
-    try {
-      const recorded = await this.writeOutcomes(outcomes, started);
-      this.warnLostLeases(outcomes, recorded);
-      // Their slots are free now (a claim of the channel manager counts them running until written).
-      if (outcomes.length > 0) this.wake();
-      return true;
-    } catch (error) {
-      for (const mark of started) this.startedMarks.set(mark.id, mark);
-      if (isStatementError(error) && outcomes.length > 0) {
-        await this.writeApart(outcomes, error);
-        return true;
-      }
-      // Nothing is lost: outcomes go back to the list and are written by the next successful run.
-      this.forRecords.unshift(...outcomes);
-      this.logger.error(`Recording job outcomes failed (${messageOf(error)}); retrying`);
-      setTimeout(() => this.records.request(), ERROR_BACKOFF_MS).unref();
-      return false;
-    } finally {
-      this.armStartedFlush();
-    }
-  }
-
-  private writeOutcomes(outcomes: JobOutcomeRow[], started: StartedMark[] = []): Promise<Set<string>> {
-    return this.store.withClient((client) => recordOutcomes(client, outcomes, started, this.options.lockTimeout));
-  }
-
-  /**
-   * The database refused a batch of outcomes for what it holds: written again in parts until each
-   * refused one stands alone; those jobs fail with the database's error, the others are recorded.
-   */
-  private async writeApart(outcomes: JobOutcomeRow[], error: unknown): Promise<void> {
-    this.logger.error(`Recording ${outcomes.length} job outcome(s) refused by the database (${messageOf(error)}); writing them apart`);
-    const { recorded, refused, unwritten } = await isolateOutcomes(outcomes, (batch) => this.writeOutcomes(batch));
-    this.warnLostLeases(outcomes.filter((o) => !unwritten.includes(o) && !refused.some((r) => r.outcome === o)), recorded);
-    for (const { outcome, error: reason } of refused) await this.recordRefused(outcome, reason);
-    if (unwritten.length > 0) {
-      this.forRecords.unshift(...unwritten);
-      setTimeout(() => this.records.request(), ERROR_BACKOFF_MS).unref();
-    }
-    this.wake();
-  }
-
-  /** A job whose outcome the database refuses fails with its error; if even that is refused, its lease runs out. */
-  private async recordRefused(outcome: JobOutcomeRow, reason: unknown): Promise<void> {
-    const failed = refusedOutcome(outcome, reason);
-    this.logger.error(`Job #${outcome.id} (${outcome.uuid}): the database refused its outcome; recorded failed: ${failed.excMessage}`);
-    try {
-      this.warnLostLeases([failed], await this.writeOutcomes([failed]));
-    } catch (error) {
-      this.logger.error(`Job #${outcome.id} (${outcome.uuid}): not even its failure could be stored (${messageOf(error)}); it will be taken back when its lease expires`);
-    }
+    if (this.claimsCarry(outcome)) this.forClaims.push(outcome);
+    else this.records.add(outcome);
   }
 
   private claimRequest(limit: number, onWakeup: (t: number | null) => void): ClaimRequest {
@@ -361,7 +290,6 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
   }
 
   private launch(job: ClaimedJobRow): void {
-    this.startedMarks.set(job.id, { id: job.id, leaseToken: job.lease_token, dateStarted: new Date() });
     const leaseSeconds = this.leases.of(job.job_function);
     const abort = this.timeouts.watch(job, this.timeoutOf(job));
     const run = this.executor.execute(job, this.addEvent, abort).then(
@@ -373,12 +301,12 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
       this.timeouts.unwatch(job.id);
       this.loopWatch.ended(job);
       this.running.delete(job.id);
-      this.startedMarks.delete(job.id);
+      this.records.ended(job.id);
       // After this turn of the event loop (SerialTask): jobs finishing together make one claim.
       this.wake();
     });
     this.running.set(job.id, { job, leaseToken: job.lease_token, leaseSeconds, done: run });
-    this.armStartedFlush();
+    this.records.launched(job);
   }
 
   private reportRescued(job: RescuedJob): void {
@@ -391,26 +319,6 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
       channel: job.channel, retry: job.retry, maxRetries: job.max_retries, at: new Date(), reason: job.worker_alive ? 'lease-lost' : 'dead-executor',
       excName: job.exc_name ?? undefined, excMessage: job.exc_message ?? undefined,
     });
-  }
-
-  /** Long jobs show as `started` soon; short ones are usually done before the oldest mark is due. */
-  private armStartedFlush(): void {
-    const oldest = this.startedMarks.values().next();
-    if (this.startedFlush || oldest.done) return;
-    const delay = Math.max(0, oldest.value.dateStarted.getTime() + STARTED_FLUSH_MS - Date.now());
-    this.startedFlush = setTimeout(() => {
-      this.startedFlush = undefined;
-      this.records.request();
-    }, delay);
-  }
-
-  /** Marks of jobs running for a while: shorter ones will likely be done before it matters. */
-  private takeStartedMarks(): StartedMark[] {
-    const cutoff = Date.now() - STARTED_FLUSH_MS;
-    const due: StartedMark[] = [];
-    for (const mark of this.startedMarks.values()) if (mark.dateStarted.getTime() <= cutoff) due.push(mark);
-    for (const mark of due) this.startedMarks.delete(mark.id);
-    return due;
   }
 
   /** Heartbeat: extends the leases of the jobs running here, so that nobody takes them back. */
@@ -460,11 +368,4 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
       this.wake();
     }, delay);
   }
-
-  private warnLostLeases(outcomes: JobOutcomeRow[], recorded: Set<string>): void {
-    for (const outcome of outcomes) {
-      if (!recorded.has(outcome.id)) this.logger.warn(`Job #${outcome.id}: outcome not recorded, its lease was lost (the job was requeued)`);
-    }
-  }
 }
-
