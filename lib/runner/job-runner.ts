@@ -12,7 +12,6 @@ import { readCallTimeouts } from '../store/call-timeouts.js';
 import type { ResolvedQueueJobOptions } from '../queue-job.options.js';
 import { runClaimCycle, type ClaimRequest, type ClaimedJobRow } from '../store/claim-cycle.js';
 import { claimNext, claimsInOneStatement } from '../store/claim-next.js';
-import { rescueDeadJobs, type RescuedJob } from '../store/rescue-dead-jobs.js';
 import type { JobEvent } from '../hooks/job-event.js';
 import { QueueJobHooks } from '../hooks/queue-job-hooks.js';
 import { JobStore } from '../store/job-store.js';
@@ -23,7 +22,7 @@ import { JobExecutor } from './job-executor.js';
 import { OutcomeRecorder } from './outcome-recorder.js';
 import { messageOf } from '../errors/describe-thrown.js';
 import { NotificationListener } from './notification-listener.js';
-import { DeadWorkerWatch, RESCUE_INTERVAL_MS } from './dead-worker-watch.js';
+import { DeadJobRescuer } from './dead-job-rescuer.js';
 import { SerialTask } from './serial-task.js';
 import { JobTimeouts } from './job-timeout.js';
 import { JobLeases } from './job-leases.js';
@@ -47,9 +46,8 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
   readonly workerId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   readonly channels: ChannelTree;
   private readonly running = new Map<string, { job: ClaimedJobRow; leaseToken: string; leaseSeconds: number; done: Promise<void> }>();
-  private readonly deadWorkers = new DeadWorkerWatch();
+  private readonly rescuer: DeadJobRescuer;
   private heartbeat: NodeJS.Timeout | undefined;
-  private rescueTicks: NodeJS.Timeout | undefined;
   /** Outcomes waiting for the next claim, which writes them (see `claimsCarry`); the recorder writes the others. */
   private forClaims: JobOutcomeRow[] = [];
   private readonly records: OutcomeRecorder;
@@ -62,7 +60,6 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
   private readonly oneStatementClaims: boolean;
   /** The job functions registered here, read at start: claims take only their jobs (mixed fleets). */
   private jobFunctions: readonly string[] = [];
-  private rescuing = false;
   /** At most this many jobs per claim: the concurrency, halved after claims the database refused (afterClaimFailed). */
   private claimCap: number;
   private active = false;
@@ -91,6 +88,7 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     this.claimCap = options.runner.concurrency;
     this.events = new DeferredEvents(hooks);
     this.records = new OutcomeRecorder(store, options.lockTimeout, () => this.wake());
+    this.rescuer = new DeadJobRescuer(store, hooks, this.workerId, () => this.leases.lengths());
   }
 
   /** Jobs running in this instance now. */
@@ -122,18 +120,14 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     this.active = true;
     this.jobFunctions = this.registry.all().map((fn) => fn.name);
     this.listener = new NotificationListener(this.store.dataSource, this.workerId, () => this.wake(), () => {
-      this.deadWorkers.reset();
+      this.rescuer.reset();
       this.wake();
     });
     await this.listener.start();
     this.scheduler.addInterval(this.pollName, setInterval(() => this.wake(), this.options.runner.pollInterval));
     this.heartbeat = setInterval(() => void this.renewLeases(), this.leases.heartbeatMs());
     this.loopWatch.start();
-    // Dead executors are looked for every second even when nothing wakes this runner (an instance whose
-    // channels are full of a dead worker's jobs has nothing to claim): recovery must not wait for the poll.
-    // Ticks finer than the look interval: a look is due 1 s after the previous one was taken (mid-cycle),
-    // and ticks of exactly 1 s would find it not quite due and skip to 2 s.
-    this.rescueTicks = setInterval(() => void this.lookForDeadWorkers(), RESCUE_INTERVAL_MS);
+    this.rescuer.start();
     this.logger.log(`Runner ${this.workerId} started (channels ${this.options.channels})`);
     this.wake();
   }
@@ -146,7 +140,7 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     if (this.scheduler.doesExist('interval', this.pollName)) this.scheduler.deleteInterval(this.pollName);
     clearTimeout(this.wakeTimer);
     this.records.stopMarking();
-    clearInterval(this.rescueTicks);
+    this.rescuer.stop();
     // A claim under way may still launch the jobs it claims: wait for it before counting running jobs.
     await this.claims.settled();
     const timeout = new Promise((resolve) => setTimeout(resolve, this.options.runner.shutdownTimeout).unref());
@@ -169,25 +163,6 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
   /** Asks for a claim; claims never overlap, requests during one coalesce into the next. */
   wake(): void {
     this.claims.request();
-  }
-
-  /**
-   * Every second, on its own connection and outside claim cycles (so that a claim never waits for
-   * it): jobs of dead workers and expired leases go back to pending, whose NOTIFY wakes the claimers.
-   */
-  private async lookForDeadWorkers(): Promise<void> {
-    if (!this.active || this.rescuing) return;
-    this.rescuing = true;
-    try {
-      const rescued = await this.store.withClient((client) =>
-        rescueDeadJobs(client, this.workerId, (orphans) => this.deadWorkers.pickDead(orphans), this.leases.lengths(), this.options.lockTimeout));
-      for (const job of rescued) this.reportRescued(job);
-    } catch (error) {
-      this.deadWorkers.reset();
-      this.logger.warn(`Looking for dead workers failed: ${(error as Error).message}`);
-    } finally {
-      this.rescuing = false;
-    }
   }
 
   private get pollName(): string {
@@ -218,7 +193,7 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
       this.scheduleWake(earliest([nextWakeup, nextEta]));
       return true;
     } catch (error) {
-      this.deadWorkers.reset();
+      this.rescuer.reset();
       this.scheduleWake(Date.now() / 1000 + this.afterClaimFailed(error, outcomes) / 1000);
       return false;
     }
@@ -307,18 +282,6 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     });
     this.running.set(job.id, { job, leaseToken: job.lease_token, leaseSeconds, done: run });
     this.records.launched(job);
-  }
-
-  private reportRescued(job: RescuedJob): void {
-    const cause = job.worker_alive
-      ? `its lease of ${job.lease} s expired while its executor ${job.worker_id} was alive but unresponsive`
-      : `its executor ${job.worker_id} stopped`;
-    this.logger.warn(`Job ${job.uuid} ${job.job_function}: ${cause}; job set ${job.state}${job.state === 'failed' ? ` (${job.exc_name})` : ''}`);
-    this.hooks.emit({
-      name: job.state === 'failed' ? 'job.failed' : 'job.retrying', uuid: job.uuid, jobFunction: job.job_function,
-      channel: job.channel, retry: job.retry, maxRetries: job.max_retries, at: new Date(), reason: job.worker_alive ? 'lease-lost' : 'dead-executor',
-      excName: job.exc_name ?? undefined, excMessage: job.exc_message ?? undefined,
-    });
   }
 
   /** Heartbeat: extends the leases of the jobs running here, so that nobody takes them back. */
