@@ -43,6 +43,9 @@ describe('fault: database restart under load', () => {
   });
 
   it('every job enqueued successfully is done exactly once; failed enqueues threw; workers reconnect, LISTEN included', async () => {
+    // A job working in its own transaction (currentJob().manager()) for 15 s, across the restart.
+    await insertRawJob(pool, '<FaultJobs>.sleepInTransaction', '["restart-tx", 15000, 0]');
+    await waitFor('the transactional job running', async () => (await runsOf(pool, 'restart-tx')).length === 1, 30_000, 20);
     const firstEnqueueAt = Date.now();
     const enqueuer = await startWorker(url, {
       env: { FAULT_ROLE: 'enqueue', QUEUE_JOB_RUNNER: '0', FAULT_ENQUEUE_COUNT: String(TOTAL), FAULT_ENQUEUE_BATCH: '25', FAULT_ENQUEUE_PAUSE_MS: '2', FAULT_JOB_MS: '0' },
@@ -54,6 +57,8 @@ describe('fault: database restart under load', () => {
     expect(await enqueuer.exited).toEqual({ code: 0, signal: null });
     const { ok, threw } = JSON.parse(result.slice('RESULT '.length)) as { ok: string[]; threw: string[] };
 
+    await waitFor('the transactional job to finish', async () => (await pool.query(
+      `SELECT 1 FROM queue_job WHERE args->>0 = 'restart-tx' AND state IN ('done', 'failed')`).catch(() => ({ rowCount: 0 }))).rowCount === 1, 60_000, 200);
     const unfinished = () => jobFigures(pool, 'e-%').then((f) => f.unfinished, () => -1); // -1: the test's pool reconnecting
     await waitFor('every stored job to finish', async () => (await unfinished()) === 0, 120_000, 200)
       .catch(async (error: Error) => { throw new Error(`${error.message}\n${await diagnosis()}`); });
@@ -74,6 +79,12 @@ describe('fault: database restart under load', () => {
     await waitFor('the probe job to start', async () => (await runsOf(pool, 'probe')).length === 1, 10_000, 10);
     const probeSeconds = seconds(Date.now() - probeAt);
 
+    // Its connection was cut with its transaction: retried like a concurrency error (not failed as
+    // QueryRunnerAlreadyReleasedError), its first attempt's work rolled back, done by the second.
+    const transactional = (await pool.query<{ state: string; retry: number }>(`SELECT state, retry FROM queue_job WHERE args->>0 = 'restart-tx'`)).rows[0];
+    const transactionalWork = (await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM fault_work WHERE tag = 'restart-tx'`)).rows[0].n;
+    const transactionalRuns = (await runsOf(pool, 'restart-tx')).length;
+
     const errorLines = workers.flatMap((w) => w.lines.filter((l) => /ERROR|WARN/.test(l)));
     printFigures('4. database restart under load (2 workers, root:16, instant jobs)', {
       'enqueue calls attempted (jobs)': TOTAL, 'jobs enqueued OK': ok.length, 'jobs whose enqueue threw': threw.length,
@@ -82,7 +93,10 @@ describe('fault: database restart under load', () => {
       'seconds restart -> all done (enqueueing went on)': seconds(recoveredAt - startedAt),
       'seconds enqueuer start -> all done': seconds(recoveredAt - firstEnqueueAt), 'seconds probe job -> started (poll is 10 min)': probeSeconds,
       'worker warnings/errors logged': errorLines.length, 'workers alive': workers.filter((w) => w.alive).length,
+      'job in its own transaction across the restart': `${transactional?.state}, retry ${transactional?.retry}, ${transactionalRuns} runs, ${transactionalWork} work row(s)`,
     });
+    expect(transactional).toEqual({ state: 'done', retry: 2 });
+    expect([transactionalRuns, transactionalWork]).toEqual([2, 1]);
     expect(ok.length + threw.length).toBe(TOTAL);
     expect(threw.length).toBeGreaterThan(0); // the restart did hit the enqueuer
     expect(lost).toEqual([]);
