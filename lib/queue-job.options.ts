@@ -14,6 +14,11 @@ export interface QueueJobModuleOptions {
   /** Run the module's migrations at startup (default `true`). */
   migrationsRun?: boolean;
   /**
+   * Channel names that look misspelled — listed in `channels` but used by nothing, or used by a job
+   * function but not listed — stop the app instead of logging a warning (default `false`).
+   */
+  strictChannels?: boolean;
+  /**
    * Milliseconds (default 5000) that a transaction holding a lock other instances wait for (claims,
    * graph releases, manual actions, rescues, cron slots) may stay idle, or wait for such a lock,
    * before PostgreSQL ends it: the most a paused or cut-off instance can hold the others up.
@@ -80,6 +85,7 @@ export interface ResolvedQueueJobOptions {
   /** The runner is enabled and jobs are delayed: this instance claims jobs, fires crons and runs autovacuum. */
   runsJobs: boolean;
   migrationsRun: boolean;
+  strictChannels: boolean;
   lockTimeout: number;
   /** `interval` 0 = off. */
   autovacuum: Required<AutovacuumOptions>;

@@ -47,3 +47,13 @@ export const SEQUENTIAL_NEEDS_CAPACITY_ONE = (entry: string, capacity: string): 
 
 export const DUPLICATE_CHANNEL = (entry: string, name: string): string =>
   invalid(entry, `channel "${name}" is already configured by an earlier entry`, 'List each channel once.');
+
+/** Startup warning (an error with `strictChannels: true`) for a channel name that looks like a mistake. */
+export const CHANNEL_NAME_PROBLEM = (p: { kind: 'unused' | 'unconfigured'; channel: string; usedBy: string[]; closest: string | null }): string => {
+  const hint = p.closest ? ` Did you mean "${p.closest}"?` : '';
+  return p.kind === 'unused'
+    ? `Channel "${p.channel}" is in the channels configuration, but no job function uses it and no module declares it: its capacity limits nothing.${hint} `
+      + 'Fix the name, or declare the channel with QueueJobModule.forFeature({ channels }) if jobs reach it through a per-call channel option.'
+    : `Channel "${p.channel}" is used by ${p.usedBy.join(', ')} but is not in the channels configuration: its jobs run without a limit of their own, under its nearest configured ancestor.${hint} `
+      + 'Add it to the configuration (e.g. "' + p.channel + ':1") if it needs a capacity.';
+};

@@ -18,6 +18,7 @@ export function resolveOptions(options: QueueJobModuleOptions, env: Env = proces
     noDelay,
     runsJobs: enabled && !noDelay,
     migrationsRun: options.migrationsRun ?? true,
+    strictChannels: options.strictChannels === true,
     lockTimeout: positiveInteger('lockTimeout', options.lockTimeout ?? DEFAULTS.lockTimeoutMs, 500, MAX_TIMER_MS),
     context: contextOption(options.context),
     observability: resolveObservabilityOptions(options.observability),

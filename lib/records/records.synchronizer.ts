@@ -1,8 +1,14 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
 import { JobFunctionRegistry } from '../discovery/job-function.registry.js';
 import { FleetMember } from '../fleet/fleet-member.service.js';
-import { QUEUE_JOB_FEATURE } from '../queue-job.constants.js';
+import { parseChannelsConfig } from '../channels/channel-config.js';
+import { CHANNEL_NAME_PROBLEM } from '../channels/channel-config.messages.js';
+import { channelNameProblems } from '../channels/channel-usage.js';
+import { ChannelConfigError } from '../errors/channel-config.error.js';
+import { QUEUE_JOB_FEATURE, QUEUE_JOB_RESOLVED_OPTIONS } from '../queue-job.constants.js';
+import type { ResolvedQueueJobOptions } from '../queue-job.options.js';
+import type { DesiredRecords } from './desired-records.js';
 import { JobStore } from '../store/job-store.js';
 import type { ChannelDeclaration, Declared, JobFunctionDeclaration, QueueJobFeatureOptions } from './declarations.js';
 import { mergeDeclarations } from './merge-declarations.js';
@@ -22,7 +28,10 @@ export class RecordsSynchronizer {
     private readonly registry: JobFunctionRegistry,
     private readonly store: JobStore,
     private readonly fleet: FleetMember,
+    @Inject(QUEUE_JOB_RESOLVED_OPTIONS) private readonly options: ResolvedQueueJobOptions,
   ) {}
+
+  private readonly logger = new Logger('QueueJob');
 
   async synchronize(): Promise<void> {
     const channels: Declared<ChannelDeclaration>[] = [];
@@ -38,6 +47,7 @@ export class RecordsSynchronizer {
       jobFunctions.push({ declaration: { name: fn.name, ...settings }, declarer: fn.declarer });
     }
     const desired = mergeDeclarations(channels, jobFunctions);
+    this.checkChannelNames(desired);
     await syncRecords(this.store, desired, this.fleet.announce(desired), this.fleet.graceSeconds);
     for (const record of desired.jobFunctions) {
       const fn = this.registry.get(record.name);
@@ -48,6 +58,18 @@ export class RecordsSynchronizer {
       fn.timeout = record.timeout;
       fn.leaseSeconds = record.leaseSeconds;
     }
+  }
+
+  /** Channel names that look misspelled: a warning each, or, with `strictChannels`, a startup error listing them. */
+  private checkChannelNames(desired: DesiredRecords): void {
+    const used = new Map<string, string[]>();
+    for (const fn of desired.jobFunctions) used.set(fn.channel, [...(used.get(fn.channel) ?? []), fn.name]);
+    const problems = channelNameProblems(parseChannelsConfig(this.options.channels), desired.channels.map((c) => c.completeName), used);
+    const messages = problems.map(CHANNEL_NAME_PROBLEM);
+    if (this.options.strictChannels && messages.length > 0) {
+      throw new ChannelConfigError(`strictChannels: ${messages.join(' ')}`, problems.map((p) => p.channel).join(', '));
+    }
+    for (const message of messages) this.logger.warn(message);
   }
 
   /** Each `forFeature()` module with the names of the modules that import it (its declarers). */
