@@ -154,9 +154,9 @@ export class JobService implements OnApplicationShutdown {
   }
 
   /** Runs a prepared job now, in the caller's context: the no-delay mode, and a trap's performEnqueuedJobs. */
-  runNow(job: PreparedJob, manager?: EntityManager): Promise<unknown> {
+  runNow(job: PreparedJob, manager?: EntityManager, retry = 1): Promise<unknown> {
     const context: JobContext = {
-      uuid: job.row.uuid, jobFunction: job.fn.name, channel: job.options.channel, retry: 1, maxRetries: job.options.maxRetries,
+      uuid: job.row.uuid, jobFunction: job.fn.name, channel: job.options.channel, retry, maxRetries: job.options.maxRetries,
       manager: async () => manager ?? this.ambient.manager ?? this.dataSource.manager,
       // Run in the caller's context: the caller's own timeouts apply, none of the queue's.
       signal: new AbortController().signal,

@@ -4,10 +4,20 @@ import { Job } from '../enqueue/job.js';
 import type { JobSink } from '../enqueue/job-sink.js';
 import type { JobService } from '../enqueue/job.service.js';
 import type { PreparedJob } from '../enqueue/prepared-job.js';
+import { errorOutcome } from '../runner/job-outcome.js';
 import { describeTrapped, toTrappedJob, type TrappedJob, type TrappedJobProperties } from './trapped-job.js';
 
 /** A job method given as `shop.confirm`, `ShopService.prototype.confirm`, or a job function name. */
 export type JobMethod = Function | string;
+
+/** How the jobs of one `performEnqueuedJobs()` call ended. */
+export interface PerformedJobs {
+  done: TrappedJob[];
+  /** Still trapped, with `retry + 1` and a later `eta`: the next call runs them again. */
+  retrying: TrappedJob[];
+  /** With what was thrown, and the `exc_name` / `exc_message` the runner would record. */
+  failed: Array<{ job: TrappedJob; error: unknown; excName: string; excMessage: string }>;
+}
 
 /**
  * Records enqueues instead of storing them (queue_job's JobsTrap). Made by `trapJobs(app)`; call
@@ -66,22 +76,62 @@ export class JobsTrap implements JobSink, Disposable {
   }
 
   /**
-   * Runs the trapped jobs now, in priority order, graphs in dependency order. Jobs they enqueue are
+   * Runs the trapped jobs now, in priority order, graphs in dependency order, and says how each ended,
+   * as the runner would: a `RetryableJobError` (or a database concurrency error) leaves the job trapped
+   * with `retry + 1` and its next `eta`, to run again at the next call (the eta is not waited for),
+   * and fails it once `maxRetries` is reached; any other error fails it, and its children keep
+   * waiting. Failures are reported, not thrown, unless `throwOnFailure` is set. Jobs they enqueue are
    * trapped too and wait for the next call.
    */
-  async performEnqueuedJobs(): Promise<void> {
+  async performEnqueuedJobs(options: { throwOnFailure?: boolean } = {}): Promise<PerformedJobs> {
+    const report: PerformedJobs = { done: [], retrying: [], failed: [] };
     const batch = this.trapped.filter((t) => !t.job.performed);
-    const done = new Set(this.trapped.filter((t) => t.job.performed).map((t) => t.job.uuid));
+    const done = new Set(this.trapped.filter((t) => t.job.state === 'done').map((t) => t.job.uuid));
     while (batch.length > 0) {
       const ready = batch.filter((t) => t.job.dependsOn.every((uuid) => done.has(uuid)));
-      if (ready.length === 0) throw new Error(`Trapped jobs wait for jobs that never ran:\n${this.listing()}`);
+      if (ready.length === 0) {
+        // Children of a job that failed or is retrying wait, as they would in the queue.
+        if (report.failed.length > 0 || report.retrying.length > 0) break;
+        throw new Error(`Trapped jobs wait for jobs that never ran:\n${this.listing()}`);
+      }
       ready.sort((a, b) => a.job.priority - b.job.priority);
       const next = ready[0];
       batch.splice(batch.indexOf(next), 1);
-      next.job.performed = true;
-      await this.jobs.runNow(next.prepared);
-      done.add(next.job.uuid);
+      await this.perform(next, report);
+      if (next.job.state === 'done') done.add(next.job.uuid);
     }
+    if (options.throwOnFailure && report.failed.length > 0) {
+      throw new Error(`${report.failed.length} trapped job(s) failed:\n${report.failed.map((f) => `  ${f.job.jobFunction}: ${f.excName}: ${f.excMessage}`).join('\n')}`);
+    }
+    return report;
+  }
+
+  /** One attempt, its outcome decided by the runner's own rule (errorOutcome). */
+  private async perform(entry: { job: TrappedJob; prepared: PreparedJob }, report: PerformedJobs): Promise<void> {
+    const { job } = entry;
+    job.retry += 1;
+    try {
+      await this.jobs.runNow(entry.prepared, undefined, job.retry);
+      this.finish(job, 'done', report.done);
+    } catch (error) {
+      const outcome = errorOutcome(error, { retry: job.retry, maxRetries: job.maxRetries, retryPattern: this.registry.get(job.jobFunction)?.retryPattern ?? null });
+      if (outcome.state === 'done') {
+        this.finish(job, 'done', report.done);
+      } else if (outcome.state === 'pending') {
+        if (!outcome.countsAsRetry) job.retry -= 1;
+        job.eta = new Date(Date.now() + outcome.delaySeconds * 1000);
+        report.retrying.push(job);
+      } else {
+        this.finish(job, 'failed', []);
+        report.failed.push({ job, error, excName: outcome.excName, excMessage: outcome.excMessage });
+      }
+    }
+  }
+
+  private finish(job: TrappedJob, state: 'done' | 'failed', list: TrappedJob[]): void {
+    job.performed = true;
+    job.state = state;
+    list.push(job);
   }
 
   /** Stops trapping: enqueues are stored again. */

@@ -10,7 +10,12 @@ export interface TrappedJob extends EffectiveDelayOptions {
   graphUuid: string | null;
   /** Uuids of the trapped jobs this one waits for. */
   dependsOn: string[];
+  /** Ran to an end: done, or failed (see `state`). A job retrying stays to be performed again. */
   performed: boolean;
+  /** Attempts so far, counted as the runner counts them (`currentJob().retry` of the last one). */
+  retry: number;
+  /** `pending` until performed; a retry keeps it pending with a later `eta`. */
+  state: 'pending' | 'done' | 'failed';
 }
 
 /** The properties `assertEnqueued` can compare (on the keys given). */
@@ -26,11 +31,14 @@ export function toTrappedJob(job: PreparedJob): TrappedJob {
     graphUuid: job.row.graphUuid,
     dependsOn: dependencies?.depends_on ?? [],
     performed: false,
+    retry: 0,
+    state: 'pending',
   };
 }
 
 /** One line per job, for failure messages. */
 export function describeTrapped(job: TrappedJob, storedArgs: string): string {
   const options = `priority ${job.priority}, channel ${job.channel}${job.eta ? `, eta ${job.eta.toISOString()}` : ''}`;
-  return `  ${job.jobFunction}(${storedArgs.slice(1, -1)}) [${options}]${job.performed ? ' (performed)' : ''}`;
+  const outcome = job.performed ? ` (performed: ${job.state})` : job.retry > 0 ? ` (retrying: attempt ${job.retry} of ${job.maxRetries || 'no limit'})` : '';
+  return `  ${job.jobFunction}(${storedArgs.slice(1, -1)}) [${options}]${outcome}`;
 }

@@ -120,6 +120,39 @@ describe('testing apps that enqueue jobs (sample OrderService)', () => {
       expect(trap.enqueuedJobs.map((j) => j.jobFunction)).toEqual(['<OrderService>.sendInvoice', '<OrderService>.confirm', '<OrderService>.sendInvoice']);
     });
 
+    it('performEnqueuedJobs does what the runner would: a RetryableJobError keeps the job trapped with retry + 1 and its next eta; a failure is reported, not thrown', async () => {
+      const { orders } = await start();
+      const repo = app!.get<DataSource>(getDataSourceToken()).getRepository(Order);
+      /** A new order whose id makes the sample's mail server behave as wanted (invoiceTrouble). */
+      const orderWhere = async (wanted: (id: number) => boolean): Promise<Order> => {
+        for (;;) {
+          const saved = await repo.save({ customer: 'Bob', amount: 1 });
+          if (wanted(saved.id)) return repo.findOneByOrFail({ id: saved.id });
+        }
+      };
+      const busy = await orderWhere((id) => id % 7 === 0 && id % 50 !== 0);
+      const noMailbox = await orderWhere((id) => id % 50 === 0);
+      trap = trapJobs(app!);
+      await orders.sendInvoice(busy);
+      await orders.sendInvoice(noMailbox);
+
+      const first = await trap.performEnqueuedJobs();
+      expect(first.done).toEqual([]);
+      expect(first.retrying.map((j) => [(j.args[0] as Order).id, j.retry, j.performed])).toEqual([[busy.id, 1, false]]);
+      // The retry pattern's 1 s after the first attempt.
+      expect(first.retrying[0]!.eta!.getTime() - Date.now()).toBeGreaterThan(500);
+      expect(first.failed.map((f) => [(f.job.args[0] as Order).id, f.excName, f.excMessage]))
+        .toEqual([[noMailbox.id, 'Error', `No mailbox for Bob (order ${noMailbox.id})`]]);
+
+      const second = await trap.performEnqueuedJobs();
+      expect(second.done.map((j) => [(j.args[0] as Order).id, j.retry])).toEqual([[busy.id, 2]]);
+      expect((await repo.findOneByOrFail({ id: busy.id })).state).toBe('invoiced');
+
+      await orders.sendInvoice(noMailbox);
+      await expect(trap.performEnqueuedJobs({ throwOnFailure: true }))
+        .rejects.toThrow(`1 trapped job(s) failed:\n  <OrderService>.sendInvoice: Error: No mailbox for Bob (order ${noMailbox.id})`);
+    });
+
     it('restore() stores jobs again', async () => {
       const { orders, order, jobCount } = await start((b) => b);
       const before = await jobCount();
