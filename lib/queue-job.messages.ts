@@ -33,3 +33,12 @@ export const eventLoopBlocked = (stallSeconds: number, uuid: string, jobFunction
 
 export const jobTimedOut = (uuid: string, jobFunction: string, seconds: number) =>
   `Job ${uuid} ${jobFunction}: timed out after ${seconds} s; its slot is free, its signal aborted, and whatever it does next is ignored`;
+
+/** Boot check: no TypeORM DataSource to work on (`dataSource`: the name asked for, if any). */
+export const noDataSource = (dataSource: string | undefined) => dataSource
+  ? `QueueJobModule found no TypeORM DataSource named "${dataSource}": import TypeOrmModule.forRoot({ name: "${dataSource}", type: 'postgres', ... }) in your app, or fix the dataSource option of QueueJobModule.forRoot().`
+  : 'QueueJobModule found no TypeORM DataSource: import TypeOrmModule.forRoot({ type: \'postgres\', url: ... }) (or forRootAsync) in your app module, next to QueueJobModule.forRoot(), or pass the dataSource option.';
+
+/** Boot check: the DataSource is not PostgreSQL. */
+export const notPostgres = (type: string) =>
+  `QueueJobModule needs PostgreSQL (LISTEN/NOTIFY, advisory locks, jsonb), but its TypeORM DataSource is of type "${type}": give it a DataSource with type: 'postgres' (the dataSource option names another one).`;

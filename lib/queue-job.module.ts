@@ -18,6 +18,7 @@ import {
   ASYNC_OPTIONS_TYPE, ConfigurableModuleClass, OPTIONS_TYPE, QUEUE_JOB_MODULE_OPTIONS,
 } from './queue-job.module-definition.js';
 import type { QueueJobModuleOptions, ResolvedQueueJobOptions } from './queue-job.options.js';
+import { noDataSource, notPostgres } from './queue-job.messages.js';
 import { JobExecutor } from './runner/job-executor.js';
 import { QueueJobAutovacuum } from './maintenance/autovacuum.service.js';
 import { QueueJobHooks } from './hooks/queue-job-hooks.js';
@@ -90,7 +91,19 @@ export class QueueJobModule extends ConfigurableModuleClass {
   }
 }
 
+/**
+ * The DataSource the module works on, checked at boot: without one (no TypeOrmModule.forRoot) or with
+ * one that is not PostgreSQL, the app stops with what to do rather than Nest's generic DI message.
+ */
 function withDataSource(module: DynamicModule, dataSource: string | DataSource | undefined): DynamicModule {
-  const provider: Provider = { provide: QUEUE_JOB_DATA_SOURCE, useExisting: getDataSourceToken(dataSource) };
+  const provider: Provider = {
+    provide: QUEUE_JOB_DATA_SOURCE,
+    useFactory: (found: DataSource | undefined) => {
+      if (!found) throw new Error(noDataSource(typeof dataSource === 'string' ? dataSource : undefined));
+      if (found.options.type !== 'postgres') throw new Error(notPostgres(found.options.type));
+      return found;
+    },
+    inject: [{ token: getDataSourceToken(dataSource), optional: true }],
+  };
   return { ...module, providers: [...(module.providers ?? []), provider] };
 }
