@@ -10,6 +10,9 @@ export interface LeasedJob { id: string; job_function: string; lease_token: stri
  * whose function has its own is extended to it before its code runs.
  */
 export class JobLeases {
+  /** Whether any job function has a lease of its own: read at the first claim, when the records are synchronised. */
+  private anyOwn: boolean | undefined;
+
   constructor(private readonly registry: JobFunctionRegistry, readonly defaultSeconds: number) {}
 
   of(jobFunction: string): number {
@@ -29,8 +32,13 @@ export class JobLeases {
     return { byFunction, default: this.defaultSeconds };
   }
 
-  /** The jobs just claimed whose lease differs from the claim's: ids, tokens and seconds to renew them with. */
-  ownLeases(jobs: readonly LeasedJob[]): { ids: string[]; tokens: string[]; seconds: number[] } {
+  /**
+   * The jobs just claimed whose lease differs from the claim's: ids, tokens and seconds to renew them
+   * with; null when none can (no job function has its own lease: the common case costs the claim nothing).
+   */
+  ownLeases(jobs: readonly LeasedJob[]): { ids: string[]; tokens: string[]; seconds: number[] } | null {
+    this.anyOwn ??= this.registry.all().some((fn) => fn.leaseSeconds !== null && fn.leaseSeconds !== undefined);
+    if (!this.anyOwn) return null;
     const own = { ids: [] as string[], tokens: [] as string[], seconds: [] as number[] };
     for (const job of jobs) {
       const seconds = this.of(job.job_function);
@@ -39,6 +47,6 @@ export class JobLeases {
       own.tokens.push(job.lease_token);
       own.seconds.push(seconds);
     }
-    return own;
+    return own.ids.length > 0 ? own : null;
   }
 }

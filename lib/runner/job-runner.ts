@@ -45,7 +45,7 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
   private readonly logger = new Logger('QueueJob');
   readonly workerId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   readonly channels: ChannelTree;
-  private readonly running = new Map<string, { job: ClaimedJobRow; leaseToken: string; leaseSeconds: number; done: Promise<void> }>();
+  private readonly running = new Map<string, { job: ClaimedJobRow; done: Promise<void> }>();
   private readonly rescuer: DeadJobRescuer;
   private heartbeat: NodeJS.Timeout | undefined;
   /** Outcomes waiting for the next claim, which writes them (see `claimsCarry`); the recorder writes the others. */
@@ -188,7 +188,8 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
         }));
       // Back up to the full batch by doubling: a claim refused for its size would be refused again at once.
       this.claimCap = Math.min(this.options.runner.concurrency, this.claimCap * 2);
-      await this.extendOwnLeases(claimed);
+      const own = this.leases.ownLeases(claimed);
+      if (own) await this.extendOwnLeases(own);
       for (const job of claimed) this.launch(job);
       this.scheduleWake(earliest([nextWakeup, nextEta]));
       return true;
@@ -265,13 +266,12 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
   }
 
   private launch(job: ClaimedJobRow): void {
-    const leaseSeconds = this.leases.of(job.job_function);
     const abort = this.timeouts.watch(job, this.timeoutOf(job));
     const run = this.executor.execute(job, this.addEvent, abort).then(
       (result) => {
         if (!result.written) this.queueOutcome(result.row);
       },
-      (error: unknown) => this.logger.error(`Job ${job.uuid}: executor error ${(error as Error).message}`),
+      (error: unknown) => this.logger.error(`Job ${job.uuid}: executor error ${messageOf(error)}`),
     ).finally(() => {
       this.timeouts.unwatch(job.id);
       this.loopWatch.ended(job);
@@ -280,31 +280,27 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
       // After this turn of the event loop (SerialTask): jobs finishing together make one claim.
       this.wake();
     });
-    this.running.set(job.id, { job, leaseToken: job.lease_token, leaseSeconds, done: run });
+    this.running.set(job.id, { job, done: run });
     this.records.launched(job);
   }
 
-  /** Heartbeat: extends the leases of the jobs running here, so that nobody takes them back. */
+  /** Heartbeat: extends the leases of the jobs running here (each by its job function's length), so that nobody takes them back. */
   private async renewLeases(): Promise<void> {
     if (this.running.size === 0) return;
-    const ids = [...this.running.keys()];
-    const tokens = [...this.running.values()].map((r) => r.leaseToken);
-    const seconds = [...this.running.values()].map((r) => r.leaseSeconds);
+    const jobs = [...this.running.values()].map((r) => r.job);
     try {
-      await this.store.renewLeases(ids, tokens, seconds);
+      await this.store.renewLeases(jobs.map((j) => j.id), jobs.map((j) => j.lease_token), jobs.map((j) => this.leases.of(j.job_function)));
     } catch (error) {
-      this.logger.warn(`Could not renew job leases: ${(error as Error).message}`);
+      this.logger.warn(`Could not renew job leases: ${messageOf(error)}`);
     }
   }
 
   /** Jobs whose function has a lease of its own get it before their code runs: a CPU-bound job may block the heartbeat at once. */
-  private async extendOwnLeases(claimed: ClaimedJobRow[]): Promise<void> {
-    const own = this.leases.ownLeases(claimed);
-    if (own.ids.length === 0) return;
+  private async extendOwnLeases(own: { ids: string[]; tokens: string[]; seconds: number[] }): Promise<void> {
     try {
       await this.store.renewLeases(own.ids, own.tokens, own.seconds);
     } catch (error) {
-      this.logger.warn(`Could not extend ${own.ids.length} job lease(s) to their job function's leaseSeconds: ${(error as Error).message}`);
+      this.logger.warn(`Could not extend ${own.ids.length} job lease(s) to their job function's leaseSeconds: ${messageOf(error)}`);
     }
   }
 
