@@ -4,7 +4,8 @@ import { storableThrown, storableMessage } from './storable-outcome.js';
 
 /** What writing a refused batch again, in parts, came to. */
 export interface IsolatedOutcomes {
-  /** Ids written (the others of the written parts had lost their lease). */
+  /** The outcomes of the parts the database took, and the ids of those it wrote (the others had lost their lease). */
+  written: JobOutcomeRow[];
   recorded: Set<string>;
   /** Outcomes the database refuses even alone, with its error. */
   refused: Array<{ outcome: JobOutcomeRow; error: unknown }>;
@@ -21,12 +22,13 @@ export interface IsolatedOutcomes {
 export async function isolateOutcomes(
   outcomes: JobOutcomeRow[], write: (batch: JobOutcomeRow[]) => Promise<Set<string>>,
 ): Promise<IsolatedOutcomes> {
-  const result: IsolatedOutcomes = { recorded: new Set(), refused: [], unwritten: [] };
+  const result: IsolatedOutcomes = { written: [], recorded: new Set(), refused: [], unwritten: [] };
   const parts = outcomes.length > 1 ? halves(outcomes) : [outcomes];
   while (parts.length > 0) {
     const part = parts.shift()!;
     try {
       for (const id of await write(part)) result.recorded.add(id);
+      result.written.push(...part);
     } catch (error) {
       if (!isStatementError(error)) {
         result.unwritten.push(...part, ...parts.flat());

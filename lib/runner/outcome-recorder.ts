@@ -95,8 +95,8 @@ export class OutcomeRecorder {
    */
   private async writeApart(outcomes: JobOutcomeRow[], error: unknown): Promise<void> {
     this.logger.error(`Recording ${outcomes.length} job outcome(s) refused by the database (${messageOf(error)}); writing them apart`);
-    const { recorded, refused, unwritten } = await isolateOutcomes(outcomes, (batch) => this.write(batch));
-    this.warnLostLeases(outcomes.filter((o) => !unwritten.includes(o) && !refused.some((r) => r.outcome === o)), recorded);
+    const { written, recorded, refused, unwritten } = await isolateOutcomes(outcomes, (batch) => this.write(batch));
+    this.warnLostLeases(written, recorded);
     for (const { outcome, error: reason } of refused) await this.recordRefused(outcome, reason);
     if (unwritten.length > 0) {
       this.pending.unshift(...unwritten);
