@@ -112,26 +112,26 @@ export class JobsTrap implements JobSink, Disposable {
     job.retry += 1;
     try {
       await this.jobs.runNow(entry.prepared, undefined, job.retry);
-      this.finish(job, 'done', report.done);
+      report.done.push(this.finish(job, 'done'));
     } catch (error) {
       const outcome = errorOutcome(error, { retry: job.retry, maxRetries: job.maxRetries, retryPattern: this.registry.get(job.jobFunction)?.retryPattern ?? null });
       if (outcome.state === 'done') {
-        this.finish(job, 'done', report.done);
+        report.done.push(this.finish(job, 'done'));
       } else if (outcome.state === 'pending') {
         if (!outcome.countsAsRetry) job.retry -= 1;
         job.eta = new Date(Date.now() + outcome.delaySeconds * 1000);
         report.retrying.push(job);
       } else {
-        this.finish(job, 'failed', []);
-        report.failed.push({ job, error, excName: outcome.excName, excMessage: outcome.excMessage });
+        report.failed.push({ job: this.finish(job, 'failed'), error, excName: outcome.excName, excMessage: outcome.excMessage });
       }
     }
   }
 
-  private finish(job: TrappedJob, state: 'done' | 'failed', list: TrappedJob[]): void {
+  /** The job ran to an end: it is not performed again. */
+  private finish(job: TrappedJob, state: 'done' | 'failed'): TrappedJob {
     job.performed = true;
     job.state = state;
-    list.push(job);
+    return job;
   }
 
   /** Stops trapping: enqueues are stored again. */
