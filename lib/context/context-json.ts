@@ -1,5 +1,5 @@
 import { MAX_NESTING, childPath, className, isPlainObject, unstorableString } from '../enqueue/argument-serializer.js';
-import { messageOf } from '../errors/describe-thrown.js';
+import { attempt, messageOf } from '../errors/describe-thrown.js';
 import { isStorableText } from '../store/sql/json-text.js';
 import { JobContextError } from '../errors/job-context.error.js';
 import { USER_ID_KEY } from './context-options.js';
@@ -99,12 +99,4 @@ function userIdOf(context: Record<string, unknown>, refuse: (path: string, what:
   if (value === undefined || value === null) return null;
   if (typeof value === 'number' || (typeof value === 'string' && value !== '')) return String(value);
   return refuse(`context.${USER_ID_KEY}`, typeof value === 'symbol' ? 'a value that threw when read' : JSON.stringify(value), 'it goes to the user_id column: capture a non-empty string or a number');
-}
-
-function attempt<T>(read: () => T, fallback: T): T {
-  try {
-    return read();
-  } catch {
-    return fallback;
-  }
 }

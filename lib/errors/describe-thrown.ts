@@ -36,7 +36,8 @@ export function describeValue(value: unknown): string {
   return attempt(() => String(value), undefined) ?? attempt(() => Object.prototype.toString.call(value), '[unprintable value]');
 }
 
-function attempt<T, F>(read: () => T, fallback: F): T | F {
+/** What `read` returns, or `fallback` if it throws: for reading values user code handed over. */
+export function attempt<T, F>(read: () => T, fallback: F): T | F {
   try {
     return read();
   } catch {

@@ -55,15 +55,10 @@ export function errorOutcome(error: unknown, attempt: AttemptInfo, random: () =>
     return { state: 'failed', excName: name, excMessage: storableMessage(maxRetriesReached(attempt.maxRetries, thrown.message)), excInfo: thrown.stack };
   }
   const delaySeconds = retryable
-    ? (secondsOf(retryable) ?? retryDelaySeconds(attempt.retryPattern, attempt.retry, random))
+    ? (retryable.seconds ?? retryDelaySeconds(attempt.retryPattern, attempt.retry, random))
     : CONCURRENCY_RETRY_SECONDS;
   // A timeout and a database error name themselves on the retry: the row shows why the attempt ended.
   const exc = retryable && !timeout ? undefined : { excName: thrown.name, excMessage: thrown.message, excInfo: thrown.stack };
   return { state: 'pending', result: thrown.message, delaySeconds, countsAsRetry, exc };
 }
 
-/** The error's own delay when it is a usable number of seconds. */
-function secondsOf(error: RetryableJobError): number | undefined {
-  const seconds = error.seconds;
-  return typeof seconds === 'number' && Number.isFinite(seconds) && seconds >= 0 ? seconds : undefined;
-}
