@@ -10,6 +10,7 @@ import type { JobStore } from './job-store.js';
 import { LOCK_JOBS_NOWAIT_SQL, LOCK_JOBS_SQL, MANUAL_ACTION_SQL } from './sql/manual-actions.sql.js';
 import { isUuid } from './uuid.js';
 import { notifyRunners } from './notify-runners.js';
+import { storableText } from './sql/json-text.js';
 
 const RESULT_TEXT: Record<ManualAction, (who: string) => string> = {
   requeue: (who) => `Requeued by ${who}`,
@@ -59,7 +60,8 @@ async function applyOnce(
     if (action !== 'requeue') await lockGraphTransitions(sql, lockTimeoutMs);
     const { rows } = await client.query<TouchedJob & { state: string }>(nowait ? LOCK_JOBS_NOWAIT_SQL : LOCK_JOBS_SQL, [wanted]);
     checkTransitions(action, wanted, rows);
-    const result = RESULT_TEXT[action](who);
+    // The actor's name comes from the app's auth (a request's user): made storable like any user text.
+    const result = storableText(RESULT_TEXT[action](who));
     await client.query(MANUAL_ACTION_SQL[action], [wanted, result]);
     const changed: TouchedJob[] = [...rows];
     if (action === 'setDone') await releaseChildren(sql, wanted);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplicationContext } from '@nestjs/common';
 import fc from 'fast-check';
 import type { Job } from '../../lib/enqueue/job.js';
+import { JobService } from '../../lib/enqueue/job.service.js';
 import { HostileService, type Behaviour } from '../fixtures/hostile.service.js';
 import { hostileThrown, hostileValue, storableByPostgres } from '../support/hostile-values.js';
 import { allJobRows, inState, jobRow, waitForRow } from '../support/job-rows.js';
@@ -83,6 +84,13 @@ describe.each([
     expect((await waitForRow(db, returned.job.uuid, inState('done', 'failed'))).result).toEqual({ note: '\uFFFD order 42' });
     expect((await waitForRow(db, thrown.job.uuid, inState('done', 'failed'))).exc_message).toBe('failed at \uFFFD order 42');
     expect((await waitForRow(db, after.job.uuid, inState('done'))).result).toBe('after');
+  });
+
+  it('a manual action by an actor whose name holds NUL and half an emoji: recorded with U+FFFD', async () => {
+    const jobs = apps[0].get(JobService);
+    const job = await jobs.withDelay(hostile[0], { eta: 3600 }).produce(next++);
+    await jobs.cancel(job.uuid, { by: 'eve\u0000😀'.slice(0, 5) });
+    expect(await jobRow(db, job.uuid)).toMatchObject({ state: 'cancelled', result: 'Cancelled by eve\uFFFD\uFFFD' });
   });
 
   it('an outcome the database refuses fails that job alone, with its error; the next job starts within 2 s', async () => {
