@@ -8,6 +8,7 @@ import { JobRunner } from '../runner/job-runner.js';
 import { announceWorker, failUnknownFunctionJobs, forgetWorkers, type UnknownFunctionJob, type WorkerAnnouncement } from '../store/fleet.js';
 import { JobStore } from '../store/job-store.js';
 import { fleetTimings } from './fleet-timings.js';
+import { messageOf } from '../errors/describe-thrown.js';
 
 /**
  * This instance as a member of the fleet on its database (rolling deploys, several apps): it
@@ -68,7 +69,7 @@ export class FleetMember implements OnApplicationBootstrap, BeforeApplicationShu
       await announceWorker(this.store.pool, this.announcement);
       await forgetWorkers(this.store.pool, this.graceSeconds);
     } catch (error) {
-      this.logger.warn(`Could not announce this worker: ${(error as Error).message}`);
+      this.logger.warn(`Could not announce this worker: ${messageOf(error)}`);
     }
   }
 
@@ -78,7 +79,7 @@ export class FleetMember implements OnApplicationBootstrap, BeforeApplicationShu
     try {
       for (const job of await failUnknownFunctionJobs(this.store.pool, this.graceSeconds)) this.report(job);
     } catch (error) {
-      this.logger.warn(`Looking for jobs of undeclared job functions failed: ${(error as Error).message}`);
+      this.logger.warn(`Looking for jobs of undeclared job functions failed: ${messageOf(error)}`);
     }
   }
 
