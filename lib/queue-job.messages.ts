@@ -42,3 +42,25 @@ export const noDataSource = (dataSource: string | undefined) => dataSource
 /** Boot check: the DataSource is not PostgreSQL. */
 export const notPostgres = (type: string) =>
   `QueueJobModule needs PostgreSQL (LISTEN/NOTIFY, advisory locks, jsonb), but its TypeORM DataSource is of type "${type}": give it a DataSource with type: 'postgres' (the dataSource option names another one).`;
+
+/** A `@Delayable()` method called on an instance that no initialised QueueJobModule intercepts. */
+export const notIntercepted = (method: string) =>
+  `${method} is a @Delayable() method, but no initialised QueueJobModule knows this instance, so the call was neither `
+  + 'stored as a job nor run. Initialise the app before calling it: `await app.init()` (or `app.listen()`), and for a '
+  + 'testing module `const app = moduleRef.createNestApplication(); await app.init()` or `await moduleRef.init()` '
+  + 'after `compile()`. From another provider\'s onModuleInit, call it in onApplicationBootstrap instead. An instance '
+  + 'made with `new` outside Nest runs its @Delayable() methods inline only with TEST_QUEUE_JOB_NO_DELAY=1.';
+
+/** Boot check: a `@Delayable()` method on a provider the runner cannot call. */
+export const unreachableJobFunction = (method: string, reason: string) =>
+  `${method} is a @Delayable() method, but ${reason}. A job runs later, outside any request, on one instance of its `
+  + 'provider: move the method to a singleton provider (the default scope) and pass what it needs from the request as arguments.';
+
+/** `trapJobs()` on a module that has not initialised: its @Delayable() calls are not intercepted yet. */
+export const trapBeforeInit = () =>
+  'trapJobs() was given a module that has not been initialised, so its @Delayable() calls are not intercepted and '
+  + 'nothing could be trapped: call `await moduleRef.init()` (or create the app and `await app.init()`) after `compile()`, then trapJobs().';
+
+/** `trapJobs()` on a module without QueueJobModule. */
+export const trapWithoutModule = (reason: string) =>
+  `trapJobs() found no QueueJobModule in the module it was given (${reason}): pass the app or TestingModule whose imports include QueueJobModule.forRoot(...).`;

@@ -8,11 +8,14 @@ type Env = Record<string, string | undefined>;
 
 const truthy = (value: string | undefined) => value !== undefined && !['', '0', 'false', 'no', 'off'].includes(value.toLowerCase());
 
+/** Whether the environment switches delay off (`TEST_QUEUE_JOB_NO_DELAY=1` or `QUEUE_JOB_NO_DELAY=1`). */
+export const noDelayFromEnv = (env: Env = process.env) => truthy(env.TEST_QUEUE_JOB_NO_DELAY) || truthy(env.QUEUE_JOB_NO_DELAY);
+
 /** Applies the environment overrides (env wins over options) and the defaults, and validates the result. */
 export function resolveOptions(options: QueueJobModuleOptions, env: Env = process.env): ResolvedQueueJobOptions {
   const runner: RunnerOptions = typeof options.runner === 'object' ? options.runner : { enabled: options.runner ?? true };
   const enabled = env.QUEUE_JOB_RUNNER !== undefined ? truthy(env.QUEUE_JOB_RUNNER) : (runner.enabled ?? true);
-  const noDelay = truthy(env.TEST_QUEUE_JOB_NO_DELAY) || truthy(env.QUEUE_JOB_NO_DELAY) || options.noDelay === true;
+  const noDelay = noDelayFromEnv(env) || options.noDelay === true;
   return {
     channels: env.QUEUE_JOB_CHANNELS?.trim() || options.channels || DEFAULTS.channels,
     noDelay,

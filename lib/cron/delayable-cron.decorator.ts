@@ -2,6 +2,7 @@ import { SetMetadata } from '@nestjs/common';
 import type { DelayableOptions } from '../decorators/delayable.decorator.js';
 import { DELAYABLE_METADATA } from '../queue-job.constants.js';
 import { DELAYABLE_CRON_METADATA } from './cron.constants.js';
+import { interceptCalls } from '../decorators/delayable-interception.js';
 
 /** What to do at startup about the slots that passed while no instance ran (downtime). */
 export type MissedSlotPolicy = 'skip' | 'runOnce';
@@ -31,6 +32,7 @@ export interface DelayableCronMetadata {
 export function DelayableCron(cronExpression: string, options: DelayableCronOptions = {}): MethodDecorator {
   const { timeZone: _timeZone, noParallelRun: _noParallelRun, missedSlots: _missedSlots, ...jobOptions } = options;
   return (target, key, descriptor) => {
+    interceptCalls(key, descriptor);
     // Decorators apply bottom-up: merge with an @Delayable() below, and one above wins for its own keys.
     const existing = (Reflect.getMetadata(DELAYABLE_METADATA, descriptor.value as object) ?? {}) as DelayableOptions;
     SetMetadata(DELAYABLE_METADATA, { ...existing, ...jobOptions })(target, key, descriptor);

@@ -1,5 +1,6 @@
 import { SetMetadata } from '@nestjs/common';
 import { DELAYABLE_METADATA } from '../queue-job.constants.js';
+import { interceptCalls } from './delayable-interception.js';
 import type { IdentityKey } from '../enqueue/identity-key.js';
 import type { RelatedActionConfig } from '../records/declarations.js';
 import type { RetryPattern } from '../runner/retry-pattern.js';
@@ -45,7 +46,11 @@ export interface DelayableOptions extends DelayOptions {
 }
 
 /**
- * Marks a provider method as a job function: a call from outside a job stores a job and resolves to
- * its `Job` handle; the runner later calls the real method with the stored arguments.
+ * Marks a provider method as a job function: a call stores a job and resolves to its `Job` handle;
+ * the runner later calls the real method with the stored arguments. The method is intercepted from
+ * here on (see `interceptCalls`): a call before QueueJobModule initialised is refused, never run inline.
  */
-export const Delayable = (options: DelayableOptions = {}): MethodDecorator => SetMetadata(DELAYABLE_METADATA, options);
+export const Delayable = (options: DelayableOptions = {}): MethodDecorator => (target, key, descriptor) => {
+  interceptCalls(key, descriptor);
+  SetMetadata(DELAYABLE_METADATA, options)(target, key, descriptor);
+};

@@ -9,12 +9,14 @@ import { jobFunctionName, type JobFunction } from './job-function.js';
 import { providerMethods } from './provider-methods.js';
 import { JobFunctionRegistry } from './job-function.registry.js';
 import { RelatedActionRegistry, type RelatedActionHandler } from './related-action.registry.js';
+import { handleCalls, originalMethod } from '../decorators/delayable-interception.js';
+import { refuseUnreachableJobFunctions } from './unreachable-job-functions.js';
 
 /**
  * Finds the `@Delayable()` and `@RelatedAction()` methods of the app's providers. Each job function
- * is registered and its method replaced, on its instance, by a wrapper that enqueues the call (the
- * original is kept for the runner); then the channel and job function records are synchronised.
- * Only singleton providers are seen: a request-scoped provider cannot be a job target.
+ * is registered, and the calls of its instance's method, intercepted since decoration, are routed to
+ * the job service (the original method is kept for the runner); then the channel and job function
+ * records are synchronised. Only singleton providers can hold job functions: the others are refused.
  */
 @Injectable()
 export class DelayableExplorer implements OnModuleInit {
@@ -29,10 +31,12 @@ export class DelayableExplorer implements OnModuleInit {
   ) {}
 
   async onModuleInit(): Promise<void> {
+    refuseUnreachableJobFunctions(this.discovery, this.scanner, this.reflector);
     for (const { wrapper, instance, methodName, method } of providerMethods(this.discovery, this.scanner)) {
       this.exploreDelayable(wrapper, instance, methodName, method);
       this.exploreRelatedAction(instance, method as RelatedActionHandler);
     }
+    this.registry.markDiscovered();
     await this.records.synchronize();
   }
 
@@ -45,7 +49,7 @@ export class DelayableExplorer implements OnModuleInit {
       serviceName,
       methodName,
       instance,
-      method,
+      method: originalMethod(method),
       options,
       // Channel, retry pattern, related action, timeout and lease come from the job function records, set by the synchronizer.
       channel: 'root',
@@ -56,9 +60,8 @@ export class DelayableExplorer implements OnModuleInit {
       declarer: wrapper.host?.metatype?.name ?? serviceName,
     };
     this.registry.add(fn);
-    const enqueueCall = (...args: unknown[]) => this.jobs.call(fn, args);
-    this.registry.addCallable(enqueueCall, fn);
-    Object.defineProperty(instance, methodName, { value: enqueueCall, writable: true, configurable: true });
+    this.registry.addCallable(method, fn);
+    handleCalls(instance, methodName, (args) => this.jobs.call(fn, args));
   }
 
   private exploreRelatedAction(instance: object, method: RelatedActionHandler): void {

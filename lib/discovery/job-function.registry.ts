@@ -8,6 +8,16 @@ export class JobFunctionRegistry {
   private readonly byName = new Map<string, JobFunction>();
   private readonly byInstance = new WeakMap<object, Map<string, JobFunction>>();
   private readonly byCallable = new WeakMap<Function, JobFunction>();
+  private discovered = false;
+
+  /** Whether the app's job functions were found, i.e. QueueJobModule initialised and calls are intercepted. */
+  get isDiscovered(): boolean {
+    return this.discovered;
+  }
+
+  markDiscovered(): void {
+    this.discovered = true;
+  }
 
   add(fn: JobFunction): void {
     const existing = this.byName.get(fn.name);
@@ -21,7 +31,7 @@ export class JobFunctionRegistry {
     this.byCallable.set(fn.method, fn);
   }
 
-  /** Records the wrapper that replaced the method on its instance, so `shop.confirm` finds its job function. */
+  /** Records the interceptor that stands for the method on its prototype, so `shop.confirm` finds its job function. */
   addCallable(callable: Function, fn: JobFunction): void {
     this.byCallable.set(callable, fn);
   }

@@ -10,7 +10,7 @@ export interface JobFunction {
   methodName: string;
   /** The provider instance whose method runs. */
   instance: object;
-  /** The undecorated method (the instance's own is replaced by the enqueueing wrapper). */
+  /** The method as written (its prototype's holds an interceptor that enqueues calls). */
   method: (...args: unknown[]) => unknown;
   options: DelayableOptions;
   /** Default channel: the job function record's (decorator or `forFeature`), else `root`. */
