@@ -50,3 +50,7 @@ export type { QueueJobAdminOptions, QueueJobAdminGuardFunction } from './admin/a
 export type {
   AdminJobPage, AdminJobSummary, AdminJobDetail, AdminJobGraph, AdminChannel, AdminJobFunction, AdminCount,
 } from './admin/api/admin-api.types.js';
+export { ChannelSettingsService, type ChannelActionOptions } from './channels/channel-settings.service.js';
+export type { ChannelLimits, ChannelSetting } from './channels/channel-settings.js';
+export type { ChannelAuditEntry, ChannelAction } from './store/channel-settings.js';
+export { InvalidChannelSettingError } from './errors/invalid-channel-setting.error.js';

@@ -26,6 +26,7 @@ import { JobContextPropagator } from './context/context-propagator.js';
 import { CronScheduler } from './cron/cron-scheduler.js';
 import { DelayableCronExplorer } from './cron/delayable-cron.explorer.js';
 import { JobRunner } from './runner/job-runner.js';
+import { ChannelSettingsService } from './channels/channel-settings.service.js';
 import { OBSERVABILITY_EXPORTS, OBSERVABILITY_PROVIDERS } from './observability/observability.providers.js';
 import { JobStore } from './store/job-store.js';
 import { runQueueJobMigrations } from './store/run-migrations.js';
@@ -60,6 +61,7 @@ const SCHEMA_READY = Symbol('QUEUE_JOB_SCHEMA_READY');
     RecordsSynchronizer,
     FleetMember,
     JobService,
+    ChannelSettingsService,
     DelayableExplorer,
     JobExecutor,
     JobRunner,
@@ -70,7 +72,7 @@ const SCHEMA_READY = Symbol('QUEUE_JOB_SCHEMA_READY');
     CronScheduler,
     ...OBSERVABILITY_PROVIDERS,
   ],
-  exports: [JobService, JobRunner, QueueJobAutovacuum, QueueJobHooks, QueueJobDelayPolicy, QUEUE_JOB_RESOLVED_OPTIONS, ...OBSERVABILITY_EXPORTS],
+  exports: [JobService, ChannelSettingsService, JobRunner, QueueJobAutovacuum, QueueJobHooks, QueueJobDelayPolicy, QUEUE_JOB_RESOLVED_OPTIONS, ...OBSERVABILITY_EXPORTS],
 })
 export class QueueJobModule extends ConfigurableModuleClass {
   static forRoot(options: typeof OPTIONS_TYPE): DynamicModule {

@@ -14,6 +14,8 @@ import { QueueJobHooks } from '../hooks/queue-job-hooks.js';
 import { QueueJobMetrics } from '../observability/queue-job-metrics.js';
 import type { QueueJobStats } from '../observability/queue-job-stats.js';
 import { JobNotFoundError } from '../errors/job-not-found.error.js';
+import { ChannelSettingsService, type ChannelActionOptions } from '../channels/channel-settings.service.js';
+import type { ChannelLimits, ChannelSetting } from '../channels/channel-settings.js';
 import { relatedActionOf, type RelatedActionResult } from './related-action.js';
 import { AmbientTransaction } from './ambient-transaction.js';
 import { QueueJobDelayPolicy } from './delay-policy.js';
@@ -146,6 +148,34 @@ export class JobService implements OnApplicationShutdown {
   /** Cancels jobs, and recursively their waiting children whose parents are all cancelled. */
   cancel(uuids: string | string[], options: ManualActionOptions = {}): Promise<string[]> {
     return applyManualAction(this.store, this.hooks, 'cancel', [uuids].flat(), options.by ?? DEFAULT_ACTOR);
+  }
+
+  @Inject(ChannelSettingsService) private readonly channelSettings!: ChannelSettingsService;
+
+  /**
+   * Pauses a channel on every instance within a second (NOTIFY), until `resumeChannel`: running jobs
+   * finish, no job of it or its sub-channels starts. Stored (a restart keeps it) and audited.
+   */
+  pauseChannel(name: string, options: ChannelActionOptions = {}): Promise<ChannelSetting> {
+    return this.channelSettings.pause(name, options);
+  }
+
+  /** Resumes a channel paused by `pauseChannel` or by the configuration, on every instance. */
+  resumeChannel(name: string, options: ChannelActionOptions = {}): Promise<ChannelSetting> {
+    return this.channelSettings.resume(name, options);
+  }
+
+  /**
+   * `setChannelLimits('root.sale', { capacity: 8, throttle: 2 }, { by })`: over the channels configuration
+   * of every instance until `resetChannelLimits`; limits left out keep their value. Audited.
+   */
+  setChannelLimits(name: string, limits: ChannelLimits, options: ChannelActionOptions = {}): Promise<ChannelSetting> {
+    return this.channelSettings.setLimits(name, limits, options);
+  }
+
+  /** Back to the configuration's capacity, throttle and sequential flag on every instance (a pause stays). */
+  resetChannelLimits(name: string, options: ChannelActionOptions = {}): Promise<ChannelSetting> {
+    return this.channelSettings.resetLimits(name, options);
   }
 
   /** Sends enqueues to `sink` instead of the database (trapJobs), or back to normal with `undefined`. */

@@ -2,7 +2,7 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBoo
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import { ChannelTree } from '../channels/channel-tree.js';
+import type { ChannelTree } from '../channels/channel-tree.js';
 import { earliest } from '../channels/channel-job.js';
 import { selectJobsToStart } from '../channels/dispatch.js';
 import { JobFunctionRegistry } from '../discovery/job-function.registry.js';
@@ -11,7 +11,9 @@ import { eventLoopBlocked, jobTimedOut, noDelayWarning } from '../queue-job.mess
 import { readCallTimeouts } from '../store/call-timeouts.js';
 import type { ResolvedQueueJobOptions } from '../queue-job.options.js';
 import { runClaimCycle, type ClaimRequest, type ClaimedJobRow } from '../store/claim-cycle.js';
-import { claimNext, claimsInOneStatement } from '../store/claim-next.js';
+import { claimNext } from '../store/claim-next.js';
+import { readChannelSettings } from '../store/channel-settings.js';
+import { EffectiveChannels } from './effective-channels.js';
 import type { JobEvent } from '../hooks/job-event.js';
 import { QueueJobHooks } from '../hooks/queue-job-hooks.js';
 import { JobStore } from '../store/job-store.js';
@@ -44,7 +46,7 @@ const ERROR_BACKOFF_MS = 1_000;
 export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('QueueJob');
   readonly workerId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-  readonly channels: ChannelTree;
+  private readonly effective: EffectiveChannels;
   private readonly running = new Map<string, { job: ClaimedJobRow; done: Promise<void> }>();
   private readonly rescuer: DeadJobRescuer;
   private heartbeat: NodeJS.Timeout | undefined;
@@ -57,7 +59,6 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
   /** Given to the executor for every job launched (one function, not one per job). */
   private readonly addEvent = (event: () => JobEvent) => this.events.add(event);
   /** Capacities only: a claim is one statement, which also writes the outcomes (see `claimsCarry`). */
-  private readonly oneStatementClaims: boolean;
   /** The job functions registered here, read at start: claims take only their jobs (mixed fleets). */
   private jobFunctions: readonly string[] = [];
   /** At most this many jobs per claim: the concurrency, halved after claims the database refused (afterClaimFailed). */
@@ -83,12 +84,20 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     this.timeouts = new JobTimeouts((ids) => readCallTimeouts(this.store.pool, ids),
       (job, seconds) => this.logger.warn(jobTimedOut(job.uuid, job.job_function, seconds)),
       (error) => this.logger.warn(`Reading the timeouts of running jobs failed (${error.message}); retrying`));
-    this.channels = ChannelTree.parse(options.channels);
-    this.oneStatementClaims = claimsInOneStatement(this.channels.channels);
+    this.effective = new EffectiveChannels(options.channels, () => readChannelSettings(store), () => this.wake());
     this.claimCap = options.runner.concurrency;
     this.events = new DeferredEvents(hooks);
     this.records = new OutcomeRecorder(store, options.lockTimeout, () => this.wake());
     this.rescuer = new DeadJobRescuer(store, hooks, this.workerId, () => this.leases.lengths());
+  }
+
+  /** The channels this instance dispatches by: its configuration with the run-time settings over it. */
+  get channels(): ChannelTree {
+    return this.effective.tree;
+  }
+
+  private get oneStatementClaims(): boolean {
+    return this.effective.claimsInOneStatement;
   }
 
   /** Jobs running in this instance now. */
@@ -119,10 +128,13 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     if (this.active) return;
     this.active = true;
     this.jobFunctions = this.registry.all().map((fn) => fn.name);
+    await this.effective.load();
     this.listener = new NotificationListener(this.store.dataSource, this.workerId, () => this.wake(), () => {
       this.rescuer.reset();
+      // NOTIFYs sent while away are lost: settings may have changed too.
+      this.effective.refresh();
       this.wake();
-    });
+    }, () => this.effective.refresh());
     await this.listener.start();
     this.scheduler.addInterval(this.pollName, setInterval(() => this.wake(), this.options.runner.pollInterval));
     this.heartbeat = setInterval(() => void this.renewLeases(), this.leases.heartbeatMs());
@@ -174,13 +186,16 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     if (!this.active) return false;
     const limit = Math.min(this.claimCap, this.options.runner.concurrency - this.running.size);
     const outcomes = this.forClaims.splice(0);
+    const oneStatement = this.oneStatementClaims;
+    // Queued before a run-time setting switched claims to the channel manager's cycle, which carries none.
+    if (!oneStatement && outcomes.length > 0) this.records.add(...outcomes.splice(0));
     // The claim statement below goes out in this turn (the one-statement claim; the channel manager's
     // waits for a pooled connection first): the listeners run in the next, while it is under way.
     this.events.deliverSoon();
     if (limit <= 0 && outcomes.length === 0) return false;
     try {
       let nextWakeup: number | null = null;
-      const { claimed, nextEta } = this.oneStatementClaims
+      const { claimed, nextEta } = oneStatement
         ? await this.claimInOneStatement(Math.max(0, limit), outcomes)
         : await this.store.withClient((client) => runClaimCycle(client, {
           workerId: this.workerId, leaseSeconds: this.options.runner.leaseSeconds, lockTimeoutMs: this.options.lockTimeout,

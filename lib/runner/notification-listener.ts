@@ -3,6 +3,7 @@ import pg from 'pg';
 import type { DataSource } from 'typeorm';
 import { NOTIFY_CHANNEL } from '../queue-job.constants.js';
 import { LOCK_WORKER_SQL } from '../store/sql/leases.sql.js';
+import { CHANNEL_SETTINGS_NOTIFY } from '../store/sql/channel-settings.sql.js';
 
 // Short: while this worker's lock is gone, other instances start counting it as dead.
 const MAX_BACKOFF_MS = 1_000;
@@ -27,6 +28,8 @@ export class NotificationListener {
     private readonly workerId: string,
     private readonly onNotify: () => void,
     private readonly onReconnect: () => void,
+    /** A run-time channel setting changed (pause, limits). */
+    private readonly onChannelSettings: () => void = () => undefined,
   ) {}
 
   async start(): Promise<void> {
@@ -46,13 +49,14 @@ export class NotificationListener {
     const client = new pg.Client(connectionConfig(this.dataSource));
     // A worker that wakes the others when it is full ignores its own call.
     client.on('notification', (message) => {
-      if (message.payload !== this.workerId) this.onNotify();
+      if (message.channel === CHANNEL_SETTINGS_NOTIFY) this.onChannelSettings();
+      else if (message.payload !== this.workerId) this.onNotify();
     });
     client.on('error', (error) => this.lost(client, error));
     client.on('end', () => this.lost(client));
     try {
       await client.connect();
-      await client.query(`LISTEN ${NOTIFY_CHANNEL}`);
+      await client.query(`LISTEN ${NOTIFY_CHANNEL}; LISTEN ${CHANNEL_SETTINGS_NOTIFY}`);
       await client.query(LOCK_WORKER_SQL, [this.workerId]);
       if (this.stopped) return void client.end().catch(() => undefined);
       this.client = client;
