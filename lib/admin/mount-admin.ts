@@ -1,6 +1,7 @@
 import type { DynamicModule } from '@nestjs/common';
 import { RouterModule } from '@nestjs/core';
 import { AdminApiController } from './api/admin-api.controller.js';
+import { AdminChannelSettingsController } from './api/admin-channel-settings.controller.js';
 import { AdminActions } from './api/admin-actions.service.js';
 import { AdminChannels } from './api/admin-channels.service.js';
 import { AdminJobReader } from './api/admin-job-reader.service.js';
@@ -20,7 +21,7 @@ export function withAdmin(definition: DynamicModule, admin: QueueJobAdminOptions
   return {
     ...definition,
     imports: [...(definition.imports ?? []), RouterModule.register([{ path: options.path, module: definition.module }])],
-    controllers: [...(definition.controllers ?? []), AdminApiController, AdminPagesController],
+    controllers: [...(definition.controllers ?? []), AdminApiController, AdminChannelSettingsController, AdminPagesController],
     providers: [
       ...(definition.providers ?? []),
       { provide: QUEUE_JOB_ADMIN_OPTIONS, useValue: options },

@@ -135,7 +135,7 @@ export class AdminApiController {
   }
 }
 
-interface RequestLike {
+export interface RequestLike {
   headers: Record<string, string | string[] | undefined>;
 }
 
@@ -148,7 +148,7 @@ function checkedUuid(uuid: string): string {
  * Actions are JSON requests only: a cross-site form cannot send one without the browser asking the
  * app first (CORS preflight), so a logged-in admin's browser cannot be made to act elsewhere.
  */
-function requireJson(request: RequestLike): void {
+export function requireJson(request: RequestLike): void {
   const contentType = [request.headers['content-type']].flat()[0];
   if (!contentType || !/^application\/json\b/i.test(contentType)) throw new UnsupportedMediaTypeException(m.jsonRequired(contentType));
 }

@@ -1,3 +1,4 @@
+import type { ChannelSetting } from '../../channels/channel-settings.js';
 import type { QueueJob } from '../../store/entities/queue-job.entity.js';
 import type { JobState } from '../../store/job-state.js';
 import type { AdminLargeField } from '../../store/sql/admin-job-detail.sql.js';
@@ -92,11 +93,15 @@ export interface AdminChannel {
   depth: number;
   /** In the channels configuration of this instance. */
   configured: boolean;
-  /** null: unlimited (capacity 0, or not configured). */
+  /** Effective (the configuration with the run-time settings over it); null: unlimited (capacity 0, or not configured). */
   capacity: number | null;
   sequential: boolean;
   throttle: number;
   paused: boolean;
+  /** What this instance's channels configuration says, before the run-time settings. */
+  configuredLimits: { capacity: number | null; sequential: boolean; throttle: number; paused: boolean };
+  /** The run-time settings of the channel (who changed what, when), or null. */
+  setting: ChannelSetting | null;
   /** From the channel record; null when no module declares the channel. */
   removalInterval: number | null;
   declaredBy: string[];

@@ -1,6 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { parseChannelsConfig, type ChannelConfig } from '../../channels/channel-config.js';
 import { channelLineage } from '../../channels/channel-name.js';
-import { JobRunner } from '../../runner/job-runner.js';
+import { ChannelSettingsService } from '../../channels/channel-settings.service.js';
+import { ChannelTree } from '../../channels/channel-tree.js';
+import { QUEUE_JOB_RESOLVED_OPTIONS } from '../../queue-job.constants.js';
+import type { ResolvedQueueJobOptions } from '../../queue-job.options.js';
 import { JobStore } from '../../store/job-store.js';
 import { ADMIN_CHANNEL_COUNTS_SQL, ADMIN_CHANNEL_RECORDS_SQL } from '../../store/sql/admin-channels.sql.js';
 import type { AdminChannel, ChannelCounts } from './admin-api.types.js';
@@ -9,21 +13,32 @@ type Bucket = keyof ChannelCounts;
 
 /**
  * The channel tree of the admin: configured channels (capacity, options: this instance's channels
- * configuration), channel records (removal interval, declarers) and channels that only jobs name,
+ * configuration, and the run-time settings over it, with who changed them), channel records (removal interval, declarers) and channels that only jobs name,
  * each with live counts of its own jobs and of its whole subtree.
  */
 @Injectable()
 export class AdminChannels {
-  constructor(private readonly store: JobStore, private readonly runner: JobRunner) {}
+  private readonly configured: ChannelTree;
+
+  constructor(
+    private readonly store: JobStore,
+    private readonly channelSettings: ChannelSettingsService,
+    @Inject(QUEUE_JOB_RESOLVED_OPTIONS) options: ResolvedQueueJobOptions,
+  ) {
+    this.configured = new ChannelTree(parseChannelsConfig(options.channels));
+  }
 
   async tree(): Promise<AdminChannel[]> {
-    const [records, counts] = await Promise.all([
+    const [records, counts, settings] = await Promise.all([
       this.store.query<{ complete_name: string; removal_interval: number; declared_by: string[] }>(ADMIN_CHANNEL_RECORDS_SQL, []),
       this.store.query<{ channel: string; bucket: Bucket; n: number }>(ADMIN_CHANNEL_COUNTS_SQL, []),
+      this.channelSettings.settings(),
     ]);
+    const effective = await this.channelSettings.effectiveChannels(settings);
+    const settingOf = new Map(settings.map((setting) => [setting.channel, setting]));
     const names = new Set<string>();
     const add = (name: string) => channelLineage(name).forEach((n) => names.add(n));
-    for (const config of this.runner.channels.channels) add(config.name);
+    for (const config of effective.channels) add(config.name);
     for (const record of records) add(record.complete_name);
     for (const row of counts) add(row.channel);
 
@@ -35,18 +50,18 @@ export class AdminChannels {
     }
     const recordOf = new Map(records.map((r) => [r.complete_name, r]));
     return [...names].sort(treeOrder).map((name) => {
-      const config = this.runner.channels.get(name);
+      const config = effective.get(name);
+      const configured = this.configured.get(name);
       const record = recordOf.get(name);
       const segments = name.split('.');
       return {
         name,
         parent: segments.length > 1 ? segments.slice(0, -1).join('.') : null,
         depth: segments.length - 1,
-        configured: config !== undefined,
-        capacity: config?.capacity ?? null,
-        sequential: config?.sequential ?? false,
-        throttle: config?.throttle ?? 0,
-        paused: config?.paused ?? false,
+        configured: configured !== undefined,
+        ...limitsOf(config),
+        configuredLimits: limitsOf(configured),
+        setting: settingOf.get(name) ?? null,
         removalInterval: record?.removal_interval ?? null,
         declaredBy: record?.declared_by ?? [],
         counts: own.get(name)!,
@@ -55,6 +70,10 @@ export class AdminChannels {
     });
   }
 }
+
+const limitsOf = (config: ChannelConfig | undefined) => ({
+  capacity: config?.capacity ?? null, sequential: config?.sequential ?? false, throttle: config?.throttle ?? 0, paused: config?.paused ?? false,
+});
 
 const zero = (): ChannelCounts => ({ waiting: 0, pending: 0, running: 0, failed: 0 });
 

@@ -144,4 +144,8 @@ button.danger:not(:disabled):hover { background: var(--failed-bg); }
 .toast { background: #1d2330; color: #fff; padding: 10px 14px; border-radius: 8px; box-shadow: 0 6px 18px rgba(0, 0, 0, .18); max-width: 440px; transition: opacity .5s; }
 .toast.ok { background: #2b8a3e; } .toast.error { background: #c92a2a; } .toast.gone { opacity: 0; }
 .error-page { max-width: 640px; margin: 80px auto; }
+.small { font-size: 12px; }
+.channel-actions { white-space: nowrap; } .channel-actions button { padding: 2px 10px; }
+.limits-form { display: flex; flex-wrap: wrap; align-items: center; gap: 6px 12px; padding: 6px 0; }
+.limits-form input[type=number] { width: 6em; } .limits-form p { flex-basis: 100%; margin: 0; }
 `;

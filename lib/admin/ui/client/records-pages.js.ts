@@ -3,8 +3,17 @@ export const RECORDS_PAGES_JS = String.raw`
 function channelsPage() {
   var body = h('div', { id: 'channels' }, h('div', { class: 'empty', text: 'Loading\u2026' }));
   var last = '';
+  var data = null;
+  // The channel whose limits form is open: the table is not redrawn under it while it is.
+  var editing = null;
   layout('channels', [h('div', { class: 'page-head' }, h('h1', null, 'Channels'),
-    h('p', { class: 'sub', text: 'Capacity and options from the channels configuration; counts of each channel with its sub-channels, live.' })), body]);
+    h('p', { class: 'sub', text: 'Capacity and options from the channels configuration, with the changes made at run time over it; counts of each channel with its sub-channels, live.' })), body]);
+
+  function edit(name) {
+    editing = name;
+    if (name === null) last = '';
+    return name === null ? load() : render();
+  }
 
   function countLink(channel, states, n, cls) {
     if (!n) return h('span', { class: 'muted', text: '0' });
@@ -12,35 +21,43 @@ function channelsPage() {
   }
 
   function load() {
-    return get('/channels').then(function (data) {
+    return get('/channels').then(function (answer) {
       markLive();
-      var signature = JSON.stringify(data);
-      if (signature === last) return;
+      var signature = JSON.stringify(answer);
+      if (signature === last || editing !== null) return;
       last = signature;
-      replace(body, h('table', { class: 'grid tree', id: 'channels-table' },
-        h('thead', null, h('tr', null, ['Channel', 'Capacity', 'Options', 'Running', 'Pending', 'Waiting', 'Failed', 'Removal', 'Declared by'].map(function (t, i) {
-          return h('th', { class: i >= 3 && i <= 7 ? 'num' : null }, t);
-        }))),
-        h('tbody', null, data.channels.map(function (c) {
-          var name = c.name.split('.').pop();
-          var options = [];
-          if (c.sequential) options.push(h('span', { class: 'tag', text: 'sequential' }));
-          if (c.throttle) options.push(h('span', { class: 'tag', text: 'throttle ' + c.throttle + ' s' }));
-          if (c.paused) options.push(h('span', { class: 'tag warn', text: 'paused' }));
-          if (!c.configured) options.push(h('span', { class: 'tag muted', text: 'not configured' }));
-          return h('tr', { 'data-channel': c.name, class: c.totals.failed ? 'has-failed' : null },
-            h('td', { class: 'tree-name depth-' + Math.min(c.depth, 6), title: c.name },
-              h('span', { class: 'branch', 'aria-hidden': 'true', text: c.depth ? '\u2514 ' : '' }), h('strong', { text: name }), ' ', h('span', { class: 'muted mono', text: c.name })),
-            h('td', { class: 'capacity', text: c.capacity === null ? '\u221e' : c.capacity }),
-            h('td', null, options),
-            h('td', { class: 'num' }, countLink(c.name, 'enqueued,started', c.totals.running)),
-            h('td', { class: 'num' }, countLink(c.name, 'pending', c.totals.pending)),
-            h('td', { class: 'num' }, countLink(c.name, 'wait_dependencies', c.totals.waiting)),
-            h('td', { class: 'num' }, countLink(c.name, 'failed', c.totals.failed, 'failed-count')),
-            h('td', { class: 'num', text: c.removalInterval === null ? '' : c.removalInterval + ' d' }),
-            h('td', { class: 'muted', text: c.declaredBy.join(', ') }));
-        }))));
+      data = answer;
+      render();
     });
+  }
+
+  function render() {
+    var heads = ['Channel', 'Capacity', 'Options', 'Running', 'Pending', 'Waiting', 'Failed', 'Removal', 'Declared by'].concat(info.readOnly ? [] : ['']);
+    replace(body, h('table', { class: 'grid tree', id: 'channels-table' },
+      h('thead', null, h('tr', null, heads.map(function (t, i) {
+        return h('th', { class: i >= 3 && i <= 7 ? 'num' : null }, t);
+      }))),
+      h('tbody', null, data.channels.map(function (c) {
+        var name = c.name.split('.').pop();
+        var options = [];
+        if (c.sequential) options.push(h('span', { class: 'tag', text: 'sequential' }));
+        if (c.throttle) options.push(h('span', { class: 'tag', text: 'throttle ' + c.throttle + ' s' }));
+        if (c.paused) options.push(pausedTag(c));
+        if (!c.configured) options.push(h('span', { class: 'tag muted', text: 'not configured' }));
+        return [h('tr', { 'data-channel': c.name, class: c.totals.failed ? 'has-failed' : null },
+          h('td', { class: 'tree-name depth-' + Math.min(c.depth, 6), title: c.name },
+            h('span', { class: 'branch', 'aria-hidden': 'true', text: c.depth ? '\u2514 ' : '' }), h('strong', { text: name }), ' ', h('span', { class: 'muted mono', text: c.name })),
+          capacityCell(c),
+          h('td', null, options),
+          h('td', { class: 'num' }, countLink(c.name, 'enqueued,started', c.totals.running)),
+          h('td', { class: 'num' }, countLink(c.name, 'pending', c.totals.pending)),
+          h('td', { class: 'num' }, countLink(c.name, 'wait_dependencies', c.totals.waiting)),
+          h('td', { class: 'num' }, countLink(c.name, 'failed', c.totals.failed, 'failed-count')),
+          h('td', { class: 'num', text: c.removalInterval === null ? '' : c.removalInterval + ' d' }),
+          h('td', { class: 'muted', text: c.declaredBy.join(', ') }),
+          channelActions(c, editing, edit)),
+          editing === c.name ? limitsForm(c, heads.length, edit) : null];
+      }))));
   }
 
   poll(load);
