@@ -1,4 +1,5 @@
 /** User-facing error and log messages (one factory per message). */
+import { describeValue } from './errors/describe-thrown.js';
 
 export const invalidOption = (name: string, value: unknown, expected: string) =>
   `QueueJobModule option "${name}" is ${JSON.stringify(value)}: expected ${expected}.`;
@@ -42,3 +43,11 @@ export const noDataSource = (dataSource: string | undefined) => dataSource
 /** Boot check: the DataSource is not PostgreSQL. */
 export const notPostgres = (type: string) =>
   `QueueJobModule needs PostgreSQL (LISTEN/NOTIFY, advisory locks, jsonb), but its TypeORM DataSource is of type "${type}": give it a DataSource with type: 'postgres' (the dataSource option names another one).`;
+
+export const identityKeyFunctionThrew = (jobFunction: string, message: string) =>
+  `Cannot enqueue ${jobFunction}: its identityKey function threw "${message}". It receives { jobFunction, args, storedArgs }, `
+  + 'args as given to the method (entities as entity instances, dates as Dates): fix the function so that it returns a non-empty string for every call. Nothing was stored.';
+
+export const badComputedIdentityKey = (jobFunction: string, value: unknown) =>
+  `Cannot enqueue ${jobFunction}: its identityKey function returned ${typeof value === 'string' ? '""' : `${describeValue(value)} (${typeof value})`}; `
+  + 'expected a non-empty string, e.g. ({ args }) => `invoice-${args[0].id}`. Nothing was stored.';
