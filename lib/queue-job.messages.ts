@@ -51,3 +51,13 @@ export const identityKeyFunctionThrew = (jobFunction: string, message: string) =
 export const badComputedIdentityKey = (jobFunction: string, value: unknown) =>
   `Cannot enqueue ${jobFunction}: its identityKey function returned ${typeof value === 'string' ? '""' : `${describeValue(value)} (${typeof value})`}; `
   + 'expected a non-empty string, e.g. ({ args }) => `invoice-${args[0].id}`. Nothing was stored.';
+
+/** "ShopOrder 42", "ShopOrder {"orderId":1,"lineNo":2}" for a composite key. */
+export const recordName = (entity: string, id: unknown) => `${entity} ${typeof id === 'object' && id !== null ? JSON.stringify(id) : String(id)}`;
+
+export const recordNotFound = (entity: string, id: unknown) =>
+  `${recordName(entity, id)} no longer exists: it was deleted after the job was enqueued. `
+  + 'To end such jobs as done instead, without calling the method, set @Delayable({ onMissingRecord: \'done\' }) on the job function.';
+
+export const skippedMissingRecord = (entity: string, id: unknown) =>
+  `Skipped: ${recordName(entity, id)} no longer exists (onMissingRecord: 'done')`;

@@ -1,7 +1,7 @@
 import { SetMetadata } from '@nestjs/common';
 import { DELAYABLE_METADATA } from '../queue-job.constants.js';
 import type { IdentityKey } from '../enqueue/identity-key.js';
-import type { RelatedActionConfig } from '../records/declarations.js';
+import type { MissingRecordPolicy, RelatedActionConfig } from '../records/declarations.js';
 import type { RetryPattern } from '../runner/retry-pattern.js';
 
 /** Per-call options of a job (decorator defaults, overridden by `withDelay(target, options)`). */
@@ -42,6 +42,12 @@ export interface DelayableOptions extends DelayOptions {
    * that block the event loop, hence the lease heartbeat, for longer than the default lease.
    */
   leaseSeconds?: number;
+  /**
+   * When a record passed to a job (an entity argument) was deleted before the job ran: `'fail'`
+   * (default) fails the job as a RecordNotFoundError; `'done'` ends it done without calling the
+   * method, its result naming the record ("Skipped: ShopOrder 42 no longer exists …").
+   */
+  onMissingRecord?: MissingRecordPolicy;
 }
 
 /**
