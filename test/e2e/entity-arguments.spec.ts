@@ -158,6 +158,19 @@ describe('entity arguments', () => {
     expect(row.result).toEqual({ id: saved.id, total: 5, isEntity: false });
   });
 
+  it('no-delay mode loads nothing: the method gets the very instance given, even of a deleted record (documented)', async () => {
+    const noDelay = await createTestApp({ url: db.url, noDelay: true, runner: false, entities: [ShopOrder], imports: [ParcelsModule] });
+    try {
+      const order = await newOrder(40);
+      await orders.delete(order.id);
+      const parcelsNow = noDelay.get(ParcelService);
+      expect(await parcelsNow.ship(order)).toEqual({ id: order.id, total: 40, isEntity: true });
+      expect(parcelsNow.callsOf('ship', order.id)[0].order).toBe(order);
+    } finally {
+      await noDelay.close();
+    }
+  });
+
   it('an invalid onMissingRecord is refused at startup, naming the job function and the value', async () => {
     @Injectable()
     class BadPolicyService {
