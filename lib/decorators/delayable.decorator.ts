@@ -18,7 +18,8 @@ export interface DelayOptions {
   channel?: string;
   /**
    * No new job while one with this key is waiting, pending or enqueued: the existing one is returned.
-   * A string, or a function of the job such as `identityExact`.
+   * A string, or a function of the job such as `identityExact`: it receives `{ jobFunction, args, storedArgs }`,
+   * `args` as given to the method (entities as instances), `storedArgs` as stored (tagged JSON).
    */
   identityKey?: IdentityKey;
   /**
