@@ -1,4 +1,5 @@
 /** User-facing error and log messages (one factory per message). */
+import { describeValue } from './errors/describe-thrown.js';
 
 export const invalidOption = (name: string, value: unknown, expected: string) =>
   `QueueJobModule option "${name}" is ${JSON.stringify(value)}: expected ${expected}.`;
@@ -64,3 +65,21 @@ export const trapBeforeInit = () =>
 /** `trapJobs()` on a module without QueueJobModule. */
 export const trapWithoutModule = (reason: string) =>
   `trapJobs() found no QueueJobModule in the module it was given (${reason}): pass the app or TestingModule whose imports include QueueJobModule.forRoot(...).`;
+
+export const identityKeyFunctionThrew = (jobFunction: string, message: string) =>
+  `Cannot enqueue ${jobFunction}: its identityKey function threw "${message}". It receives { jobFunction, args, storedArgs }, `
+  + 'args as given to the method (entities as entity instances, dates as Dates): fix the function so that it returns a non-empty string for every call. Nothing was stored.';
+
+export const badComputedIdentityKey = (jobFunction: string, value: unknown) =>
+  `Cannot enqueue ${jobFunction}: its identityKey function returned ${typeof value === 'string' ? '""' : `${describeValue(value)} (${typeof value})`}; `
+  + 'expected a non-empty string, e.g. ({ args }) => `invoice-${args[0].id}`. Nothing was stored.';
+
+/** "ShopOrder 42", "ShopOrder {"orderId":1,"lineNo":2}" for a composite key. */
+export const recordName = (entity: string, id: unknown) => `${entity} ${typeof id === 'object' && id !== null ? JSON.stringify(id) : String(id)}`;
+
+export const recordNotFound = (entity: string, id: unknown) =>
+  `${recordName(entity, id)} no longer exists: it was deleted after the job was enqueued. `
+  + 'To end such jobs as done instead, without calling the method, set @Delayable({ onMissingRecord: \'done\' }) on the job function.';
+
+export const skippedMissingRecord = (entity: string, id: unknown) =>
+  `Skipped: ${recordName(entity, id)} no longer exists (onMissingRecord: 'done')`;

@@ -2,7 +2,7 @@ import { SetMetadata } from '@nestjs/common';
 import { DELAYABLE_METADATA } from '../queue-job.constants.js';
 import { interceptCalls } from './delayable-interception.js';
 import type { IdentityKey } from '../enqueue/identity-key.js';
-import type { RelatedActionConfig } from '../records/declarations.js';
+import type { MissingRecordPolicy, RelatedActionConfig } from '../records/declarations.js';
 import type { RetryPattern } from '../runner/retry-pattern.js';
 
 /** Per-call options of a job (decorator defaults, overridden by `withDelay(target, options)`). */
@@ -19,7 +19,8 @@ export interface DelayOptions {
   channel?: string;
   /**
    * No new job while one with this key is waiting, pending or enqueued: the existing one is returned.
-   * A string, or a function of the job such as `identityExact`.
+   * A string, or a function of the job such as `identityExact`: it receives `{ jobFunction, args, storedArgs }`,
+   * `args` as given to the method (entities as instances), `storedArgs` as stored (tagged JSON).
    */
   identityKey?: IdentityKey;
   /**
@@ -43,6 +44,12 @@ export interface DelayableOptions extends DelayOptions {
    * that block the event loop, hence the lease heartbeat, for longer than the default lease.
    */
   leaseSeconds?: number;
+  /**
+   * When a record passed to a job (an entity argument) was deleted before the job ran: `'fail'`
+   * (default) fails the job as a RecordNotFoundError; `'done'` ends it done without calling the
+   * method, its result naming the record ("Skipped: ShopOrder 42 no longer exists …").
+   */
+  onMissingRecord?: MissingRecordPolicy;
 }
 
 /**

@@ -51,12 +51,13 @@ export class DelayableExplorer implements OnModuleInit {
       instance,
       method: originalMethod(method),
       options,
-      // Channel, retry pattern, related action, timeout and lease come from the job function records, set by the synchronizer.
+      // Channel, retry pattern, related action, timeout, lease and missing record policy come from the job function records, set by the synchronizer.
       channel: 'root',
       retryPattern: null,
       relatedAction: null,
       timeout: null,
       leaseSeconds: null,
+      onMissingRecord: 'fail',
       declarer: wrapper.host?.metatype?.name ?? serviceName,
     };
     this.registry.add(fn);

@@ -1,5 +1,5 @@
 import type { DelayableOptions } from '../decorators/delayable.decorator.js';
-import type { RelatedActionConfig } from '../records/declarations.js';
+import type { MissingRecordPolicy, RelatedActionConfig } from '../records/declarations.js';
 import type { RetryPattern } from '../runner/retry-pattern.js';
 
 /** A `@Delayable()` method found in the app: what may run, and how. */
@@ -21,6 +21,8 @@ export interface JobFunction {
   timeout: number | null;
   /** Lease of its jobs in seconds; null: `runner.leaseSeconds`. */
   leaseSeconds: number | null;
+  /** What its jobs do when a record passed to them was deleted: from the decorator or `forFeature` (default 'fail'). */
+  onMissingRecord: MissingRecordPolicy;
   /** The Nest module whose provider declares it. */
   declarer: string;
 }

@@ -16,7 +16,7 @@ export interface EntityInspector {
   identify(value: object): RecordRef | null;
 }
 
-/** Loads an entity again before the job runs; rejects if the record no longer exists. */
+/** Loads an entity again before the job runs; rejects with a RecordNotFoundError if the record no longer exists. */
 export interface EntityLoader {
   load(ref: RecordRef): Promise<object>;
 }

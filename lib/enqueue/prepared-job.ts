@@ -5,6 +5,9 @@ import { serializeArguments, type EntityInspector } from './argument-serializer.
 import { effectiveDelayOptions, type EffectiveDelayOptions } from './delay-options.js';
 import { describeCall } from './describe-call.js';
 import type { DelayOptions } from '../decorators/delayable.decorator.js';
+import { messageOf } from '../errors/describe-thrown.js';
+import { badComputedIdentityKey, identityKeyFunctionThrew } from '../queue-job.messages.js';
+import type { IdentityKeySource } from './identity-key.js';
 
 /** A job ready to go somewhere: stored, trapped by a test, or run at once. */
 export interface PreparedJob {
@@ -40,7 +43,7 @@ export function prepareJob(
   fn: JobFunction, args: unknown[], callOptions: DelayOptions, entities: EntityInspector, { placement, shared }: Preparation = {},
 ): PreparedJob {
   const serialized = serializeArguments(args, entities);
-  const options = shared ?? jobOptions(fn, callOptions, keyedPerJob(fn, callOptions) ? computeKey(fn, callOptions, serialized.args) : undefined);
+  const options = shared ?? jobOptions(fn, callOptions, computedKey(fn, callOptions, { jobFunction: fn.name, args, storedArgs: serialized.args }));
   const waits = (placement?.dependsOn.length ?? 0) > 0;
   const row: NewJobRow = {
     uuid: placement?.uuid ?? newJobUuid(),
@@ -87,7 +90,19 @@ function keyedPerJob(fn: JobFunction, callOptions: DelayOptions): boolean {
   return typeof callOptions.identityKey === 'function' || typeof fn.options.identityKey === 'function';
 }
 
-function computeKey(fn: JobFunction, callOptions: DelayOptions, args: ReturnType<typeof serializeArguments>['args']): string {
+/**
+ * The key the identity key function in force (the call's, else the decorator's) computes for this job;
+ * undefined when the key in force is a string. What it returns is checked here, where the function is known.
+ */
+function computedKey(fn: JobFunction, callOptions: DelayOptions, source: IdentityKeySource): string | undefined {
   const key = callOptions.identityKey ?? fn.options.identityKey;
-  return typeof key === 'function' ? key({ jobFunction: fn.name, args }) : (key as string);
+  if (typeof key !== 'function') return undefined;
+  let computed: unknown;
+  try {
+    computed = key(source);
+  } catch (error) {
+    throw new Error(identityKeyFunctionThrew(fn.name, messageOf(error)), { cause: error });
+  }
+  if (typeof computed !== 'string' || computed === '') throw new Error(badComputedIdentityKey(fn.name, computed));
+  return computed;
 }

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { RecordNotFoundError } from '../errors/record-not-found.error.js';
 import type { EntityInspector, EntityLoader, JsonValue, RecordRef } from './argument-serializer.js';
 
 /** Recognises TypeORM entity instances among job arguments and loads them again before the call. */
@@ -22,7 +23,7 @@ export class TypeOrmEntities implements EntityInspector, EntityLoader {
     const primary = metadata.primaryColumns;
     const where = primary.length === 1 ? { [primary[0].propertyName]: ref.id } : (ref.id as object);
     const record = await this.dataSource.getRepository(ref.entity).findOneBy(where);
-    if (!record) throw new Error(`${ref.entity} ${JSON.stringify(ref.id)} no longer exists`);
+    if (!record) throw new RecordNotFoundError(ref.entity, ref.id);
     return record;
   }
 }

@@ -20,6 +20,15 @@ export interface RelatedActionConfig {
   kwargs?: Record<string, unknown>;
 }
 
+/**
+ * What a job does when a record passed to it (an entity argument) was deleted before it ran:
+ * `'fail'` (the default) fails it as a RecordNotFoundError, `'done'` ends it done without calling
+ * the method, its result naming the missing record.
+ */
+export type MissingRecordPolicy = 'fail' | 'done';
+
+export const MISSING_RECORD_POLICIES: readonly MissingRecordPolicy[] = ['fail', 'done'];
+
 /** A job function record declared by a module (Odoo's `queue.job.function` XML record). */
 export interface JobFunctionDeclaration {
   /** E.g. `<OrderService>.confirm`. */
@@ -31,6 +40,8 @@ export interface JobFunctionDeclaration {
   timeout?: number;
   /** Lease of its jobs in seconds (see `@Delayable({ leaseSeconds })`). */
   leaseSeconds?: number;
+  /** When a record passed to its jobs no longer exists (see `@Delayable({ onMissingRecord })`). */
+  onMissingRecord?: MissingRecordPolicy;
 }
 
 /** `QueueJobModule.forFeature({ channels, jobFunctions })`. */

@@ -1,5 +1,5 @@
 import type { RetryPattern } from '../runner/retry-pattern.js';
-import type { RelatedActionConfig } from './declarations.js';
+import type { MissingRecordPolicy, RelatedActionConfig } from './declarations.js';
 
 /** A channel record as the running app wants it. */
 export interface DesiredChannel {
@@ -19,6 +19,7 @@ export interface DesiredJobFunction {
   /** Runtime settings of this app's runner, not stored in the record. */
   timeout: number | null;
   leaseSeconds: number | null;
+  onMissingRecord: MissingRecordPolicy;
   declaredBy: string[];
 }
 

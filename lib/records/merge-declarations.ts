@@ -1,7 +1,7 @@
 import { CHANNEL_PATH, CHANNEL_SEGMENT, normalizeChannelName, channelLineage } from '../channels/channel-name.js';
 import { RecordDeclarationError } from '../errors/record-declaration.error.js';
 import { validateRetryPattern } from '../runner/retry-pattern.js';
-import type { ChannelDeclaration, Declared, JobFunctionDeclaration } from './declarations.js';
+import { MISSING_RECORD_POLICIES, type ChannelDeclaration, type Declared, type JobFunctionDeclaration, type MissingRecordPolicy } from './declarations.js';
 import type { DesiredChannel, DesiredJobFunction, DesiredRecords } from './desired-records.js';
 import * as m from './records.messages.js';
 
@@ -82,9 +82,10 @@ function mergeJobFunctions(declared: readonly Declared<JobFunctionDeclaration>[]
       relatedAction: d.relatedAction,
       timeout: wholeSeconds(d, 'timeout', declarer),
       leaseSeconds: wholeSeconds(d, 'leaseSeconds', declarer),
+      onMissingRecord: missingRecordPolicy(d, declarer),
     };
     const record = byName.get(d.name) ?? {
-      name: d.name, channel: 'root', retryPattern: null, relatedAction: null, timeout: null, leaseSeconds: null, declaredBy: [], by: {},
+      name: d.name, channel: 'root', retryPattern: null, relatedAction: null, timeout: null, leaseSeconds: null, onMissingRecord: 'fail', declaredBy: [], by: {},
     };
     for (const [field, value] of Object.entries(fields)) {
       if (value === undefined) continue;
@@ -107,6 +108,12 @@ function wholeSeconds(d: JobFunctionDeclaration, field: 'timeout' | 'leaseSecond
   if (value !== undefined && (!Number.isInteger(value) || value < 1 || value > MAX_SECONDS)) {
     throw new RecordDeclarationError(m.badJobFunctionSeconds(d.name, field, value, declarer));
   }
+  return value;
+}
+
+function missingRecordPolicy(d: JobFunctionDeclaration, declarer: string): MissingRecordPolicy | undefined {
+  const value = d.onMissingRecord;
+  if (value !== undefined && !MISSING_RECORD_POLICIES.includes(value)) throw new RecordDeclarationError(m.badOnMissingRecord(d.name, value, declarer));
   return value;
 }
 

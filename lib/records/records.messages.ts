@@ -23,3 +23,6 @@ export const badJobFunctionName = (name: unknown, declarer: string) =>
 
 export const badJobFunctionSeconds = (name: string, field: string, value: unknown, declarer: string) =>
   `Job function "${name}" declared by ${declarer} has ${field} ${show(value)}: expected a whole number of seconds >= 1 (e.g. { name: '${name}', ${field}: 60 }).`;
+
+export const badOnMissingRecord = (name: string, value: unknown, declarer: string) =>
+  `Job function "${name}" declared by ${declarer} has onMissingRecord ${show(value)}: expected 'fail' (the default: a job whose record was deleted fails as RecordNotFoundError) or 'done' (it ends done without calling the method), e.g. @Delayable({ onMissingRecord: 'done' }).`;

@@ -17,9 +17,9 @@ import { syncRecords } from './sync-records.js';
 
 /**
  * Gathers the channel and job function declarations of the app (`forFeature()` in any module, and
- * `@Delayable({ channel, retryPattern, relatedAction, timeout, leaseSeconds })` inline), merges them,
- * stores them as records, and gives each registered job function its channel, retry pattern, related
- * action, timeout and lease.
+ * `@Delayable({ channel, retryPattern, relatedAction, timeout, leaseSeconds, onMissingRecord })` inline),
+ * merges them, stores them as records, and gives each registered job function its channel, retry
+ * pattern, related action, timeout, lease and missing record policy.
  */
 @Injectable()
 export class RecordsSynchronizer {
@@ -41,8 +41,8 @@ export class RecordsSynchronizer {
       for (const declaration of options.jobFunctions ?? []) jobFunctions.push({ declaration, declarer });
     }
     for (const fn of this.registry.all()) {
-      const { channel, retryPattern, relatedAction, timeout, leaseSeconds } = fn.options;
-      const settings = { channel, retryPattern, relatedAction, timeout, leaseSeconds };
+      const { channel, retryPattern, relatedAction, timeout, leaseSeconds, onMissingRecord } = fn.options;
+      const settings = { channel, retryPattern, relatedAction, timeout, leaseSeconds, onMissingRecord };
       if (Object.values(settings).every((v) => v === undefined)) continue;
       jobFunctions.push({ declaration: { name: fn.name, ...settings }, declarer: fn.declarer });
     }
@@ -57,6 +57,7 @@ export class RecordsSynchronizer {
       fn.relatedAction = record.relatedAction;
       fn.timeout = record.timeout;
       fn.leaseSeconds = record.leaseSeconds;
+      fn.onMissingRecord = record.onMissingRecord;
     }
   }
 

@@ -2,7 +2,6 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { JobFunctionRegistry } from '../discovery/job-function.registry.js';
-import { deserializeArguments } from '../enqueue/argument-deserializer.js';
 import type { JsonValue } from '../enqueue/argument-serializer.js';
 import { TypeOrmEntities } from '../enqueue/typeorm-entities.js';
 import { QUEUE_JOB_DATA_SOURCE, QUEUE_JOB_RESOLVED_OPTIONS } from '../queue-job.constants.js';
@@ -12,6 +11,7 @@ import type { ClaimedJobRow } from '../store/claim-cycle.js';
 import { sqlOfRunner } from '../store/graph-transitions.js';
 import { writeOutcomesInTransaction } from '../store/record-outcomes.js';
 import type { JobOutcomeRow } from '../store/sql/record-outcomes.sql.js';
+import { jobArguments } from './job-arguments.js';
 import { runInJobContext, type JobContext } from './job-context.js';
 import type { ExecutingJob, JobEvent } from '../hooks/job-event.js';
 import { QueueJobHooks } from '../hooks/queue-job-hooks.js';
@@ -60,7 +60,7 @@ export class JobExecutor {
     let outcome: AttemptOutcome;
     try {
       if (!fn) throw Object.assign(new Error(unknownJobFunction(job.job_function)), { name: 'UnknownJobFunction' });
-      const args = await deserializeArguments(job.args as JsonValue[], this.entities);
+      const args = await jobArguments(job.args as JsonValue[], this.entities, fn);
       // Timed out while its records loaded: the method does not start.
       abort.throwIfAborted();
       const context = this.context(job, abort, async () => {

@@ -1,9 +1,10 @@
 import type { JobFunctionRegistry } from '../discovery/job-function.registry.js';
-import { serializeArguments, type EntityInspector } from '../enqueue/argument-serializer.js';
+import { serializeArguments, type EntityInspector, type EntityLoader, type JsonValue } from '../enqueue/argument-serializer.js';
 import { Job } from '../enqueue/job.js';
 import type { JobSink } from '../enqueue/job-sink.js';
 import type { JobService } from '../enqueue/job.service.js';
 import type { PreparedJob } from '../enqueue/prepared-job.js';
+import { jobArguments } from '../runner/job-arguments.js';
 import { errorOutcome } from '../runner/job-outcome.js';
 import { describeTrapped, toTrappedJob, type TrappedJob, type TrappedJobProperties } from './trapped-job.js';
 
@@ -29,7 +30,7 @@ export class JobsTrap implements JobSink, Disposable {
   constructor(
     private readonly jobs: JobService,
     private readonly registry: JobFunctionRegistry,
-    private readonly entities: EntityInspector,
+    private readonly entities: EntityInspector & EntityLoader,
   ) {}
 
   /** Every trapped job, in enqueue order. */
@@ -77,10 +78,12 @@ export class JobsTrap implements JobSink, Disposable {
 
   /**
    * Runs the trapped jobs now, in priority order, graphs in dependency order, and says how each ended,
-   * as the runner would: a `RetryableJobError` (or a database concurrency error) leaves the job trapped
-   * with `retry + 1` and its next `eta`, to run again at the next call (the eta is not waited for),
-   * and fails it once `maxRetries` is reached; any other error fails it, and its children keep
-   * waiting. Failures are reported, not thrown, unless `throwOnFailure` is set. Jobs they enqueue are
+   * as the runner would. Each runs with its arguments as stored, records loaded again (a record
+   * deleted since the enqueue fails it as a RecordNotFoundError, or, with `onMissingRecord: 'done'`,
+   * ends it done without calling the method). A `RetryableJobError` (or a database concurrency error)
+   * leaves the job trapped with `retry + 1` and its next `eta`, to run again at the next call (the eta
+   * is not waited for), and fails it once `maxRetries` is reached; any other error fails it, and its
+   * children keep waiting. Failures are reported, not thrown, unless `throwOnFailure` is set. Jobs they enqueue are
    * trapped too and wait for the next call.
    */
   async performEnqueuedJobs(options: { throwOnFailure?: boolean } = {}): Promise<PerformedJobs> {
@@ -111,7 +114,8 @@ export class JobsTrap implements JobSink, Disposable {
     const { job } = entry;
     job.retry += 1;
     try {
-      await this.jobs.runNow(entry.prepared, undefined, job.retry);
+      const args = await jobArguments(JSON.parse(entry.prepared.row.args) as JsonValue[], this.entities, entry.prepared.fn);
+      await this.jobs.runNow({ ...entry.prepared, args }, undefined, job.retry);
       report.done.push(this.finish(job, 'done'));
     } catch (error) {
       const outcome = errorOutcome(error, { retry: job.retry, maxRetries: job.maxRetries, retryPattern: this.registry.get(job.jobFunction)?.retryPattern ?? null });

@@ -125,7 +125,7 @@ describe('identity keys', () => {
     expect(otherFunction.created).toBe(true);
     expect(new Set([one.uuid, other.uuid, otherFunction.uuid]).size).toBe(3);
     expect((await jobRow(db, one.uuid) as unknown as { identity_key: string }).identity_key)
-      .toBe(identityExact({ jobFunction: '<KeyedService>.first', args: [10] }));
+      .toBe(identityExact({ jobFunction: '<KeyedService>.first', storedArgs: [10] }));
 
     // As the decorator's default, with a Date argument (tagged JSON compares equal).
     const withDate = (await jobsA.withDelay(keyedA, { eta: 3600 }).exact(1, at)) as Job; // no identityKey given here

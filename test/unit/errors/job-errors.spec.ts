@@ -3,6 +3,7 @@ import { ArgumentSerializationError } from '../../../lib/errors/argument-seriali
 import { FailedJobError } from '../../../lib/errors/failed-job.error.js';
 import { InvalidRetryPatternError, RETRY_PATTERN_EXAMPLE } from '../../../lib/errors/invalid-retry-pattern.error.js';
 import { NothingToDoJob } from '../../../lib/errors/nothing-to-do-job.error.js';
+import { RecordNotFoundError } from '../../../lib/errors/record-not-found.error.js';
 import { RetryableJobError } from '../../../lib/errors/retryable-job.error.js';
 
 describe('job errors', () => {
@@ -13,10 +14,17 @@ describe('job errors', () => {
     ['NothingToDoJob', new NothingToDoJob('nothing')],
     ['ArgumentSerializationError', new ArgumentSerializationError('args[0]', 'bad')],
     ['InvalidRetryPatternError', new InvalidRetryPatternError('job function <A>.b', 'bad')],
+    ['RecordNotFoundError', new RecordNotFoundError('ShopOrder', 42)],
   ])('%s sets its name and stays an Error', (name, error) => {
     expect(error.name).toBe(name);
     expect(error).toBeInstanceOf(Error);
     expect(String(error.stack)).toContain(name);
+  });
+
+  it('RecordNotFoundError keeps the entity and id, and names a composite key as its columns', () => {
+    expect(new RecordNotFoundError('ShopOrder', 42)).toMatchObject({ entity: 'ShopOrder', id: 42 });
+    expect(new RecordNotFoundError('OrderLine', { orderId: 1, lineNo: 2 }).message)
+      .toMatch(/^OrderLine \{"orderId":1,"lineNo":2\} no longer exists: it was deleted after the job was enqueued\./);
   });
 
   it('keeps the message as given', () => {

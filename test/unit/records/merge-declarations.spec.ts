@@ -36,7 +36,7 @@ describe('mergeDeclarations: merge', () => {
     ]);
     expect(jobFunctions).toEqual([{
       name: '<OrderService>.confirm', channel: 'root.sale', retryPattern: { 1: 60 }, relatedAction: { enable: false },
-      timeout: null, leaseSeconds: null, declaredBy: ['MailModule', 'SalesModule'],
+      timeout: null, leaseSeconds: null, onMissingRecord: 'fail', declaredBy: ['MailModule', 'SalesModule'],
     }]);
   });
 
@@ -196,6 +196,20 @@ describe('mergeDeclarations: validation errors', () => {
   it('conflicting timeouts of one job function in two modules', () => {
     const error = mergeError([], [fn('A', { name: '<Report>.build', timeout: 60 }), fn('B', { name: '<Report>.build', timeout: 30 })]);
     expect(error.message).toMatch(/declared with timeout 60 by A and with timeout 30 by B/);
+  });
+
+  it.each([['skip'], ['DONE'], [true]])('bad onMissingRecord %p of a job function: names it, the declarer and the two values', (value) => {
+    const error = mergeError([], [fn('ParcelModule', { name: '<Parcel>.ship', onMissingRecord: value as never })]);
+    expect(error).toBeInstanceOf(RecordDeclarationError);
+    expect(error.message).toMatch(new RegExp(`^Job function "<Parcel>\\.ship" declared by ParcelModule has onMissingRecord ${JSON.stringify(value)}: expected 'fail' .* or 'done'`));
+  });
+
+  it("onMissingRecord: 'fail' by default, 'done' from any declarer; 'fail' and 'done' by two modules conflict", () => {
+    const policy = (...declared: Declared<JobFunctionDeclaration>[]) => mergeDeclarations([], declared).jobFunctions[0]!.onMissingRecord;
+    expect(policy(fn('A', { name: '<Parcel>.ship', channel: 'root' }))).toBe('fail');
+    expect(policy(fn('A', { name: '<Parcel>.ship' }), fn('B', { name: '<Parcel>.ship', onMissingRecord: 'done' }))).toBe('done');
+    const error = mergeError([], [fn('A', { name: '<Parcel>.ship', onMissingRecord: 'fail' }), fn('B', { name: '<Parcel>.ship', onMissingRecord: 'done' })]);
+    expect(error.message).toMatch(/declared with onMissingRecord "fail" by A and with onMissingRecord "done" by B/);
   });
 
   it('conflicting removalInterval of one channel in two modules', () => {

@@ -7,7 +7,7 @@ function registry(leases: Record<string, number | null>): JobFunctionRegistry {
   const r = new JobFunctionRegistry();
   for (const [name, leaseSeconds] of Object.entries(leases)) {
     r.add({ name, serviceName: 'S', methodName: name, instance: {}, method: () => undefined, options: {}, channel: 'root',
-      retryPattern: null, relatedAction: null, timeout: null, leaseSeconds, declarer: 'M' } satisfies JobFunction);
+      retryPattern: null, relatedAction: null, timeout: null, leaseSeconds, onMissingRecord: 'fail', declarer: 'M' } satisfies JobFunction);
   }
   return r;
 }
