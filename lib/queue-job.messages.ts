@@ -42,3 +42,7 @@ export const noDataSource = (dataSource: string | undefined) => dataSource
 /** Boot check: the DataSource is not PostgreSQL. */
 export const notPostgres = (type: string) =>
   `QueueJobModule needs PostgreSQL (LISTEN/NOTIFY, advisory locks, jsonb), but its TypeORM DataSource is of type "${type}": give it a DataSource with type: 'postgres' (the dataSource option names another one).`;
+
+/** Boot check: the bare QueueJobModule class was imported, so it has no options. */
+export const noForRoot = () =>
+  'QueueJobModule was imported without options: import QueueJobModule.forRoot({ ... }) (or forRootAsync) instead of QueueJobModule, once, in your app module. It is global (unless isGlobal: false), so other modules inject JobService without importing it.';

@@ -17,6 +17,29 @@ async function bootError(imports: NonNullable<Parameters<typeof Test.createTesti
 }
 
 describe('QueueJobModule checks its setup at boot', () => {
+  const NO_FOR_ROOT = 'QueueJobModule was imported without options: import QueueJobModule.forRoot({ ... }) (or forRootAsync) instead of QueueJobModule, once, in your app module.';
+
+  it('the bare QueueJobModule class (no forRoot): says to import forRoot, before anything about the DataSource', async () => {
+    const error = await bootError([QueueJobModule]);
+    expect(error.message).toContain(NO_FOR_ROOT);
+  });
+
+  it('the bare class imported by a feature module of an app that has forRoot: says the same', async () => {
+    const db = await createTestDatabase();
+    try {
+      @Module({ imports: [QueueJobModule] })
+      class OrdersModule {}
+      const error = await bootError([
+        TypeOrmModule.forRoot({ type: 'postgres', url: db.url, logging: false, retryAttempts: 0 }),
+        QueueJobModule.forRoot({ runner: false }),
+        OrdersModule,
+      ]);
+      expect(error.message).toContain(NO_FOR_ROOT);
+    } finally {
+      await db.drop();
+    }
+  });
+
   it('no TypeOrmModule.forRoot: says to import it', async () => {
     const error = await bootError([QueueJobModule.forRoot({ runner: false })]);
     expect(error.message).toBe("QueueJobModule found no TypeORM DataSource: import TypeOrmModule.forRoot({ type: 'postgres', url: ... }) (or forRootAsync) in your app module, next to QueueJobModule.forRoot(), or pass the dataSource option.");
