@@ -46,3 +46,8 @@ export const notPostgres = (type: string) =>
 /** Boot check: the bare QueueJobModule class was imported, so it has no options. */
 export const noForRoot = () =>
   'QueueJobModule was imported without options: import QueueJobModule.forRoot({ ... }) (or forRootAsync) instead of QueueJobModule, once, in your app module. It is global (unless isGlobal: false), so other modules inject JobService without importing it.';
+
+/** Boot check: the PostgreSQL server is older than the module's SQL needs. */
+export const serverTooOld = (version: string, versionNum: number, needed: string) =>
+  `QueueJobModule needs PostgreSQL ${needed} or later, but its DataSource's server is PostgreSQL ${version} (server_version_num ${versionNum}): upgrade the server, or give the module a DataSource on a newer one.`;
+

@@ -29,8 +29,9 @@ import { JobRunner } from './runner/job-runner.js';
 import { OBSERVABILITY_EXPORTS, OBSERVABILITY_PROVIDERS } from './observability/observability.providers.js';
 import { JobStore } from './store/job-store.js';
 import { runQueueJobMigrations } from './store/run-migrations.js';
+import { checkServerVersion, MIN_SERVER_VERSION_NUM, QUEUE_JOB_MIN_SERVER_VERSION } from './store/server-version.js';
 
-/** Resolved once the schema is migrated: everything that touches the tables waits for it. */
+/** Resolved once the server is known to be recent enough and the schema is migrated: everything that touches the tables waits for it. */
 const SCHEMA_READY = Symbol('QUEUE_JOB_SCHEMA_READY');
 
 /**
@@ -52,12 +53,14 @@ const SCHEMA_READY = Symbol('QUEUE_JOB_SCHEMA_READY');
     QUEUE_JOB_DATA_SOURCE_PROVIDER,
     {
       provide: SCHEMA_READY,
-      useFactory: async (dataSource: DataSource, options: ResolvedQueueJobOptions) => {
+      useFactory: async (dataSource: DataSource, options: ResolvedQueueJobOptions, minimumVersion: number) => {
+        await checkServerVersion(dataSource, minimumVersion);
         if (options.migrationsRun) await runQueueJobMigrations(dataSource);
         return true;
       },
-      inject: [QUEUE_JOB_DATA_SOURCE, QUEUE_JOB_RESOLVED_OPTIONS],
+      inject: [QUEUE_JOB_DATA_SOURCE, QUEUE_JOB_RESOLVED_OPTIONS, QUEUE_JOB_MIN_SERVER_VERSION],
     },
+    { provide: QUEUE_JOB_MIN_SERVER_VERSION, useValue: MIN_SERVER_VERSION_NUM },
     {
       provide: JobStore,
       useFactory: (dataSource: DataSource, options: ResolvedQueueJobOptions) => new JobStore(dataSource, options.lockTimeout),
