@@ -51,3 +51,7 @@ export const noForRoot = () =>
 export const serverTooOld = (version: string, versionNum: number, needed: string) =>
   `QueueJobModule needs PostgreSQL ${needed} or later, but its DataSource's server is PostgreSQL ${version} (server_version_num ${versionNum}): upgrade the server, or give the module a DataSource on a newer one.`;
 
+/** Boot check: `migrationsRun: false`, and some of the module's migrations are not recorded as run. */
+export const migrationsNotRun = (pending: string[], total: number, tables: string[]) =>
+  `QueueJobModule has migrationsRun: false, but ${pending.length} of its ${total} migrations have not run on this database (none of the tables ${tables.join(', ')} records them): ${pending.join(', ')}. `
+  + 'Run them with your migration tooling (QUEUE_JOB_MIGRATIONS in your DataSource\'s migrations, then `typeorm migration:run`, or migrationsRun: true on that DataSource), or remove migrationsRun: false so that the module runs them at startup.';

@@ -29,9 +29,13 @@ import { JobRunner } from './runner/job-runner.js';
 import { OBSERVABILITY_EXPORTS, OBSERVABILITY_PROVIDERS } from './observability/observability.providers.js';
 import { JobStore } from './store/job-store.js';
 import { runQueueJobMigrations } from './store/run-migrations.js';
+import { checkQueueJobMigrationsRan } from './store/pending-migrations.js';
 import { checkServerVersion, MIN_SERVER_VERSION_NUM, QUEUE_JOB_MIN_SERVER_VERSION } from './store/server-version.js';
 
-/** Resolved once the server is known to be recent enough and the schema is migrated: everything that touches the tables waits for it. */
+/**
+ * Resolved once the server is known to be recent enough and the schema is migrated (or, with
+ * `migrationsRun: false`, known to be): everything that touches the tables waits for it.
+ */
 const SCHEMA_READY = Symbol('QUEUE_JOB_SCHEMA_READY');
 
 /**
@@ -56,6 +60,7 @@ const SCHEMA_READY = Symbol('QUEUE_JOB_SCHEMA_READY');
       useFactory: async (dataSource: DataSource, options: ResolvedQueueJobOptions, minimumVersion: number) => {
         await checkServerVersion(dataSource, minimumVersion);
         if (options.migrationsRun) await runQueueJobMigrations(dataSource);
+        else await checkQueueJobMigrationsRan(dataSource);
         return true;
       },
       inject: [QUEUE_JOB_DATA_SOURCE, QUEUE_JOB_RESOLVED_OPTIONS, QUEUE_JOB_MIN_SERVER_VERSION],

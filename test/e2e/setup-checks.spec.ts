@@ -101,5 +101,25 @@ describe('QueueJobModule checks its setup at boot', () => {
       const { rows: [{ migrated }] } = await db.pool.query("SELECT to_regclass('queue_job') IS NOT NULL AS migrated");
       expect(migrated).toBe(false); // checked before the migrations run
     });
+
+    it('migrationsRun: false on a database without the module\'s migrations: lists them all and says what to do', async () => {
+      const error = await bootError([typeOrm(), QueueJobModule.forRoot({ runner: false, migrationsRun: false })]);
+      expect(error.message).toContain('QueueJobModule has migrationsRun: false, but 13 of its 13 migrations have not run on this database (none of the tables queue_job_migrations, migrations records them): QueueJobSchema1764403200000, QueueJobRecords1764403300000,');
+      expect(error.message).toContain('QueueJobTimeout1764404300000. Run them with your migration tooling (QUEUE_JOB_MIGRATIONS in your DataSource\'s migrations');
+      expect(error.message).toContain('or remove migrationsRun: false so that the module runs them at startup.');
+    });
+
+    it('migrationsRun: false with the last migration not run: lists only that one', async () => {
+      await migrate();
+      await db.pool.query("DELETE FROM queue_job_migrations WHERE name = 'QueueJobTimeout1764404300000'");
+      const error = await bootError([typeOrm(), QueueJobModule.forRoot({ runner: false, migrationsRun: false })]);
+      expect(error.message).toContain('but 1 of its 13 migrations have not run on this database (none of the tables queue_job_migrations, migrations records them): QueueJobTimeout1764404300000. Run them');
+    });
+
+    it('migrationsRun: false with all of them run: the app boots', async () => {
+      await migrate();
+      const moduleRef = await Test.createTestingModule({ imports: [typeOrm(), QueueJobModule.forRoot({ runner: false, migrationsRun: false })] }).compile();
+      await moduleRef.close();
+    });
   });
 });
