@@ -83,3 +83,16 @@ export const recordNotFound = (entity: string, id: unknown) =>
 
 export const skippedMissingRecord = (entity: string, id: unknown) =>
   `Skipped: ${recordName(entity, id)} no longer exists (onMissingRecord: 'done')`;
+
+/** Boot check: the bare QueueJobModule class was imported, so it has no options. */
+export const noForRoot = () =>
+  'QueueJobModule was imported without options: import QueueJobModule.forRoot({ ... }) (or forRootAsync) instead of QueueJobModule, once, in your app module. It is global (unless isGlobal: false), so other modules inject JobService without importing it.';
+
+/** Boot check: the PostgreSQL server is older than the module's SQL needs. */
+export const serverTooOld = (version: string, versionNum: number, needed: string) =>
+  `QueueJobModule needs PostgreSQL ${needed} or later, but its DataSource's server is PostgreSQL ${version} (server_version_num ${versionNum}): upgrade the server, or give the module a DataSource on a newer one.`;
+
+/** Boot check: `migrationsRun: false`, and some of the module's migrations are not recorded as run. */
+export const migrationsNotRun = (pending: string[], total: number, tables: string[]) =>
+  `QueueJobModule has migrationsRun: false, but ${pending.length} of its ${total} migrations have not run on this database (none of the tables ${tables.join(', ')} records them): ${pending.join(', ')}. `
+  + 'Run them with your migration tooling (QUEUE_JOB_MIGRATIONS in your DataSource\'s migrations, then `typeorm migration:run`, or migrationsRun: true on that DataSource), or remove migrationsRun: false so that the module runs them at startup.';

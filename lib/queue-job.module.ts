@@ -1,8 +1,8 @@
-import { Module, type DynamicModule, type Provider } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
-import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { dataSourceLookup, QUEUE_JOB_DATA_SOURCE_PROVIDER } from './config/data-source.providers.js';
 import { resolveOptions } from './config/resolve-options.js';
 import { DelayableExplorer } from './discovery/delayable.explorer.js';
 import { JobFunctionRegistry } from './discovery/job-function.registry.js';
@@ -18,7 +18,7 @@ import {
   ASYNC_OPTIONS_TYPE, ConfigurableModuleClass, OPTIONS_TYPE, QUEUE_JOB_MODULE_OPTIONS,
 } from './queue-job.module-definition.js';
 import type { QueueJobModuleOptions, ResolvedQueueJobOptions } from './queue-job.options.js';
-import { noDataSource, notPostgres } from './queue-job.messages.js';
+import { noForRoot } from './queue-job.messages.js';
 import { JobExecutor } from './runner/job-executor.js';
 import { QueueJobAutovacuum } from './maintenance/autovacuum.service.js';
 import { QueueJobHooks } from './hooks/queue-job-hooks.js';
@@ -30,8 +30,13 @@ import { ChannelSettingsService } from './channels/channel-settings.service.js';
 import { OBSERVABILITY_EXPORTS, OBSERVABILITY_PROVIDERS } from './observability/observability.providers.js';
 import { JobStore } from './store/job-store.js';
 import { runQueueJobMigrations } from './store/run-migrations.js';
+import { checkQueueJobMigrationsRan } from './store/pending-migrations.js';
+import { checkServerVersion, MIN_SERVER_VERSION_NUM, QUEUE_JOB_MIN_SERVER_VERSION } from './store/server-version.js';
 
-/** Resolved once the schema is migrated: everything that touches the tables waits for it. */
+/**
+ * Resolved once the server is known to be recent enough and the schema is migrated (or, with
+ * `migrationsRun: false`, known to be): everything that touches the tables waits for it.
+ */
 const SCHEMA_READY = Symbol('QUEUE_JOB_SCHEMA_READY');
 
 /**
@@ -41,15 +46,27 @@ const SCHEMA_READY = Symbol('QUEUE_JOB_SCHEMA_READY');
 @Module({
   imports: [DiscoveryModule, ScheduleModule.forRoot()],
   providers: [
-    { provide: QUEUE_JOB_RESOLVED_OPTIONS, useFactory: (o: QueueJobModuleOptions) => resolveOptions(o), inject: [QUEUE_JOB_MODULE_OPTIONS] },
+    {
+      // Optional, so that importing the bare class (without forRoot) says so instead of a DI error.
+      provide: QUEUE_JOB_RESOLVED_OPTIONS,
+      useFactory: (options: QueueJobModuleOptions | undefined) => {
+        if (!options) throw new Error(noForRoot());
+        return resolveOptions(options);
+      },
+      inject: [{ token: QUEUE_JOB_MODULE_OPTIONS, optional: true }],
+    },
+    QUEUE_JOB_DATA_SOURCE_PROVIDER,
     {
       provide: SCHEMA_READY,
-      useFactory: async (dataSource: DataSource, options: ResolvedQueueJobOptions) => {
+      useFactory: async (dataSource: DataSource, options: ResolvedQueueJobOptions, minimumVersion: number) => {
+        await checkServerVersion(dataSource, minimumVersion);
         if (options.migrationsRun) await runQueueJobMigrations(dataSource);
+        else await checkQueueJobMigrationsRan(dataSource);
         return true;
       },
-      inject: [QUEUE_JOB_DATA_SOURCE, QUEUE_JOB_RESOLVED_OPTIONS],
+      inject: [QUEUE_JOB_DATA_SOURCE, QUEUE_JOB_RESOLVED_OPTIONS, QUEUE_JOB_MIN_SERVER_VERSION],
     },
+    { provide: QUEUE_JOB_MIN_SERVER_VERSION, useValue: MIN_SERVER_VERSION_NUM },
     {
       provide: JobStore,
       useFactory: (dataSource: DataSource, options: ResolvedQueueJobOptions) => new JobStore(dataSource, options.lockTimeout),
@@ -93,19 +110,7 @@ export class QueueJobModule extends ConfigurableModuleClass {
   }
 }
 
-/**
- * The DataSource the module works on, checked at boot: without one (no TypeOrmModule.forRoot) or with
- * one that is not PostgreSQL, the app stops with what to do rather than Nest's generic DI message.
- */
+/** Adds the lookup of the DataSource named by the dataSource option (checked by QUEUE_JOB_DATA_SOURCE_PROVIDER). */
 function withDataSource(module: DynamicModule, dataSource: string | DataSource | undefined): DynamicModule {
-  const provider: Provider = {
-    provide: QUEUE_JOB_DATA_SOURCE,
-    useFactory: (found: DataSource | undefined) => {
-      if (!found) throw new Error(noDataSource(typeof dataSource === 'string' ? dataSource : undefined));
-      if (found.options.type !== 'postgres') throw new Error(notPostgres(found.options.type));
-      return found;
-    },
-    inject: [{ token: getDataSourceToken(dataSource), optional: true }],
-  };
-  return { ...module, providers: [...(module.providers ?? []), provider] };
+  return { ...module, providers: [...(module.providers ?? []), dataSourceLookup(dataSource)] };
 }

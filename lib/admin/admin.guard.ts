@@ -3,7 +3,7 @@ import {
 } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { isObservable, lastValueFrom } from 'rxjs';
-import { adminClosedWithoutGuard, adminMounted, adminOpenInDevelopment, forbiddenByGuard, forbiddenWithoutGuard } from './admin.messages.js';
+import { adminClosedWithoutGuard, adminOpenInDevelopment, forbiddenByGuard, forbiddenWithoutGuard } from './admin.messages.js';
 import { QUEUE_JOB_ADMIN_OPTIONS, type QueueJobAdminGuardFunction, type ResolvedAdminOptions } from './admin.options.js';
 
 type Check = (context: ExecutionContext) => unknown;
@@ -24,7 +24,7 @@ export class QueueJobAdminGuard implements CanActivate, OnModuleInit {
   ) {}
 
   async onModuleInit(): Promise<void> {
-    const { guard, path, readOnly } = this.options;
+    const { guard, path } = this.options;
     if (guard === undefined) {
       this.openWithoutGuard = process.env.NODE_ENV === 'development';
       this.logger.warn(this.openWithoutGuard ? adminOpenInDevelopment(path) : adminClosedWithoutGuard(path));
@@ -37,7 +37,6 @@ export class QueueJobAdminGuard implements CanActivate, OnModuleInit {
     } else {
       this.check = (context) => guard.canActivate(context);
     }
-    this.logger.log(adminMounted(path, readOnly));
   }
 
   /** The app's own provider of the guard class, wherever it is declared (then its dependencies are the app's business). */

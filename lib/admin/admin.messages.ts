@@ -13,7 +13,9 @@ export const adminClosedWithoutGuard = (path: string) =>
   `The Job Queue admin at ${path} has no guard: it refuses every request (403). ` +
   'Give it one: QueueJobModule.forRoot({ admin: { guard } }) (or run with NODE_ENV=development to open it locally).';
 
-export const adminMounted = (path: string, readOnly: boolean) => `Job Queue admin mounted at ${path}${readOnly ? ' (read-only)' : ''}`;
+/** The admin's one startup line, in place of Nest's line per route. */
+export const adminMounted = (routes: number, path: string, readOnly: boolean) =>
+  `Job Queue admin: ${routes} routes under ${path} (pages and REST API${readOnly ? ', read-only' : ''})`;
 
 export const forbiddenWithoutGuard = () =>
   'The Job Queue admin has no guard, so it refuses every request: pass one as QueueJobModule.forRoot({ admin: { guard } }).';
