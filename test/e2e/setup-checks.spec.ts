@@ -5,8 +5,12 @@ import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import { QueueJobModule } from '../../lib/queue-job.module.js';
 import { QUEUE_JOB_MIN_SERVER_VERSION } from '../../lib/store/server-version.js';
 import { runQueueJobMigrations } from '../../lib/store/run-migrations.js';
+import { QUEUE_JOB_MIGRATIONS } from '../../lib/store/migrations/index.js';
 import { DataSource } from 'typeorm';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+
+/** The newest migration: the one a database upgraded last is missing. */
+const lastMigration = new (QUEUE_JOB_MIGRATIONS.at(-1)!)().name!;
 
 /** Compiles a testing module with these imports, and closes whatever did start. */
 async function bootError(imports: NonNullable<Parameters<typeof Test.createTestingModule>[0]['imports']>): Promise<Error> {
@@ -104,16 +108,17 @@ describe('QueueJobModule checks its setup at boot', () => {
 
     it('migrationsRun: false on a database without the module\'s migrations: lists them all and says what to do', async () => {
       const error = await bootError([typeOrm(), QueueJobModule.forRoot({ runner: false, migrationsRun: false })]);
-      expect(error.message).toContain('QueueJobModule has migrationsRun: false, but 13 of its 13 migrations have not run on this database (none of the tables queue_job_migrations, migrations records them): QueueJobSchema1764403200000, QueueJobRecords1764403300000,');
-      expect(error.message).toContain('QueueJobTimeout1764404300000. Run them with your migration tooling (QUEUE_JOB_MIGRATIONS in your DataSource\'s migrations');
+      const all = QUEUE_JOB_MIGRATIONS.length;
+      expect(error.message).toContain(`QueueJobModule has migrationsRun: false, but ${all} of its ${all} migrations have not run on this database (none of the tables queue_job_migrations, migrations records them): QueueJobSchema1764403200000, QueueJobRecords1764403300000,`);
+      expect(error.message).toContain(`${lastMigration}. Run them with your migration tooling (QUEUE_JOB_MIGRATIONS in your DataSource's migrations`);
       expect(error.message).toContain('or remove migrationsRun: false so that the module runs them at startup.');
     });
 
     it('migrationsRun: false with the last migration not run: lists only that one', async () => {
       await migrate();
-      await db.pool.query("DELETE FROM queue_job_migrations WHERE name = 'QueueJobTimeout1764404300000'");
+      await db.pool.query('DELETE FROM queue_job_migrations WHERE name = $1', [lastMigration]);
       const error = await bootError([typeOrm(), QueueJobModule.forRoot({ runner: false, migrationsRun: false })]);
-      expect(error.message).toContain('but 1 of its 13 migrations have not run on this database (none of the tables queue_job_migrations, migrations records them): QueueJobTimeout1764404300000. Run them');
+      expect(error.message).toContain(`but 1 of its ${QUEUE_JOB_MIGRATIONS.length} migrations have not run on this database (none of the tables queue_job_migrations, migrations records them): ${lastMigration}. Run them`);
     });
 
     it('migrationsRun: false with all of them run: the app boots', async () => {
