@@ -35,6 +35,13 @@ export const OPTION_TAKES_NO_VALUE = (entry: string, key: string): string =>
 export const OPTION_REPEATED = (entry: string, key: string): string =>
   invalid(entry, `option "${key}" is given twice`, 'Give each option once.');
 
+export const BAD_RATE = (entry: string, value: string | undefined): string =>
+  invalid(
+    entry,
+    value === undefined ? 'option "rate" needs a value' : `rate "${value}" is not N/S (a whole number of starts from 1 to 100000, per a positive number of seconds)`,
+    'Write it as rate=N/S, e.g. "root.mail:4:rate=100/60" for at most 100 starts per minute.',
+  );
+
 export const BAD_THROTTLE = (entry: string, value: string | undefined): string =>
   invalid(
     entry,

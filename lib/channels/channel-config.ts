@@ -1,6 +1,7 @@
 import { ChannelConfigError } from '../errors/channel-config.error.js';
 import { CHANNEL_SEGMENT, channelLineage, normalizeChannelName, ROOT_CHANNEL } from './channel-name.js';
 import * as msg from './channel-config.messages.js';
+import { parseRate, type RateLimit } from './rate-limit.js';
 
 /** One configured channel, as parsed from the channels configuration string (SPEC §5). */
 export interface ChannelConfig {
@@ -14,6 +15,8 @@ export interface ChannelConfig {
   throttle: number;
   /** No job of this channel or its sub-channels starts. */
   paused: boolean;
+  /** At most N starts per S seconds in this channel and its sub-channels, across instances; absent = none. */
+  rate?: RateLimit;
 }
 
 /** The configuration used when none is given (Odoo's default). */
@@ -23,7 +26,7 @@ export const DEFAULT_CHANNELS = 'root:1';
 export const MAX_CHANNEL_CAPACITY = 10000;
 
 /** The options an entry may carry after its capacity. */
-export const CHANNEL_OPTIONS = ['sequential', 'throttle', 'paused'] as const;
+export const CHANNEL_OPTIONS = ['sequential', 'throttle', 'paused', 'rate'] as const;
 
 const WHOLE = /^\d+$/;
 const SECONDS = /^\d+(\.\d+)?$/;
@@ -84,6 +87,8 @@ function parseEntry(entry: string): ChannelConfig {
       const seconds = value !== undefined && SECONDS.test(value) ? Number(value) : 0;
       if (!(seconds > 0)) fail(msg.BAD_THROTTLE(entry, value));
       config.throttle = seconds;
+    } else if (key === 'rate') {
+      config.rate = parseRate(value) ?? fail(msg.BAD_RATE(entry, value));
     } else {
       if (value !== undefined) fail(msg.OPTION_TAKES_NO_VALUE(entry, key));
       config[key] = true;

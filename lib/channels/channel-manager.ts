@@ -16,6 +16,7 @@ export class ChannelManager {
   private readonly tree: ChannelTree;
   private readonly jobs = new Map<string, ManagedJob>();
   private readonly lastStart = new Map<string, number>();
+  private readonly recentStarts = new Map<string, number[]>();
   private wakeup: number | null = null;
 
   /** A ChannelTree, or a channels configuration string (throws ChannelConfigError). */
@@ -41,6 +42,7 @@ export class ChannelManager {
       if (job !== undefined) this.jobs.set(id, { ...job, state: JobState.Enqueued });
     }
     for (const [channel, time] of decision.lastStart) this.lastStart.set(channel, time);
+    for (const [channel, starts] of decision.recentStarts) this.recentStarts.set(channel, starts);
     this.wakeup = decision.nextWakeup;
     return decision.start.map((job) => job.id);
   }
@@ -59,6 +61,6 @@ export class ChannelManager {
       else if (job.state === JobState.Failed) failedChannels.add(job.channel);
       else if (job.state === JobState.Pending) pending.push(job);
     }
-    return { running, pending, failedChannels, lastStart: this.lastStart };
+    return { running, pending, failedChannels, lastStart: this.lastStart, recentStarts: this.recentStarts };
   }
 }

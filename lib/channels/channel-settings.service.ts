@@ -36,16 +36,16 @@ export class ChannelSettingsService {
     return this.change(checkedChannelName(name), 'resume', { paused: false }, options);
   }
 
-  /** Capacity (0 = unlimited), throttle (seconds) and sequential, over the configuration; those left out keep their value. */
+  /** Capacity (0 = unlimited), throttle (seconds), sequential and rate, over the configuration; those left out keep their value. */
   async setLimits(name: string, limits: ChannelLimits, options: ChannelActionOptions = {}): Promise<ChannelSetting> {
     const channel = checkedChannelName(name);
     const checked = checkedChannelLimits(channel, limits, (await this.effectiveChannels()).get(channel));
     return this.change(channel, 'setLimits', { ...checked }, options);
   }
 
-  /** Back to the configuration's capacity, throttle and sequential flag (a pause stays). */
+  /** Back to the configuration's capacity, throttle, sequential flag and rate (a pause stays). */
   async resetLimits(name: string, options: ChannelActionOptions = {}): Promise<ChannelSetting> {
-    return this.change(checkedChannelName(name), 'resetLimits', { capacity: null, throttle: null, sequential: null }, options);
+    return this.change(checkedChannelName(name), 'resetLimits', { capacity: null, throttle: null, sequential: null, rate: null }, options);
   }
 
   /** Every channel's run-time settings. */

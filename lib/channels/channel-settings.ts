@@ -1,6 +1,7 @@
 import { MAX_CHANNEL_CAPACITY, type ChannelConfig } from './channel-config.js';
 import { CHANNEL_PATH, normalizeChannelName } from './channel-name.js';
 import { InvalidChannelSettingError } from '../errors/invalid-channel-setting.error.js';
+import { parseRate } from './rate-limit.js';
 
 /** What operators changed at run time for one channel, over every instance's configuration; null: as configured. */
 export interface ChannelSetting {
@@ -13,6 +14,8 @@ export interface ChannelSetting {
   capacity: number | null;
   throttle: number | null;
   sequential: boolean | null;
+  /** `N/S` as in the configuration, or `none` (no rate limit, whatever the configuration says). */
+  rate: string | null;
   limitsBy: string | null;
   limitsAt: Date | null;
 }
@@ -25,9 +28,11 @@ export interface ChannelLimits {
   throttle?: number;
   /** Strict queue order (needs capacity 1). */
   sequential?: boolean;
+  /** At most N starts per S seconds (`'100/60'`), or `'none'`. */
+  rate?: string;
 }
 
-const LIMIT_KEYS = ['capacity', 'throttle', 'sequential'] as const;
+const LIMIT_KEYS = ['capacity', 'throttle', 'sequential', 'rate'] as const;
 
 /**
  * The channels an instance dispatches by: its configuration with the run-time settings over it. A
@@ -40,12 +45,14 @@ export function applyChannelSettings(configured: readonly ChannelConfig[], setti
     const base = byName.get(setting.channel) ?? { name: setting.channel, capacity: null, sequential: false, throttle: 0, paused: false };
     const capacity = setting.capacity === null ? base.capacity : setting.capacity === 0 ? null : setting.capacity;
     const sequential = (setting.sequential ?? base.sequential) && capacity === 1;
+    const rate = setting.rate === null ? base.rate : parseRate(setting.rate) ?? undefined;
     byName.set(setting.channel, {
       name: setting.channel,
       capacity,
       sequential,
       throttle: setting.throttle ?? base.throttle,
       paused: setting.paused ?? base.paused,
+      ...(rate && { rate }),
     });
   }
   return [...byName.values()];
@@ -72,7 +79,7 @@ export function checkedChannelLimits(channel: string, limits: unknown, effective
   const unknown = entries.find(([key]) => !(LIMIT_KEYS as readonly string[]).includes(key));
   if (unknown) fail(`unknown limit "${unknown[0]}" (known: ${LIMIT_KEYS.join(', ')})`);
   if (entries.length === 0) fail(`give at least one of ${LIMIT_KEYS.join(', ')}; resetChannelLimits() goes back to the configuration`);
-  const { capacity, throttle, sequential } = limits as Record<string, unknown>;
+  const { capacity, throttle, sequential, rate } = limits as Record<string, unknown>;
   if (capacity !== undefined && !(Number.isInteger(capacity) && (capacity as number) >= 0 && (capacity as number) <= MAX_CHANNEL_CAPACITY)) {
     fail(`capacity ${JSON.stringify(capacity)} is not a whole number from 0 (unlimited) to ${MAX_CHANNEL_CAPACITY}`);
   }
@@ -80,6 +87,9 @@ export function checkedChannelLimits(channel: string, limits: unknown, effective
     fail(`throttle ${JSON.stringify(throttle)} is not a number of seconds >= 0 (0: no throttle)`);
   }
   if (sequential !== undefined && typeof sequential !== 'boolean') fail(`sequential ${JSON.stringify(sequential)} is not true or false`);
+  if (rate !== undefined && rate !== 'none' && (typeof rate !== 'string' || !parseRate(rate))) {
+    fail(`rate ${JSON.stringify(rate)} is not N/S (at most N starts, 1 to 100000, per S seconds, e.g. '100/60') nor 'none'`);
+  }
   const resultingCapacity = capacity !== undefined ? (capacity === 0 ? null : capacity) : (effective?.capacity ?? null);
   if (sequential === true && resultingCapacity !== 1) {
     fail(`sequential needs capacity 1, and the capacity would be ${resultingCapacity ?? 'unlimited'}: pass { capacity: 1, sequential: true }`);

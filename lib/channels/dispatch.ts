@@ -1,6 +1,7 @@
 import type { ChannelConfig } from './channel-config.js';
 import { type CandidateJob, compareJobs, earliest, queueWakeup, startableJobs } from './channel-job.js';
 import type { ChannelTree } from './channel-tree.js';
+import { RateWindows } from './rate-limit.js';
 
 export type { CandidateJob } from './channel-job.js';
 
@@ -14,6 +15,8 @@ export interface DispatchSnapshot {
   failedChannels: ReadonlySet<string>;
   /** Configured channel name -> time (seconds) of its last start, for throttled channels. */
   lastStart: ReadonlyMap<string, number>;
+  /** Configured channel name -> times (seconds) of its recent starts, for rate-limited channels. */
+  recentStarts?: ReadonlyMap<string, readonly number[]>;
 }
 
 /** Which jobs start now, and when to look again. */
@@ -22,13 +25,15 @@ export interface DispatchDecision {
   start: CandidateJob[];
   /** Throttled configured channels that started a job now -> now. */
   lastStart: Map<string, number>;
+  /** Rate-limited configured channels that started a job now -> their recent starts, these included. */
+  recentStarts: Map<string, number[]>;
   /** Earliest future time (seconds) at which calling again could start something, or null. */
   nextWakeup: number | null;
 }
 
 /**
  * Picks the jobs to start at `now` (SPEC §5): candidates are walked in queue order and each is
- * admitted when every channel on its path has room, is not paused and not throttled; admitted jobs
+ * admitted when every channel on its path has room, is not paused, not throttled and under its rate; admitted jobs
  * count as running for the rest of the walk. `limit` caps the starts (the instance's free slots).
  */
 export function selectJobsToStart(
@@ -41,11 +46,12 @@ export function selectJobsToStart(
   const wakeups: (number | null)[] = [];
   const candidates = queueCandidates(tree, snapshot, now, wakeups).sort(compareJobs);
   const started = new Map<string, number>();
+  const rates = new RateWindows(snapshot.recentStarts, now);
   const start: CandidateJob[] = [];
   for (const job of candidates) {
     const path = tree.path(job.channel);
-    const release = throttleRelease(path, snapshot.lastStart, started);
-    if (release !== null && release > now) {
+    const release = Math.max(throttleRelease(path, snapshot.lastStart, started) ?? now, rates.release(path));
+    if (release > now) {
       wakeups.push(release);
       continue;
     }
@@ -55,8 +61,9 @@ export function selectJobsToStart(
       load.set(channel.name, (load.get(channel.name) ?? 0) + 1);
       if (channel.throttle > 0) started.set(channel.name, now);
     }
+    rates.record(path);
   }
-  return { start, lastStart: started, nextWakeup: earliest(wakeups) };
+  return { start, lastStart: started, recentStarts: rates.started, nextWakeup: earliest(wakeups) };
 }
 
 /**

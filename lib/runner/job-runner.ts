@@ -271,11 +271,12 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
       limit,
       sequentialChannels: configs.filter((c) => c.sequential).map((c) => c.name),
       throttledChannels: configs.filter((c) => c.throttle > 0).map((c) => c.name),
+      rateChannels: configs.filter((c) => c.rate).map((c) => c.name),
       jobFunctions: this.jobFunctions,
       decide: (snapshot, now) => {
         const decision = selectJobsToStart(this.channels, snapshot, now, limit);
         onWakeup(decision.nextWakeup);
-        return { ids: decision.start.map((job) => job.id), lastStart: decision.lastStart };
+        return { ids: decision.start.map((job) => job.id), lastStart: decision.lastStart, recentStarts: decision.recentStarts };
       },
     };
   }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { PoolClient } from 'pg';
 import type { CandidateJob, DispatchSnapshot } from '../channels/dispatch.js';
 import { CLAIM_LOCK_KEY } from '../queue-job.constants.js';
-import { SAVE_THROTTLE_LAST_STARTS_SQL } from './sql/throttle.sql.js';
+import { READ_RATE_WINDOWS_SQL, SAVE_RATE_WINDOWS_SQL, SAVE_THROTTLE_LAST_STARTS_SQL } from './sql/throttle.sql.js';
 import { SqlLiterals } from './sql/literals.js';
 import { boundedBeginSql } from './bounded-transaction.js';
 
@@ -30,10 +30,12 @@ export interface ClaimRequest {
   limit: number;
   sequentialChannels: string[];
   throttledChannels: string[];
+  /** Channels with a `rate`: their recent starts are read under the claim lock, and written back. */
+  rateChannels: string[];
   /** The job functions this instance has registered: only their jobs are claimed (mixed fleets). */
   jobFunctions: readonly string[];
   /** The channel manager's decision on the snapshot read under the claim lock. */
-  decide(snapshot: DispatchSnapshot, now: number): { ids: string[]; lastStart: Map<string, number> };
+  decide(snapshot: DispatchSnapshot, now: number): { ids: string[]; lastStart: Map<string, number>; recentStarts: Map<string, number[]> };
 }
 
 export interface CycleInput {
@@ -61,8 +63,8 @@ export async function runClaimCycle(client: PoolClient, input: CycleInput): Prom
   const literals = new SqlLiterals(client);
   try {
     const now = Date.now() / 1000;
-    const rows = await cycleRows(client, literals, input.claim, now, input.lockTimeoutMs);
-    return await claimAndCommit(client, literals, input, input.claim, rows, now);
+    const read = await cycleRows(client, literals, input.claim, now, input.lockTimeoutMs);
+    return await claimAndCommit(client, literals, input, input.claim, read, now);
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;
@@ -75,16 +77,28 @@ type CycleRow = {
   job_id: string | null; job_channel: string | null; job_priority: number | null; created_ms: number | null; at: number | null; n: number | null;
 };
 
+type RateWindowRow = { channel: string; starts: number[] };
+
+/** What a cycle reads under the claim lock. */
+interface CycleRead {
+  rows: CycleRow[];
+  windows: RateWindowRow[];
+}
+
 /**
- * `BEGIN; SELECT * FROM queue_job_cycle(...)` in one round trip. Parameters are inlined as checked
- * literals because a simple query cannot carry bound parameters; the function's own plans stay cached
- * per connection.
+ * `BEGIN; SELECT * FROM queue_job_cycle(...)` in one round trip, plus the rate windows of rate-limited
+ * channels (read once the function holds the claim lock). Parameters are inlined as checked literals
+ * because a simple query cannot carry bound parameters; the function's own plans stay cached per connection.
  */
-async function cycleRows(client: PoolClient, l: SqlLiterals, request: ClaimRequest, now: number, lockTimeoutMs: number): Promise<CycleRow[]> {
+async function cycleRows(client: PoolClient, l: SqlLiterals, request: ClaimRequest, now: number, lockTimeoutMs: number): Promise<CycleRead> {
   const call = `SELECT * FROM queue_job_cycle('[]'::jsonb, ${l.number(CLAIM_LOCK_KEY)}, ${l.number(request.limit)}, ${l.number(now)}, `
     + `${l.textArray(request.sequentialChannels)}, ${l.textArray(request.throttledChannels)}, ${l.textArray(request.jobFunctions)})`;
+  const rates = request.rateChannels.length > 0 ? `; ${READ_RATE_WINDOWS_SQL(l.textArray(request.rateChannels))}` : '';
   // A cycle holds the claim lock of every instance: bounded (bounded-transaction.ts).
-  return lastRows<CycleRow>(await client.query(`${boundedBeginSql(lockTimeoutMs)}; ${call}`));
+  const results = resultsOf<CycleRow & RateWindowRow>(await client.query(`${boundedBeginSql(lockTimeoutMs)}; ${call}${rates}`));
+  return rates
+    ? { rows: results.at(-2)!.rows, windows: results.at(-1)!.rows }
+    : { rows: results.at(-1)!.rows, windows: [] };
 }
 
 async function commit(client: PoolClient): Promise<CycleResult> {
@@ -92,23 +106,23 @@ async function commit(client: PoolClient): Promise<CycleResult> {
   return { claimed: [], nextEta: null };
 }
 
-/** The last statement's rows of a simple query (pg returns an array of results for several statements). */
-function lastRows<R>(result: unknown): R[] {
-  const results = (Array.isArray(result) ? result : [result]) as Array<{ rows: R[] }>;
-  return results[results.length - 1].rows;
+/** The results of each statement of a simple query (pg returns an array of results for several statements). */
+function resultsOf<R>(result: unknown): Array<{ rows: R[] }> {
+  return (Array.isArray(result) ? result : [result]) as Array<{ rows: R[] }>;
 }
 
 
 /** The channel manager decides on the snapshot; `SELECT * FROM queue_job_claim(...); COMMIT` in one round trip. */
 async function claimAndCommit(
-  client: PoolClient, l: SqlLiterals, input: CycleInput, request: ClaimRequest, rows: CycleRow[], now: number,
+  client: PoolClient, l: SqlLiterals, input: CycleInput, request: ClaimRequest, read: CycleRead, now: number,
 ) {
-  const { snapshot, nextEta } = toSnapshot(rows);
+  const { snapshot, nextEta } = toSnapshot(read);
   const decision = request.decide(snapshot, now);
   if (decision.ids.length === 0) return { ...(await commit(client)), nextEta };
   if (decision.lastStart.size > 0) {
     await client.query(SAVE_THROTTLE_LAST_STARTS_SQL, [[...decision.lastStart.keys()], [...decision.lastStart.values()]]);
   }
+  if (decision.recentStarts.size > 0) await client.query(SAVE_RATE_WINDOWS_SQL, [JSON.stringify(Object.fromEntries(decision.recentStarts))]);
   // This instance is full but the channels may have room left: the claim wakes the other instances.
   const wakeOthers = decision.ids.length >= request.limit ? input.workerId : null;
   const claim = `SELECT * FROM queue_job_claim(${l.bigintArray(decision.ids)}, ${l.text(input.workerId)}, `
@@ -117,8 +131,11 @@ async function claimAndCommit(
   return { claimed: results[0].rows, nextEta };
 }
 
-function toSnapshot(rows: CycleRow[]): { snapshot: DispatchSnapshot; nextEta: number | null } {
-  const snapshot = { running: new Map<string, number>(), pending: [] as CandidateJob[], failedChannels: new Set<string>(), lastStart: new Map<string, number>() };
+function toSnapshot({ rows, windows }: CycleRead): { snapshot: DispatchSnapshot; nextEta: number | null } {
+  const snapshot = {
+    running: new Map<string, number>(), pending: [] as CandidateJob[], failedChannels: new Set<string>(), lastStart: new Map<string, number>(),
+    recentStarts: new Map(windows.map((w) => [w.channel, w.starts])),
+  };
   let nextEta: number | null = null;
   for (const row of rows) {
     if (row.kind === 'running') snapshot.running.set(row.job_channel!, row.n!);

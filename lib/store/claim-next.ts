@@ -28,7 +28,7 @@ export interface ClaimNextResult {
 
 /** The channel rules `queue_job_claim_next` applies itself: capacities (a paused channel has none left). */
 export function claimsInOneStatement(channels: readonly ChannelConfig[]): boolean {
-  return channels.every((c) => !c.sequential && c.throttle === 0);
+  return channels.every((c) => !c.sequential && c.throttle === 0 && !c.rate);
 }
 
 const CLAIM_NEXT_SQL = 'SELECT * FROM queue_job_claim_next($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)';

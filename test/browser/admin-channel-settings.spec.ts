@@ -2,10 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { Page } from 'playwright-core';
 import { JobRunner } from '../../lib/runner/job-runner.js';
+import { JobService } from '../../lib/enqueue/job.service.js';
+import { countJobs } from '../support/job-rows.js';
 import { createTestApp } from '../support/test-app.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { waitFor } from '../support/wait-for.js';
-import { SHOP_CHANNELS, ShopModule, startAdminApp, USER_HEADER, type AdminTestApp } from './admin-app.js';
+import { OrderService, SHOP_CHANNELS, ShopModule, startAdminApp, USER_HEADER, type AdminTestApp } from './admin-app.js';
 import { describeBrowser, launchChromium, type Browser } from './chromium.js';
 
 /** A POST to the admin's REST API as alice (JSON unless said otherwise). */
@@ -44,7 +46,7 @@ describe('admin REST routes of run-time channel settings', () => {
     expect((await post(shop.url, '/channels/root.mail/resume')).body.setting).toMatchObject({ paused: false });
     const audit = await (await fetch(`${shop.url}/api/channels/audit?channel=root.sale`, { headers: { [USER_HEADER]: 'bob' } })).json() as { entries: Array<Record<string, unknown>> };
     expect(audit.entries.map((e) => [e.action, e.doneBy, e.details])).toEqual([
-      ['resetLimits', 'alice', { capacity: null, throttle: null, sequential: null }],
+      ['resetLimits', 'alice', { capacity: null, throttle: null, sequential: null, rate: null }],
       ['setLimits', 'alice', { capacity: 8, throttle: 2 }],
     ]);
   });
@@ -119,6 +121,25 @@ describeBrowser('admin channels page: pause, resume and limits', () => {
     await form.locator('button[data-action="reset-limits"]').click();
     await waitFor('the configured capacity on the other instance', () => workerChannel('root.sale').capacity === 2 && workerChannel('root.sale').throttle === 0, 2_000);
     await page.locator('tr[data-channel="root.sale"] td.capacity:not(:has(.configured-value))').waitFor();
+  });
+
+  it('a rate set in the form limits starts everywhere, and the tree says until when', async () => {
+    await page.goto(`${shop.url}/channels`);
+    await row('root.sale').locator('button[data-action="limits"]').click();
+    const form = page.locator('tr[data-limits-for="root.sale"] form');
+    await form.locator('input[name="rate"]').fill('1/60');
+    await form.locator('button[data-action="save-limits"]').click();
+    await waitFor('the rate on the other instance', () => workerChannel('root.sale').rate?.count === 1, 2_000);
+    const orders = worker.get(OrderService);
+    await orders.confirm(1, 'ada@example.com');
+    await orders.confirm(2, 'grace@example.com');
+    await waitFor('one confirmation done', async () => (await countJobs(db, "state = 'done'")) === 1, 5_000);
+    await page.locator('tr[data-channel="root.sale"] .rate-limited').waitFor({ timeout: 5_000 });
+    expect(await row('root.sale').locator('.rate-limited').textContent()).toMatch(/^rate limited until \d{4}-\d\d-\d\d \d\d:\d\d:\d\d/);
+    expect(await row('root.sale').locator('.tag').allTextContents()).toContain('rate 1 per 60 s');
+    expect(await countJobs(db, "state = 'pending'")).toBe(1);
+    await worker.get(JobService).resetChannelLimits('root.sale');
+    await waitFor('the second confirmation once the rate is gone', async () => (await countJobs(db, "state = 'done'")) === 2, 5_000);
   });
 
   it('a read-only admin shows no buttons', async () => {

@@ -92,9 +92,10 @@ describe('queue_job_claim_next', () => {
           limit, jobFunctions,
           sequentialChannels: tree.channels.filter((c) => c.sequential).map((c) => c.name),
           throttledChannels: tree.channels.filter((c) => c.throttle > 0).map((c) => c.name),
+          rateChannels: tree.channels.filter((c) => c.rate).map((c) => c.name),
           decide: (snapshot, now) => {
             const decision = selectJobsToStart(tree, snapshot, now, limit);
-            return { ids: decision.start.map((job) => job.id), lastStart: decision.lastStart };
+            return { ids: decision.start.map((job) => job.id), lastStart: decision.lastStart, recentStarts: decision.recentStarts };
           },
         },
       });

@@ -98,8 +98,12 @@ export interface AdminChannel {
   sequential: boolean;
   throttle: number;
   paused: boolean;
+  /** `N/S` (at most N starts per S seconds), or null. */
+  rate: string | null;
+  /** Its rate window is full: no job of it starts before this time (ISO); null otherwise. */
+  rateLimitedUntil: string | null;
   /** What this instance's channels configuration says, before the run-time settings. */
-  configuredLimits: { capacity: number | null; sequential: boolean; throttle: number; paused: boolean };
+  configuredLimits: { capacity: number | null; sequential: boolean; throttle: number; paused: boolean; rate: string | null };
   /** The run-time settings of the channel (who changed what, when), or null. */
   setting: ChannelSetting | null;
   /** From the channel record; null when no module declares the channel. */

@@ -6,7 +6,8 @@ import { ChannelTree } from '../../channels/channel-tree.js';
 import { QUEUE_JOB_RESOLVED_OPTIONS } from '../../queue-job.constants.js';
 import type { ResolvedQueueJobOptions } from '../../queue-job.options.js';
 import { JobStore } from '../../store/job-store.js';
-import { ADMIN_CHANNEL_COUNTS_SQL, ADMIN_CHANNEL_RECORDS_SQL } from '../../store/sql/admin-channels.sql.js';
+import { ADMIN_CHANNEL_COUNTS_SQL, ADMIN_CHANNEL_RECORDS_SQL, ADMIN_RATE_WINDOWS_SQL } from '../../store/sql/admin-channels.sql.js';
+import { rateRelease, rateText } from '../../channels/rate-limit.js';
 import type { AdminChannel, ChannelCounts } from './admin-api.types.js';
 
 type Bucket = keyof ChannelCounts;
@@ -29,11 +30,13 @@ export class AdminChannels {
   }
 
   async tree(): Promise<AdminChannel[]> {
-    const [records, counts, settings] = await Promise.all([
+    const [records, counts, settings, windows] = await Promise.all([
       this.store.query<{ complete_name: string; removal_interval: number; declared_by: string[] }>(ADMIN_CHANNEL_RECORDS_SQL, []),
       this.store.query<{ channel: string; bucket: Bucket; n: number }>(ADMIN_CHANNEL_COUNTS_SQL, []),
       this.channelSettings.settings(),
+      this.store.query<{ channel: string; starts: number[] }>(ADMIN_RATE_WINDOWS_SQL, []),
     ]);
+    const startsOf = new Map(windows.map((w) => [w.channel, w.starts]));
     const effective = await this.channelSettings.effectiveChannels(settings);
     const settingOf = new Map(settings.map((setting) => [setting.channel, setting]));
     const names = new Set<string>();
@@ -61,6 +64,7 @@ export class AdminChannels {
         configured: configured !== undefined,
         ...limitsOf(config),
         configuredLimits: limitsOf(configured),
+        rateLimitedUntil: rateLimitedUntil(config, startsOf.get(name)),
         setting: settingOf.get(name) ?? null,
         removalInterval: record?.removal_interval ?? null,
         declaredBy: record?.declared_by ?? [],
@@ -73,7 +77,16 @@ export class AdminChannels {
 
 const limitsOf = (config: ChannelConfig | undefined) => ({
   capacity: config?.capacity ?? null, sequential: config?.sequential ?? false, throttle: config?.throttle ?? 0, paused: config?.paused ?? false,
+  rate: config?.rate ? rateText(config.rate) : null,
 });
+
+/** When a rate-limited channel whose window is full may start its next job (ISO), or null when it may now. */
+function rateLimitedUntil(config: ChannelConfig | undefined, starts: number[] | undefined): string | null {
+  if (!config?.rate || !starts) return null;
+  const now = Date.now() / 1000;
+  const release = rateRelease(starts, config.rate, now);
+  return release > now ? new Date(release * 1000).toISOString() : null;
+}
 
 const zero = (): ChannelCounts => ({ waiting: 0, pending: 0, running: 0, failed: 0 });
 

@@ -17,3 +17,6 @@ WHERE state = 'wait_dependencies' AND ${UNFINISHED_PREDICATE} GROUP BY channel`;
 /** The channel records (removal interval, declarers). */
 export const ADMIN_CHANNEL_RECORDS_SQL = `
 SELECT complete_name, removal_interval, declared_by FROM queue_job_channel ORDER BY complete_name`;
+
+/** The recent starts of rate-limited channels, to tell which are rate limited now and until when. */
+export const ADMIN_RATE_WINDOWS_SQL = 'SELECT channel, starts FROM queue_job_channel_rate';

@@ -1,10 +1,14 @@
 /** Where instances hear of run-time channel setting changes (payload: the channel). */
 export const CHANNEL_SETTINGS_NOTIFY = 'queue_job_channel_setting';
 
-const SETTING_COLUMNS = `channel, paused, paused_by AS "pausedBy", paused_at AS "pausedAt", capacity, throttle, sequential,
-  limits_by AS "limitsBy", limits_at AS "limitsAt"`;
+/** A rate as written in the configuration (`100/60`), `none` when removed at run time, null when as configured. */
+const RATE_TEXT = (t: string) => `CASE WHEN ${t}.rate_count IS NULL THEN NULL WHEN ${t}.rate_count = 0 THEN 'none'
+  ELSE ${t}.rate_count || '/' || ${t}.rate_seconds END AS rate`;
 
-export const READ_CHANNEL_SETTINGS_SQL = `SELECT ${SETTING_COLUMNS} FROM queue_job_channel_setting ORDER BY channel`;
+const SETTING_COLUMNS = (t: string) => `${t}.channel, ${t}.paused, ${t}.paused_by AS "pausedBy", ${t}.paused_at AS "pausedAt",
+  ${t}.capacity, ${t}.throttle, ${t}.sequential, ${RATE_TEXT(t)}, ${t}.limits_by AS "limitsBy", ${t}.limits_at AS "limitsAt"`;
+
+export const READ_CHANNEL_SETTINGS_SQL = `SELECT ${SETTING_COLUMNS('s')} FROM queue_job_channel_setting s ORDER BY channel`;
 
 /**
  * One change of a channel's settings, in one statement: the row (created if need be), the audit entry and
@@ -14,9 +18,11 @@ export const READ_CHANNEL_SETTINGS_SQL = `SELECT ${SETTING_COLUMNS} FROM queue_j
 export const CHANGE_CHANNEL_SETTING_SQL = `
 WITH changed AS (
   INSERT INTO queue_job_channel_setting AS s
-    (channel, paused, capacity, throttle, sequential, paused_by, paused_at, limits_by, limits_at)
+    (channel, paused, capacity, throttle, sequential, rate_count, rate_seconds, paused_by, paused_at, limits_by, limits_at)
   VALUES ($1, ($2::jsonb->>'paused')::boolean, ($2::jsonb->>'capacity')::int, ($2::jsonb->>'throttle')::double precision,
     ($2::jsonb->>'sequential')::boolean,
+    CASE WHEN $2::jsonb->>'rate' = 'none' THEN 0 ELSE split_part($2::jsonb->>'rate', '/', 1)::int END,
+    nullif(split_part($2::jsonb->>'rate', '/', 2), '')::double precision,
     CASE WHEN $5 = 'paused' THEN $4 END, CASE WHEN $5 = 'paused' THEN now() END,
     CASE WHEN $5 = 'limits' THEN $4 END, CASE WHEN $5 = 'limits' THEN now() END)
   ON CONFLICT (channel) DO UPDATE SET
@@ -24,6 +30,8 @@ WITH changed AS (
     capacity = CASE WHEN $2::jsonb ? 'capacity' THEN EXCLUDED.capacity ELSE s.capacity END,
     throttle = CASE WHEN $2::jsonb ? 'throttle' THEN EXCLUDED.throttle ELSE s.throttle END,
     sequential = CASE WHEN $2::jsonb ? 'sequential' THEN EXCLUDED.sequential ELSE s.sequential END,
+    rate_count = CASE WHEN $2::jsonb ? 'rate' THEN EXCLUDED.rate_count ELSE s.rate_count END,
+    rate_seconds = CASE WHEN $2::jsonb ? 'rate' THEN EXCLUDED.rate_seconds ELSE s.rate_seconds END,
     paused_by = CASE WHEN $5 = 'paused' THEN EXCLUDED.paused_by ELSE s.paused_by END,
     paused_at = CASE WHEN $5 = 'paused' THEN EXCLUDED.paused_at ELSE s.paused_at END,
     limits_by = CASE WHEN $5 = 'limits' THEN EXCLUDED.limits_by ELSE s.limits_by END,
@@ -32,8 +40,7 @@ WITH changed AS (
 ), audited AS (
   INSERT INTO queue_job_channel_audit (channel, action, details, done_by) VALUES ($1, $3, $2::jsonb, $4)
 )
-SELECT c.channel, c.paused, c.paused_by AS "pausedBy", c.paused_at AS "pausedAt", c.capacity, c.throttle, c.sequential,
-  c.limits_by AS "limitsBy", c.limits_at AS "limitsAt", pg_notify('${CHANNEL_SETTINGS_NOTIFY}', c.channel) IS NULL AS notified
+SELECT ${SETTING_COLUMNS('c')}, pg_notify('${CHANNEL_SETTINGS_NOTIFY}', c.channel) IS NULL AS notified
 FROM changed c`;
 
 export const CHANNEL_AUDIT_SQL = `SELECT channel, action, details, done_by AS "doneBy", done_at AS "doneAt"

@@ -4,7 +4,7 @@ import { applyChannelSettings, type ChannelSetting } from '../../../lib/channels
 import { ChannelTree } from '../../../lib/channels/channel-tree.js';
 
 const setting = (channel: string, values: Partial<ChannelSetting>): ChannelSetting => ({
-  channel, paused: null, pausedBy: null, pausedAt: null, capacity: null, throttle: null, sequential: null, limitsBy: null, limitsAt: null, ...values,
+  channel, paused: null, pausedBy: null, pausedAt: null, capacity: null, throttle: null, sequential: null, rate: null, limitsBy: null, limitsAt: null, ...values,
 });
 
 const effective = (config: string, ...settings: ChannelSetting[]) => new ChannelTree(applyChannelSettings(parseChannelsConfig(config), settings));

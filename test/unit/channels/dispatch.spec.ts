@@ -116,3 +116,33 @@ describe('selectJobsToStart: paused, throttle, sequential', () => {
     expect(dispatch('root:0,c:1', pending, { failedChannels: new Set(['c']) }).ids).toEqual(['s1', 'x1', 'c1']);
   });
 });
+
+describe('selectJobsToStart: rate=N/S, a sliding window of starts', () => {
+  it('starts at most N in the window, and wakes up when the oldest start leaves it', () => {
+    const decision = dispatch('root:0,a:10:rate=3/10', jobs('a', 5));
+    expect(decision.ids).toEqual(['a1', 'a2', 'a3']);
+    expect(decision.recentStarts.get('root.a')).toEqual([NOW, NOW, NOW]);
+    expect(decision.nextWakeup).toBe(NOW + 10);
+  });
+
+  it('counts the recent starts of the snapshot that are still in the window', () => {
+    const recentStarts = new Map([['root.a', [NOW - 12, NOW - 9, NOW - 5]]]);
+    const decision = dispatch('root:0,a:10:rate=3/10', jobs('a', 5), { recentStarts });
+    expect(decision.ids).toEqual(['a1']);
+    expect(decision.recentStarts.get('root.a')).toEqual([NOW - 9, NOW - 5, NOW]);
+    expect(decision.nextWakeup).toBe(NOW - 9 + 10);
+  });
+
+  it('a full window holds the channel and its sub-channels; capacity still applies', () => {
+    const recentStarts = new Map([['root.a', [NOW - 1, NOW - 1]]]);
+    expect(dispatch('root:0,a:10:rate=2/10', [...jobs('a.b', 2, 'b'), ...jobs('c', 1)], { recentStarts }).ids).toEqual(['c1']);
+    expect(dispatch('root:0,a:2:rate=5/10', jobs('a', 4)).ids).toEqual(['a1', 'a2']);
+  });
+
+  it('combines with a throttle: the later of the two releases', () => {
+    const recentStarts = new Map([['root.a', [NOW - 1]]]);
+    const decision = dispatch('root:0,a:4:throttle=5:rate=5/10', jobs('a', 2), { recentStarts, lastStart: new Map([['root.a', NOW - 2]]) });
+    expect(decision.ids).toEqual([]);
+    expect(decision.nextWakeup).toBe(NOW + 3);
+  });
+});

@@ -8,7 +8,7 @@ function changedBy(who, at) { return who ? 'by ' + who + (at ? ' at ' + fmtDate(
 /** The capacity cell: the effective value, and the configured one when a run-time setting differs. */
 function capacityCell(c) {
   var infinite = function (n) { return n === null ? '\u221e' : String(n); };
-  var overridden = c.setting && (c.setting.capacity !== null || c.setting.throttle !== null || c.setting.sequential !== null);
+  var overridden = c.setting && (c.setting.capacity !== null || c.setting.throttle !== null || c.setting.sequential !== null || c.setting.rate !== null);
   return h('td', { class: 'capacity', title: overridden ? 'Limits set at run time ' + changedBy(c.setting.limitsBy, c.setting.limitsAt) : null },
     infinite(c.capacity),
     overridden ? h('span', { class: 'muted configured-value', text: ' (configured ' + infinite(c.configuredLimits.capacity) + ')' }) : null,
@@ -45,9 +45,16 @@ function limitsForm(c, columns, onChange) {
   var capacity = h('input', { type: 'number', min: '0', step: '1', name: 'capacity', value: c.capacity === null ? 0 : c.capacity, 'aria-label': 'Capacity (0: unlimited)' });
   var throttle = h('input', { type: 'number', min: '0', step: 'any', name: 'throttle', value: c.throttle, 'aria-label': 'Throttle (seconds)' });
   var sequential = h('input', { type: 'checkbox', name: 'sequential', checked: c.sequential, 'aria-label': 'Sequential' });
+  var rate = h('input', { type: 'text', name: 'rate', value: c.rate || 'none', size: '8', 'aria-label': 'Rate (N/S or none)' });
   function save(event) {
     event.preventDefault();
-    var limits = { capacity: Number(capacity.value), throttle: Number(throttle.value), sequential: sequential.checked };
+    // Only what changed is sent: an unchanged value stays the configuration's, and follows it.
+    var limits = {};
+    if (Number(capacity.value) !== (c.capacity === null ? 0 : c.capacity)) limits.capacity = Number(capacity.value);
+    if (Number(throttle.value) !== c.throttle) limits.throttle = Number(throttle.value);
+    if (sequential.checked !== c.sequential) limits.sequential = sequential.checked;
+    if (rate.value.trim() !== (c.rate || 'none')) limits.rate = rate.value.trim();
+    if (Object.keys(limits).length === 0) { onChange(null); return; }
     post(channelPath(c.name, 'limits'), limits).then(function () {
       toast('Limits of ' + c.name + ' changed on every instance');
       onChange(null);
@@ -66,11 +73,13 @@ function limitsForm(c, columns, onChange) {
         h('label', null, 'Capacity ', capacity), ' ',
         h('label', null, 'Throttle (s) ', throttle), ' ',
         h('label', null, sequential, ' Sequential'), ' ',
+        h('label', null, 'Rate ', rate), ' ',
         h('button', { type: 'submit', class: 'primary', 'data-action': 'save-limits' }, 'Save'), ' ',
         h('button', { type: 'button', class: 'ghost', 'data-action': 'reset-limits', onclick: reset }, 'Reset to configuration'), ' ',
         h('button', { type: 'button', class: 'ghost', onclick: function () { onChange(null); } }, 'Close'),
         h('p', { class: 'muted small', text: 'Configured here: capacity ' + (configured.capacity === null ? '\u221e' : configured.capacity)
           + (configured.throttle ? ', throttle ' + configured.throttle + ' s' : '') + (configured.sequential ? ', sequential' : '')
-          + '. Changes apply to every instance within a second; 0 = unlimited.' }))));
+          + (configured.rate ? ', rate ' + configured.rate : '')
+          + '. Changes apply to every instance within a second; capacity 0 = unlimited; rate N/S = at most N starts per S seconds, or none.' }))));
 }
 `;

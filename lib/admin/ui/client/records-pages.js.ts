@@ -42,6 +42,8 @@ function channelsPage() {
         var options = [];
         if (c.sequential) options.push(h('span', { class: 'tag', text: 'sequential' }));
         if (c.throttle) options.push(h('span', { class: 'tag', text: 'throttle ' + c.throttle + ' s' }));
+        if (c.rate) options.push(h('span', { class: 'tag', text: 'rate ' + c.rate.replace('/', ' per ') + ' s' }));
+        if (c.rateLimitedUntil) options.push(h('span', { class: 'tag warn rate-limited', text: 'rate limited until ' + fmtDate(c.rateLimitedUntil) }));
         if (c.paused) options.push(pausedTag(c));
         if (!c.configured) options.push(h('span', { class: 'tag muted', text: 'not configured' }));
         return [h('tr', { 'data-channel': c.name, class: c.totals.failed ? 'has-failed' : null },
