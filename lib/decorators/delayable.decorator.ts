@@ -45,7 +45,19 @@ export interface DelayableOptions extends DelayOptions {
 }
 
 /**
+ * What `@Delayable()` accepts: a method that returns a Promise. A call from outside a job resolves to
+ * a `Job` instead of running the method, so a method that returns a plain value would be typed with
+ * a value it never returns.
+ */
+export type DelayableMethodReturningPromise = (...args: never[]) => Promise<unknown>;
+
+/** `@Delayable()` itself: applies only to methods that return a Promise (a compile-time error otherwise). */
+export type DelayableDecorator = <M extends DelayableMethodReturningPromise>(
+  target: object, key: string | symbol, descriptor: TypedPropertyDescriptor<M>,
+) => void;
+
+/**
  * Marks a provider method as a job function: a call from outside a job stores a job and resolves to
  * its `Job` handle; the runner later calls the real method with the stored arguments.
  */
-export const Delayable = (options: DelayableOptions = {}): MethodDecorator => SetMetadata(DELAYABLE_METADATA, options);
+export const Delayable = (options: DelayableOptions = {}): DelayableDecorator => SetMetadata(DELAYABLE_METADATA, options);
