@@ -3,11 +3,16 @@
 // directive is itself an error, so each expectation is checked in both directions.
 import { Injectable } from '@nestjs/common';
 import {
-  Delayable, DelayableCron, OnJobFailure, RelatedAction, type JobEvent, type QueueJob, type RelatedActionResult,
+  Delayable, DelayableCron, DelayableNode, Job, JobService, OnJobFailure, RelatedAction,
+  type JobEvent, type QueueJob, type RelatedActionResult,
 } from '../../lib/index.js';
 
 @Injectable()
 export class Mailer {
+  readonly sender = 'shop@example.com';
+
+  constructor(private readonly jobs: JobService) {}
+
   @Delayable()
   async send(orderId: number, to: string): Promise<string> {
     return `order ${orderId} mailed to ${to}`;
@@ -18,6 +23,39 @@ export class Mailer {
   count(orderId: number): number {
     return orderId;
   }
+
+  /** In the class itself, through the polymorphic `this`. */
+  async sendTwice(): Promise<Job[]> {
+    const one: Job = await this.jobs.withDelay(this, { priority: 5 }).send(1, 'a@example.com');
+    const node: DelayableNode = this.jobs.delayable(this).send(2, 'b@example.com');
+    const many: Job[] = await this.jobs.enqueueMany(this, 'send', [[3, 'c@example.com'], [4, 'd@example.com']]);
+    const explicit: Job = await this.jobs.withDelay<Mailer>(this).send(5, 'e@example.com');
+    // @ts-expect-error Argument of type 'string' is not assignable to parameter of type 'number'.
+    await this.jobs.withDelay(this).send('6', 'f@example.com');
+    // @ts-expect-error Argument of type 'number' is not assignable to parameter of type 'string'.
+    this.jobs.delayable(this).send(7, 8);
+    // @ts-expect-error Type 'string' is not assignable to type 'number'.
+    await this.jobs.enqueueMany(this, 'send', [['9', 'g@example.com']]);
+    // @ts-expect-error Argument of type '"sender"' is not assignable to parameter of type '"sender is not a method"'.
+    await this.jobs.enqueueMany(this, 'sender', [[]]);
+    return [one, ...many, explicit, ...(await node.delay())];
+  }
+}
+
+/** From another class or function. */
+export async function mailFromOutside(jobs: JobService, mailer: Mailer): Promise<string[]> {
+  const uuid: string = (await jobs.withDelay(mailer).send(1, 'a@example.com')).uuid;
+  const uuids = (await jobs.enqueueMany(mailer, 'send', [[2, 'b@example.com']])).map((job) => job.uuid);
+  // @ts-expect-error Expected 2 arguments, but got 1.
+  await jobs.withDelay(mailer).send(3);
+  // @ts-expect-error Source has 1 element(s) but target requires 2.
+  await jobs.enqueueMany(mailer, 'send', [[4]]);
+  // A name that is no member at all: TypeScript then refuses the target, with a less telling message.
+  // @ts-expect-error Argument of type 'Mailer' is not assignable to parameter of type
+  await jobs.enqueueMany(mailer, 'nothing', [[]]);
+  // @ts-expect-error This expression is not callable.
+  await jobs.withDelay(mailer).sender();
+  return [uuid, ...uuids];
 }
 
 /** The other method decorators accept what they did: plain methods as well as async ones. */
