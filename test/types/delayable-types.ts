@@ -36,7 +36,7 @@ export class Mailer {
     this.jobs.delayable(this).send(7, 8);
     // @ts-expect-error Type 'string' is not assignable to type 'number'.
     await this.jobs.enqueueMany(this, 'send', [['9', 'g@example.com']]);
-    // @ts-expect-error Argument of type '"sender"' is not assignable to parameter of type '"sender is not a method"'.
+    // @ts-expect-error Argument of type '"sender"' is not assignable to parameter of type '"sender is not a method: pass the name of a @Delayable() method"'.
     await this.jobs.enqueueMany(this, 'sender', [[]]);
     return [one, ...many, explicit, ...(await node.delay())];
   }
