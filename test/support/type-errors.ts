@@ -1,7 +1,7 @@
 import ts from 'typescript';
 
 /** One error TypeScript gives: its 1-based line and its whole chain of messages. */
-export interface TypeError {
+export interface TypeDiagnostic {
   line: number;
   message: string;
 }
@@ -20,10 +20,10 @@ function projectOptions(): ts.CompilerOptions {
 }
 
 /**
- * The type errors of `file` (a path from the project root) compiled with the project's settings, as
+ * The type errors in `file` (a path from the project root) compiled with the project's settings, as
  * TypeScript would report them; `text` replaces the file's own text (the files it imports are read as they are).
  */
-export function typeErrors(file: string, text?: string): TypeError[] {
+export function typeErrors(file: string, text?: string): TypeDiagnostic[] {
   const options = projectOptions();
   const host = ts.createCompilerHost(options);
   const path = ts.sys.resolvePath(file);
@@ -33,8 +33,9 @@ export function typeErrors(file: string, text?: string): TypeError[] {
       ts.sys.resolvePath(name) === path ? ts.createSourceFile(name, text, language) : read(name, language, ...rest);
   }
   const program = ts.createProgram({ rootNames: [path], options, host });
-  return ts.getPreEmitDiagnostics(program).map((diagnostic) => ({
+  // Only this file's errors: checking every file it imports (the whole library) is tsc's job, and slow.
+  return ts.getPreEmitDiagnostics(program, program.getSourceFile(path)).map((diagnostic) => ({
     line: diagnostic.file && diagnostic.start !== undefined ? diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start).line + 1 : 0,
-    message: `${diagnostic.file ? `${diagnostic.file.fileName}: ` : ''}${ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n')}`,
+    message: ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n'),
   }));
 }
