@@ -26,7 +26,7 @@ import type { JobSink } from './job-sink.js';
 import { BULK_CHUNK, bulkChunks } from './bulk-chunks.js';
 import { prepareJob, sharedJobOptions, type PreparedJob } from './prepared-job.js';
 import { TypeOrmEntities } from './typeorm-entities.js';
-import type { DelayCallOptions, Delayed, Prepared, MethodKey, MethodParameters } from './with-delay.js';
+import type { DelayCallOptions, Delayed, Prepared, MethodKeys, MethodParameters } from './with-delay.js';
 
 /** Who did a manual action, for the job's `result` text. */
 export interface ManualActionOptions {
@@ -107,10 +107,10 @@ export class JobService implements OnApplicationShutdown {
    * a transaction, statements of at most 500 in one transaction of their own (see `storeInChunks`).
    * `jobService.enqueueMany(orderService, 'confirm', [[1, 'a'], [2, 'b']], { priority: 5 })`.
    */
-  async enqueueMany<T extends object, K extends keyof T>(
+  async enqueueMany<T extends object, K extends keyof T & MethodKeys<T>>(
     // `Pick<T, K>`, not `T`: TypeScript then infers `T` from the target's members, so that
     // `enqueueMany(this, …)` in the class itself checks the arguments (it resolves nothing on `this` itself).
-    target: Pick<T, K>, method: MethodKey<T, K>, argsList: ReadonlyArray<MethodParameters<T, K>>, options: DelayCallOptions = {},
+    target: Pick<T, K>, method: K, argsList: ReadonlyArray<MethodParameters<T, K>>, options: DelayCallOptions = {},
   ): Promise<Job[]> {
     const fn = this.jobFunctionOf(target, String(method));
     const { manager, ...callOptions } = options;

@@ -12,9 +12,6 @@ export interface DelayCallOptions extends DelayOptions {
 /** The keys of `T` whose values are methods. */
 export type MethodKeys<T> = { [K in keyof T]: T[K] extends (...args: never[]) => unknown ? K : never }[keyof T];
 
-/** `K` when it names a method of `T`; else a type whose name says why the argument is refused. */
-export type MethodKey<T, K extends keyof T> = K extends MethodKeys<T> ? K : `${K & string} is not a method: pass the name of a @Delayable() method`;
-
 /** The parameters of method `K` of `T`. */
 export type MethodParameters<T, K extends keyof T> = T[K] extends (...args: infer A) => unknown ? A : never;
 

@@ -36,7 +36,7 @@ export class Mailer {
     this.jobs.delayable(this).send(7, 8);
     // @ts-expect-error Type 'string' is not assignable to type 'number'.
     await this.jobs.enqueueMany(this, 'send', [['9', 'g@example.com']]);
-    // @ts-expect-error Argument of type '"sender"' is not assignable to parameter of type '"sender is not a method: pass the name of a @Delayable() method"'.
+    // @ts-expect-error Argument of type '"sender"' is not assignable to parameter of type '"send" | "count" | "sendTwice"'.
     await this.jobs.enqueueMany(this, 'sender', [[]]);
     return [one, ...many, explicit, ...(await node.delay())];
   }
@@ -50,12 +50,37 @@ export async function mailFromOutside(jobs: JobService, mailer: Mailer): Promise
   await jobs.withDelay(mailer).send(3);
   // @ts-expect-error Source has 1 element(s) but target requires 2.
   await jobs.enqueueMany(mailer, 'send', [[4]]);
-  // A name that is no member at all: TypeScript then refuses the target, with a less telling message.
-  // @ts-expect-error Argument of type 'Mailer' is not assignable to parameter of type
+  // @ts-expect-error Argument of type '"nothing"' is not assignable to parameter of type '"send" | "count" | "sendTwice"'.
   await jobs.enqueueMany(mailer, 'nothing', [[]]);
   // @ts-expect-error This expression is not callable.
   await jobs.withDelay(mailer).sender();
   return [uuid, ...uuids];
+}
+
+/** A class with private members, a method among them: the same calls compile there. */
+@Injectable()
+export class Invoicer {
+  constructor(private readonly jobs: JobService) {}
+
+  @Delayable()
+  async invoice(orderId: number): Promise<string> {
+    return this.format(orderId);
+  }
+
+  async invoiceAll(orderIds: number[]): Promise<Job[]> {
+    const first: Job = await this.jobs.withDelay(this).invoice(orderIds[0]);
+    // @ts-expect-error Type 'string' is not assignable to type 'number'.
+    await this.jobs.enqueueMany(this, 'invoice', [['1']]);
+    return [first, ...(await this.jobs.enqueueMany(this, 'invoice', orderIds.map((id) => [id])))];
+  }
+
+  private format(orderId: number): string {
+    return `invoice of order ${orderId}`;
+  }
+}
+
+export async function invoiceFromOutside(jobs: JobService, invoicer: Invoicer): Promise<Job[]> {
+  return jobs.enqueueMany(invoicer, 'invoice', [[1], [2]]);
 }
 
 /** The other method decorators accept what they did: plain methods as well as async ones. */
