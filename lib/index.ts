@@ -2,6 +2,7 @@ export { QueueJobModule } from './queue-job.module.js';
 export type { QueueJobOptionsFactory } from './queue-job.module-definition.js';
 export type { QueueJobModuleExtras, QueueJobModuleOptions, RunnerOptions } from './queue-job.options.js';
 export { Delayable, type DelayableOptions, type DelayOptions } from './decorators/delayable.decorator.js';
+export type { DelayableDecorator, DelayableMethodReturningPromise } from './decorators/delayable.decorator.js';
 export { JobService } from './enqueue/job.service.js';
 export { Job } from './enqueue/job.js';
 export type { Delayed, DelayCallOptions } from './enqueue/with-delay.js';

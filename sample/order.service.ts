@@ -32,8 +32,8 @@ export class OrderService {
     await sleep(2 + (order.id % 5)); // checking stock, pricing...
     const manager = await currentJob().manager();
     await manager.update(Order, order.id, { state: 'confirmed', confirmedAt: new Date(), confirmedBy: currentUser() });
-    // Enqueued in the job's transaction too (`<OrderService>`: the typed proxy needs the class, not `this`).
-    const invoice = await this.jobs.withDelay<OrderService>(this, { manager }).sendInvoice(order);
+    // Enqueued in the job's transaction too.
+    const invoice = await this.jobs.withDelay(this, { manager }).sendInvoice(order);
     // The return value is stored in the job's `result`.
     return { order: order.id, invoiceJob: invoice.uuid };
   }

@@ -53,11 +53,23 @@ export interface DelayableOptions extends DelayOptions {
 }
 
 /**
+ * What `@Delayable()` accepts: a method that returns a Promise. A call from outside a job resolves to
+ * a `Job` instead of running the method, so a method that returns a plain value would be typed with
+ * a value it never returns.
+ */
+export type DelayableMethodReturningPromise = (...args: never[]) => Promise<unknown>;
+
+/** `@Delayable()` itself: applies only to methods that return a Promise (a compile-time error otherwise). */
+export type DelayableDecorator = <M extends DelayableMethodReturningPromise>(
+  target: object, key: string | symbol, descriptor: TypedPropertyDescriptor<M>,
+) => void;
+
+/**
  * Marks a provider method as a job function: a call stores a job and resolves to its `Job` handle;
  * the runner later calls the real method with the stored arguments. The method is intercepted from
  * here on (see `interceptCalls`): a call before QueueJobModule initialised is refused, never run inline.
  */
-export const Delayable = (options: DelayableOptions = {}): MethodDecorator => (target, key, descriptor) => {
+export const Delayable = (options: DelayableOptions = {}): DelayableDecorator => (target, key, descriptor) => {
   interceptCalls(key, descriptor);
   SetMetadata(DELAYABLE_METADATA, options)(target, key, descriptor);
 };

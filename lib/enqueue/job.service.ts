@@ -109,8 +109,10 @@ export class JobService implements OnApplicationShutdown {
    * a transaction, statements of at most 500 in one transaction of their own (see `storeInChunks`).
    * `jobService.enqueueMany(orderService, 'confirm', [[1, 'a'], [2, 'b']], { priority: 5 })`.
    */
-  async enqueueMany<T extends object, K extends MethodKeys<T>>(
-    target: T, method: K, argsList: ReadonlyArray<MethodParameters<T, K>>, options: DelayCallOptions = {},
+  async enqueueMany<T extends object, K extends keyof T & MethodKeys<T>>(
+    // `Pick<T, K>`, not `T`: TypeScript then infers `T` from the target's members, so that
+    // `enqueueMany(this, …)` in the class itself checks the arguments (it resolves nothing on `this` itself).
+    target: Pick<T, K>, method: K, argsList: ReadonlyArray<MethodParameters<T, K>>, options: DelayCallOptions = {},
   ): Promise<Job[]> {
     const fn = this.jobFunctionOf(target, String(method));
     const { manager, ...callOptions } = options;

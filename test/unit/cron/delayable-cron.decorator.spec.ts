@@ -11,11 +11,11 @@ class Reports {
 
   @DelayableCron('0 3 * * *', { priority: 7 })
   @Delayable({ retryPattern: { 1: 60 }, priority: 1 })
-  withDelayableBelow(): void {}
+  async withDelayableBelow(): Promise<void> {}
 
   @Delayable({ retryPattern: { 1: 60 } })
   @DelayableCron('0 4 * * *', { channel: 'root.report' })
-  withDelayableAbove(): void {}
+  async withDelayableAbove(): Promise<void> {}
 }
 
 const metadata = (key: string, method: keyof Reports) => Reflect.getMetadata(key, Reports.prototype[method]) as unknown;
