@@ -1,0 +1,36 @@
+import { spawn } from 'node:child_process';
+
+export interface CommandResult {
+  code: number | null;
+  output: string;
+}
+
+/** The environment of the commands run in the template apps: this test run's own settings left out. */
+export function appEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
+  for (const name of Object.keys(env)) {
+    if (/^(QUEUE_JOB_|TEST_QUEUE_JOB_|JEST_|npm_)/.test(name) || name === 'NODE_OPTIONS') delete env[name];
+  }
+  return { ...env, ...extra };
+}
+
+/** Runs `command` in `cwd` and resolves with its exit code and combined output (never rejects). */
+export function runCommand(command: string, args: string[], cwd: string, env = appEnv()): Promise<CommandResult> {
+  const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  return new Promise((resolve) => {
+    child.on('error', (error) => resolve({ code: null, output: `${output}\n${String(error)}` }));
+    child.on('close', (code) => resolve({ code, output }));
+  });
+}
+
+/** Runs `command` and throws its output unless it exits 0. */
+export async function runOrThrow(command: string, args: string[], cwd: string, env?: NodeJS.ProcessEnv): Promise<string> {
+  const result = await runCommand(command, args, cwd, env);
+  if (result.code !== 0) {
+    throw new Error(`\`${[command, ...args].join(' ')}\` in ${cwd} exited with ${result.code}:\n${result.output}`);
+  }
+  return result.output;
+}
