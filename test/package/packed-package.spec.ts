@@ -2,19 +2,25 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { packProject, type PackedTarball } from './support/packed-tarball.js';
+import { runCommand, type CommandResult } from './support/run-command.js';
+import { installTemplateApp } from './support/template-app.js';
 
 /**
- * What users install: `npm pack` of the project (its `prepack` builds it), as a registry would
- * receive it.
+ * What users install: `npm pack` of the project, installed into fresh apps made from
+ * test/package/templates (a type-only consumer), each built as its users would.
  */
 describe('the packed package', () => {
   let workDir: string;
   let packed: PackedTarball;
+  const apps: Record<'consumer', string> = { consumer: '' };
 
   beforeAll(async () => {
     mkdirSync('.tmp', { recursive: true });
     workDir = resolve(mkdtempSync(join('.tmp', 'packed-package-')));
     packed = await packProject('.', workDir);
+    await Promise.all((Object.keys(apps) as Array<keyof typeof apps>).map(async (name) => {
+      apps[name] = await installTemplateApp(name, packed.tarball, workDir);
+    }));
   }, 180_000);
 
   afterAll(() => {
@@ -76,6 +82,23 @@ describe('the packed package', () => {
     });
   });
 
+  describe('types', () => {
+    const resolutions = ['node10', 'node16', 'nodenext', 'bundler'];
+    let checks: Record<string, Promise<CommandResult>>;
+    // One tsc per resolution, all at once (each takes seconds).
+    beforeAll(() => {
+      checks = Object.fromEntries(resolutions.map((resolution) => [resolution, tsc(apps.consumer, `tsconfig.${resolution}.json`)]));
+    });
+
+    it.each(resolutions)(
+      'resolve for nestjs-queue-job, nestjs-queue-job/testing and nestjs-queue-job/cls under moduleResolution %s',
+      async (resolution) => {
+        const result = await checks[resolution]!;
+        expect({ exitCode: result.code, output: result.output }).toEqual({ exitCode: 0, output: '' });
+      },
+    );
+  });
+
 });
 
 interface Manifest {
@@ -85,6 +108,10 @@ interface Manifest {
   keywords: string[];
   dependencies?: Record<string, string>;
   peerDependencies?: Record<string, string>;
+}
+
+function tsc(dir: string, tsconfig: string): Promise<CommandResult> {
+  return runCommand(process.execPath, ['node_modules/typescript/bin/tsc', '-p', tsconfig], dir);
 }
 
 /** Specifiers of static imports and re-exports, bare imports and `import('…')` with a literal, in compiled code. */
