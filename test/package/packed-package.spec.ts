@@ -1,18 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { waitFor } from '../support/wait-for.js';
+import { AppProcess } from './support/app-process.js';
 import { packProject, type PackedTarball } from './support/packed-tarball.js';
-import { runCommand, type CommandResult } from './support/run-command.js';
+import { appEnv, runCommand, type CommandResult } from './support/run-command.js';
 import { installTemplateApp } from './support/template-app.js';
 
 /**
  * What users install: `npm pack` of the project, installed into fresh apps made from
- * test/package/templates (a type-only consumer), each built as its users would.
+ * test/package/templates (a CommonJS and an ESM Nest app, and a type-only consumer), each built
+ * and run as its users would.
  */
 describe('the packed package', () => {
   let workDir: string;
   let packed: PackedTarball;
-  const apps: Record<'consumer', string> = { consumer: '' };
+  const apps: Record<'cjs-app' | 'esm-app' | 'consumer', string> = { 'cjs-app': '', 'esm-app': '', consumer: '' };
 
   beforeAll(async () => {
     mkdirSync('.tmp', { recursive: true });
@@ -99,6 +103,41 @@ describe('the packed package', () => {
     );
   });
 
+  describe.each([
+    ['a CommonJS', 'cjs-app' as const, `require("@nestjs/core")`],
+    ['an ESM', 'esm-app' as const, `from '@nestjs/core'`],
+  ])('%s Nest app with the tarball installed', (_kind, name, loadsNest) => {
+    let db: TestDatabase;
+    let build: Promise<CommandResult>;
+    beforeAll(async () => {
+      build = tsc(apps[name], 'tsconfig.json');
+      db = await createTestDatabase();
+    });
+    afterAll(async () => {
+      await db?.drop();
+    });
+
+    it('builds with tsc, and runs a job to done as a plain `node dist/src/main.js` process', async () => {
+      const { code, output } = await build;
+      if (code !== 0) throw new Error(`tsc of the ${name} failed (${code}):\n${output}`);
+      expect(readFileSync(join(apps[name], 'dist/src/main.js'), 'utf8')).toContain(loadsNest); // the module system of its kind
+      const app = new AppProcess(apps[name], db.url, ['Ada']);
+      try {
+        const [uuid] = await app.enqueuedUuids(1);
+        const row = await waitFor(`job ${uuid} done; the app's output:\n${app.log}`, async () =>
+          (await db.pool.query(`SELECT state, result FROM queue_job WHERE uuid = $1 AND state = 'done'`, [uuid])).rows[0], 30_000);
+        expect(row).toEqual({ state: 'done', result: 'Hello, Ada!' });
+      } finally {
+        await app.stop();
+      }
+    });
+
+    it('passes its own jest tests, which use nestjs-queue-job/testing (`npm test` of the app)', async () => {
+      const result = await runCommand('npm', ['test'], apps[name], appEnv({ DATABASE_URL: db.url }));
+      if (result.code !== 0) throw new Error(`npm test of the ${name} failed (${result.code}):\n${result.output}`);
+      expect(result.output).toMatch(/Tests:\s+1 passed, 1 total/);
+    });
+  });
 });
 
 interface Manifest {
