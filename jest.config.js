@@ -7,6 +7,6 @@ export default {
   testMatch: ['<rootDir>/test/**/*.spec.ts'],
   // The packed-package test's template apps are projects of their own, run by that test in a copy.
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/package/templates/'],
-  modulePathIgnorePatterns: ['<rootDir>/test/package/templates/', '<rootDir>/.tmp/'],
+  modulePathIgnorePatterns: ['<rootDir>/test/package/templates/'],
   testTimeout: 60000,
 };

@@ -28,12 +28,13 @@ export class AppProcess {
         return uuids.length >= count ? uuids : undefined;
       }, 30_000);
     } catch (error) {
-      throw new Error(`${(error as Error).message}. The app's output:\n${this.output}`);
+      throw this.withOutput(error);
     }
   }
 
-  get log(): string {
-    return this.output;
+  /** `error`, with what the app printed so far appended to its message. */
+  withOutput(error: unknown): Error {
+    return new Error(`${error instanceof Error ? error.message : String(error)}. The app's output:\n${this.output}`);
   }
 
   async stop(): Promise<void> {

@@ -7,7 +7,7 @@ export interface CommandResult {
 
 /** The environment of the commands run in the template apps: this test run's own settings left out. */
 export function appEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
+  const env: NodeJS.ProcessEnv = { ...process.env };
   for (const name of Object.keys(env)) {
     if (/^(QUEUE_JOB_|TEST_QUEUE_JOB_|JEST_|npm_)/.test(name) || name === 'NODE_OPTIONS') delete env[name];
   }

@@ -1,8 +1,23 @@
-import { cpSync, linkSync, mkdirSync, readdirSync, readlinkSync, symlinkSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, cpSync, existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, realpathSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { runOrThrow } from './run-command.js';
 
 const TEMPLATES = 'test/package/templates';
+
+/**
+ * A fresh folder for the apps, outside the project: Node, TypeScript and jest look for packages in
+ * every node_modules up to the root, and the project's own would hide what the tarball lacks.
+ */
+export function createWorkDir(): string {
+  const workDir = realpathSync(mkdtempSync(join(tmpdir(), 'nestjs-queue-job-package-')));
+  for (let dir = dirname(workDir); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'node_modules'))) {
+      throw new Error(`${join(dir, 'node_modules')} would be visible to the test apps in ${workDir}: set TMPDIR to a folder with no node_modules above it`);
+    }
+    if (dirname(dir) === dir) return workDir;
+  }
+}
 
 /**
  * A copy of `test/package/templates/<name>` with the packed tarball installed by npm, as a user's
@@ -12,8 +27,8 @@ const TEMPLATES = 'test/package/templates';
  */
 export async function installTemplateApp(name: string, tarball: string, workDir: string): Promise<string> {
   const appDir = join(workDir, name);
-  cpSync(join(TEMPLATES, name), appDir, { recursive: true });
-  linkTree('node_modules', join(appDir, 'node_modules'));
+  cpSync(resolve(TEMPLATES, name), appDir, { recursive: true });
+  linkTree(resolve('node_modules'), join(appDir, 'node_modules'));
   await runOrThrow('npm', [
     'install', tarball, '--no-save', '--offline', '--cache', join(workDir, 'npm-cache'),
     // --legacy-peer-deps: the peers are installed already; without it npm looks their manifests up.
@@ -23,9 +38,9 @@ export async function installTemplateApp(name: string, tarball: string, workDir:
 }
 
 /**
- * Recreates `from` at `to` with hard links (files stay shared, so this is fast and takes no space);
- * npm replaces or deletes files, never writes into them. npm's record of the tree is left out, so
- * that npm reads the copy itself.
+ * Recreates `from` at `to` with hard links (files stay shared, so this is fast and takes no space;
+ * npm replaces or deletes files, never writes into them), or copies where the temporary folder is
+ * on another file system. npm's record of the tree is left out, so that npm reads the copy itself.
  */
 function linkTree(from: string, to: string): void {
   mkdirSync(to, { recursive: true });
@@ -35,6 +50,15 @@ function linkTree(from: string, to: string): void {
     const target = join(to, entry.name);
     if (entry.isDirectory()) linkTree(source, target);
     else if (entry.isSymbolicLink()) symlinkSync(readlinkSync(source), target);
-    else linkSync(source, target);
+    else linkOrCopy(source, target);
+  }
+}
+
+function linkOrCopy(source: string, target: string): void {
+  try {
+    linkSync(source, target);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+    copyFileSync(source, target);
   }
 }
