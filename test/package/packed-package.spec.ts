@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { waitFor } from '../support/wait-for.js';
@@ -18,8 +18,13 @@ describe('the packed package', () => {
   let packed: PackedTarball;
   const apps: Record<'cjs-app' | 'esm-app' | 'consumer', string> = { 'cjs-app': '', 'esm-app': '', consumer: '' };
 
+  // What an incremental build leaves behind of a module removed since: prepack must drop it.
+  const staleOutput = `dist/lib/removed-module-${process.pid}.js`;
+
   beforeAll(async () => {
     workDir = createWorkDir();
+    mkdirSync('dist/lib', { recursive: true });
+    writeFileSync(staleOutput, 'export {};\n');
     packed = await packProject('.', workDir);
     await Promise.all((Object.keys(apps) as Array<keyof typeof apps>).map(async (name) => {
       apps[name] = await installTemplateApp(name, packed.tarball, workDir);
@@ -40,6 +45,11 @@ describe('the packed package', () => {
       expect(packed.read('COPYING')).toContain('GNU GENERAL PUBLIC LICENSE');
       expect(packed.files.filter((file) => !file.startsWith('dist/lib/') && !/^(LICENSE|COPYING|README\.md|package\.json)$/.test(file)))
         .toEqual([]);
+    });
+
+    it("leaves out compiled files whose source is gone (tsc's incremental build keeps them in dist/lib)", () => {
+      expect(packed.files.filter((file) => file === staleOutput)).toEqual([]);
+      expect(existsSync(staleOutput)).toBe(false);
     });
 
     it('has a README whose links and images are absolute URLs (they must work on the registry page)', () => {

@@ -14,9 +14,9 @@ export interface PackedTarball {
 
 /** `npm pack` of the project (its `prepack` builds it), as a registry would receive it. */
 export async function packProject(projectDir: string, workDir: string): Promise<PackedTarball> {
-  const output = await runOrThrow('npm', ['pack', '--json', '--pack-destination', workDir], projectDir);
+  const stdout = await runOrThrow('npm', ['pack', '--json', '--pack-destination', workDir], projectDir);
   // prepack's own output may come before the JSON report.
-  const [report] = JSON.parse(output.slice(output.indexOf('['))) as Array<{ filename: string }>;
+  const [report] = JSON.parse(stdout.slice(stdout.indexOf('[\n'))) as Array<{ filename: string }>;
   const tarball = join(workDir, report!.filename);
   const extracted = join(workDir, 'extracted');
   mkdirSync(extracted, { recursive: true });
