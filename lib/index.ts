@@ -26,6 +26,7 @@ export type { Prepared } from './enqueue/with-delay.js';
 export { identityExact, type IdentityKey, type IdentityKeySource } from './enqueue/identity-key.js';
 export { IllegalJobTransitionError } from './errors/illegal-job-transition.error.js';
 export { JobNotFoundError } from './errors/job-not-found.error.js';
+export { QueueFullError } from './errors/queue-full.error.js';
 export type { ManualActionOptions } from './enqueue/job.service.js';
 export { RelatedAction } from './decorators/related-action.decorator.js';
 export { NoRelatedActionError, type RelatedActionResult } from './enqueue/related-action.js';

@@ -64,3 +64,9 @@ export const trapBeforeInit = () =>
 /** `trapJobs()` on a module without QueueJobModule. */
 export const trapWithoutModule = (reason: string) =>
   `trapJobs() found no QueueJobModule in the module it was given (${reason}): pass the app or TestingModule whose imports include QueueJobModule.forRoot(...).`;
+
+export const queueFull = (channel: string, pending: number, maxPending: number, adding: number, waitedMs: number) =>
+  `Cannot enqueue into channel "${channel}": it has ${pending > maxPending ? `more than ${maxPending}` : pending} pending jobs `
+  + `and maxPending=${maxPending}, so ${adding === 1 ? 'one more job' : `${adding} more jobs`} would not fit`
+  + `${waitedMs > 0 ? ` (waited ${waitedMs} ms for room)` : ''}. Nothing was stored. `
+  + 'Retry later, pass { waitIfFull: ms } to wait for room, or raise maxPending in the channels configuration.';

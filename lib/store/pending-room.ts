@@ -1,0 +1,22 @@
+import type { EntityManager } from 'typeorm';
+import type { PendingLimit } from '../enqueue/pending-limits.js';
+import { QueueFullError } from '../errors/queue-full.error.js';
+import type { JobStore } from './job-store.js';
+import { COUNT_PENDING_SQL, LOCK_PENDING_ROOM_SQL } from './sql/pending-room.sql.js';
+
+/**
+ * Checks, in the transaction of `manager`, that the jobs of a call fit under the `maxPending` of
+ * their channels, and keeps the room until that transaction ends: the channels' advisory locks
+ * serialise the enqueues into them across instances, so that two enqueuers never both take the
+ * last place. Throws QueueFullError for the first channel that has no room.
+ */
+export async function reservePendingRoom(store: JobStore, limits: readonly PendingLimit[], manager: EntityManager): Promise<void> {
+  const channels = limits.map((limit) => limit.channel);
+  const [{ previous }] = await store.query<{ previous: string }>(LOCK_PENDING_ROOM_SQL, [channels, String(Math.trunc(store.lockTimeoutMs))], manager);
+  const rows = await store.query<{ channel: string; pending: number }>(COUNT_PENDING_SQL, [channels, limits.map((l) => l.maxPending + 1), previous], manager);
+  const pending = new Map(rows.map((row) => [row.channel, row.pending]));
+  for (const limit of limits) {
+    const count = pending.get(limit.channel) ?? 0;
+    if (count + limit.adding > limit.maxPending) throw new QueueFullError(limit.channel, count, limit.maxPending, limit.adding);
+  }
+}

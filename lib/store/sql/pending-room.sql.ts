@@ -1,0 +1,23 @@
+/** The advisory lock key of a channel's pending room (`$1` a channel name): apart from any other key of the module. */
+const ROOM_KEY = (channel: string) => `hashtextextended('queue_job.max_pending:' || ${channel}, 0)`;
+
+/**
+ * Takes the transaction-scoped lock of each channel `$1` (sorted: every enqueuer locks in one order),
+ * waiting at most `$2` ms for each (lock_timeout, set for this transaction: a stalled holder makes the
+ * others fail with 55P03 rather than hang). Returns the caller's lock_timeout, for COUNT_PENDING_SQL to
+ * put back. The count must be a later statement: a statement's snapshot predates the locks it takes.
+ */
+export const LOCK_PENDING_ROOM_SQL = `
+WITH bound AS (SELECT current_setting('lock_timeout') AS previous, set_config('lock_timeout', $2, true) AS now_set)
+SELECT b.previous,
+  (SELECT count(pg_advisory_xact_lock(${ROOM_KEY('s.channel')})) FROM (SELECT c AS channel FROM unnest($1::text[]) c ORDER BY c) s) AS locked
+FROM bound b`;
+
+/**
+ * The pending jobs of each channel `$1`, counted up to `$2` (its maxPending + 1: enough to know if a
+ * call fits, never more), on `queue_job_pending_idx` (channel first); puts back lock_timeout `$3`.
+ */
+export const COUNT_PENDING_SQL = `
+SELECT set_config('lock_timeout', $3, true) AS restored, c.channel,
+  (SELECT count(*) FROM (SELECT 1 FROM queue_job q WHERE q.state = 'pending' AND q.channel = c.channel LIMIT c.bound) n)::int AS pending
+FROM unnest($1::text[], $2::int[]) AS c(channel, bound)`;
