@@ -13,10 +13,8 @@ import { COUNT_PENDING_SQL, LOCK_PENDING_ROOM_SQL } from './sql/pending-room.sql
 export async function reservePendingRoom(store: JobStore, limits: readonly PendingLimit[], manager: EntityManager): Promise<void> {
   const channels = limits.map((limit) => limit.channel);
   const [{ previous }] = await store.query<{ previous: string }>(LOCK_PENDING_ROOM_SQL, [channels, String(Math.trunc(store.lockTimeoutMs))], manager);
-  const rows = await store.query<{ channel: string; pending: number }>(COUNT_PENDING_SQL, [channels, limits.map((l) => l.maxPending + 1), previous], manager);
-  const pending = new Map(rows.map((row) => [row.channel, row.pending]));
   for (const limit of limits) {
-    const count = pending.get(limit.channel) ?? 0;
-    if (count + limit.adding > limit.maxPending) throw new QueueFullError(limit.channel, count, limit.maxPending, limit.adding);
+    const [{ pending }] = await store.query<{ pending: number }>(COUNT_PENDING_SQL, [limit.channel, limit.maxPending + 1, previous], manager);
+    if (pending + limit.adding > limit.maxPending) throw new QueueFullError(limit.channel, pending, limit.maxPending, limit.adding);
   }
 }

@@ -14,10 +14,11 @@ SELECT b.previous,
 FROM bound b`;
 
 /**
- * The pending jobs of each channel `$1`, counted up to `$2` (its maxPending + 1: enough to know if a
- * call fits, never more), on `queue_job_pending_idx` (channel first); puts back lock_timeout `$3`.
+ * The pending jobs of channel `$1`, counted up to `$2` (its maxPending + 1: enough to know if a call
+ * fits, never more); puts back lock_timeout `$3`. One channel per statement, sent unnamed: planned
+ * with the channel's own statistics, so a channel rare in the table is read through a partial index
+ * of pending jobs (channel first) rather than by a scan that stops only after `$2` matches.
  */
 export const COUNT_PENDING_SQL = `
-SELECT set_config('lock_timeout', $3, true) AS restored, c.channel,
-  (SELECT count(*) FROM (SELECT 1 FROM queue_job q WHERE q.state = 'pending' AND q.channel = c.channel LIMIT c.bound) n)::int AS pending
-FROM unnest($1::text[], $2::int[]) AS c(channel, bound)`;
+SELECT set_config('lock_timeout', $3, true) AS restored,
+  (SELECT count(*) FROM (SELECT 1 FROM queue_job q WHERE q.state = 'pending' AND q.channel = $1 LIMIT $2) n)::int AS pending`;
