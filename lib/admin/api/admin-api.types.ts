@@ -97,6 +97,8 @@ export interface AdminChannel {
   sequential: boolean;
   throttle: number;
   paused: boolean;
+  /** Most pending jobs of this very channel an enqueue may leave (QueueFullError past it); null: no limit. */
+  maxPending: number | null;
   /** From the channel record; null when no module declares the channel. */
   removalInterval: number | null;
   declaredBy: string[];

@@ -47,6 +47,7 @@ export class AdminChannels {
         sequential: config?.sequential ?? false,
         throttle: config?.throttle ?? 0,
         paused: config?.paused ?? false,
+        maxPending: config?.maxPending ?? null,
         removalInterval: record?.removal_interval ?? null,
         declaredBy: record?.declared_by ?? [],
         counts: own.get(name)!,

@@ -27,6 +27,13 @@ function channelsPage() {
           if (c.sequential) options.push(h('span', { class: 'tag', text: 'sequential' }));
           if (c.throttle) options.push(h('span', { class: 'tag', text: 'throttle ' + c.throttle + ' s' }));
           if (c.paused) options.push(h('span', { class: 'tag warn', text: 'paused' }));
+          if (c.maxPending !== null) {
+            options.push(h('span', {
+              class: 'tag max-pending' + (c.counts.pending >= c.maxPending ? ' warn' : ''),
+              title: 'Pending jobs of this very channel / its maxPending: an enqueue past it throws QueueFullError',
+              text: 'maxPending ' + fmtNumber(c.counts.pending) + ' / ' + fmtNumber(c.maxPending),
+            }));
+          }
           if (!c.configured) options.push(h('span', { class: 'tag muted', text: 'not configured' }));
           return h('tr', { 'data-channel': c.name, class: c.totals.failed ? 'has-failed' : null },
             h('td', { class: 'tree-name depth-' + Math.min(c.depth, 6), title: c.name },
