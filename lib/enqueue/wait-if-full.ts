@@ -38,7 +38,8 @@ export function storeWithinLimits<T>(
 /**
  * Runs `attempt` until it does not throw QueueFullError, for at most `waitIfFullMs`, looking again
  * after growing pauses; then throws the last QueueFullError with the time waited. Polling keeps it
- * simple and right across instances: room appears when any instance finishes, starts or cancels a job.
+ * simple and right across instances: room appears when any instance starts or cancels a job. A call
+ * with more jobs for a channel than its maxPending never fits: it throws at once.
  */
 export async function retryWhileFull<T>(waitIfFullMs: number, attempt: () => Promise<T>): Promise<T> {
   const start = Date.now();
@@ -46,7 +47,7 @@ export async function retryWhileFull<T>(waitIfFullMs: number, attempt: () => Pro
     try {
       return await attempt();
     } catch (error) {
-      if (!(error instanceof QueueFullError) || waitIfFullMs === 0) throw error;
+      if (!(error instanceof QueueFullError) || waitIfFullMs === 0 || error.adding > error.maxPending) throw error;
       const left = start + waitIfFullMs - Date.now();
       if (left <= 0) throw new QueueFullError(error.channel, error.pending, error.maxPending, error.adding, Date.now() - start);
       await sleep(Math.min(pause, left));

@@ -13,7 +13,7 @@ import type { TestDatabase } from '../support/test-database.js';
 /** Paused channels keep their jobs pending; `gate` runs one job at a time, so a second one waits pending. */
 const CHANNELS = [
   'root:4', 'mail:1:paused:maxPending=3', 'small:1:paused:maxPending=5', 'bulk:1:paused:maxPending=1000',
-  'race:1:paused:maxPending=7', 'graph:1:paused:maxPending=2', 'tx:1:paused:maxPending=1', 'gate:1:maxPending=1',
+  'race:1:paused:maxPending=7', 'racebulk:1:paused:maxPending=100', 'graph:1:paused:maxPending=2', 'tx:1:paused:maxPending=1', 'gate:1:maxPending=1',
 ].join(',');
 
 /** What a call threw (it must throw). */
@@ -86,6 +86,11 @@ describe('maxPending: backpressure at enqueue', () => {
     await many('bulk', 400);
     expect(await jobsIn(db, 'root.bulk')).toBe(1000);
     expect(await thrown(() => many('bulk', 1))).toMatchObject({ pending: 1000, adding: 1 });
+    // Larger than maxPending: it can never fit, so waitIfFull does not wait.
+    const started = Date.now();
+    const never = await thrown(() => jobs.enqueueMany(shop, 'nothing', [[], [], [], [], [], []], { channel: 'small', waitIfFull: 5000 }));
+    expect(never).toMatchObject({ channel: 'root.small', maxPending: 5, adding: 6, waitedMs: 0 });
+    expect(Date.now() - started).toBeLessThan(2000);
   });
 
   it('stores a graph whole or not at all, counting its jobs that wait for their parents', async () => {
@@ -120,6 +125,14 @@ describe('maxPending: backpressure at enqueue', () => {
       expect(refused.every((o) => (o as PromiseRejectedResult).reason instanceof QueueFullError)).toBe(true);
       expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(7);
       expect(await jobsIn(db, 'root.race')).toBe(7);
+
+      // Bulk calls of 30 (one statement each): 3 fit in 100, whichever instance sends them.
+      const bulks = Array.from({ length: 8 }, (_, i) =>
+        services[i % 2].enqueueMany(shops[i % 2], 'nothing', Array.from({ length: 30 }, () => [] as []), { channel: 'racebulk' }));
+      const bulkOutcomes = await Promise.allSettled(bulks);
+      expect(bulkOutcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(3);
+      expect(bulkOutcomes.filter((o) => o.status === 'rejected' && o.reason instanceof QueueFullError)).toHaveLength(5);
+      expect(await jobsIn(db, 'root.racebulk')).toBe(90);
     } finally {
       await other.close();
     }
