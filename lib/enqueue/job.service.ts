@@ -4,7 +4,6 @@ import { JobFunctionRegistry } from '../discovery/job-function.registry.js';
 import type { JobFunction } from '../discovery/job-function.js';
 import { QUEUE_JOB_DATA_SOURCE, QUEUE_JOB_RESOLVED_OPTIONS } from '../queue-job.constants.js';
 import type { ResolvedQueueJobOptions } from '../queue-job.options.js';
-import { ChannelTree } from '../channels/channel-tree.js';
 import { normalizeChannelName } from '../channels/channel-name.js';
 import { alreadyDelayed, notDelayable, neverDelayed } from '../queue-job.messages.js';
 import { currentJobOrUndefined, runInJobContext, type JobContext } from '../runner/job-context.js';
@@ -29,8 +28,9 @@ import type { JobSink } from './job-sink.js';
 import { BULK_CHUNK, bulkChunks } from './bulk-chunks.js';
 import { prepareJob, sharedJobOptions, type PreparedJob } from './prepared-job.js';
 import { TypeOrmEntities } from './typeorm-entities.js';
-import { countByChannel, PendingLimits, type PendingLimit } from './pending-limits.js';
-import { retryWhileFull, storeWithinLimits, waitIfFullOf } from './wait-if-full.js';
+import type { PendingLimit } from './pending-limits.js';
+import { PendingRoom } from './pending-room.js';
+import { retryWhileFull, waitIfFullOf } from './wait-if-full.js';
 import { reservePendingRoom } from '../store/pending-room.js';
 import type { DelayCallOptions, Delayed, Prepared, MethodKeys, MethodParameters } from './with-delay.js';
 
@@ -53,8 +53,7 @@ export class JobService implements OnApplicationShutdown {
   private readonly entities: TypeOrmEntities;
   private readonly undelayed = new Set<WeakRef<DelayableNode>>();
   private sink: JobSink | undefined;
-  /** The `maxPending` of this instance's channels configuration. */
-  private readonly pendingLimits: PendingLimits;
+  private readonly room: PendingRoom;
 
   constructor(
     private readonly store: JobStore,
@@ -66,7 +65,7 @@ export class JobService implements OnApplicationShutdown {
     @Inject(QUEUE_JOB_RESOLVED_OPTIONS) options: ResolvedQueueJobOptions,
   ) {
     this.entities = new TypeOrmEntities(dataSource);
-    this.pendingLimits = new PendingLimits(ChannelTree.parse(options.channels));
+    this.room = new PendingRoom(store, options.channels);
   }
 
   /**
@@ -129,7 +128,7 @@ export class JobService implements OnApplicationShutdown {
     if (argsList.length > BULK_CHUNK && !this.sink && this.policy.delays() && !manager && !(await this.enclosingTransaction())) {
       // Every job of one call goes to one channel (an invalid one is refused by prepare, and limits nothing).
       const channel = normalizeChannelName(shared?.channel ?? callOptions.channel ?? fn.channel);
-      const limits = this.pendingLimits.any ? this.pendingLimits.needed(new Map([[channel, argsList.length]])) : [];
+      const limits = this.room.needed(channel, argsList.length);
       return retryWhileFull(waitIfFullMs, () => this.storeInChunks(argsList, prepare, limits));
     }
     const prepared = argsList.map(prepare);
@@ -204,7 +203,7 @@ export class JobService implements OnApplicationShutdown {
     }));
     const jobs = nodes.map((node) => prepared.get(node)!);
     // The longest wait any node of the graph asks for: the graph is stored whole or not at all.
-    const waitIfFullMs = Math.max(...nodes.map((node) => waitIfFullOf(node.fn.name, node.options.waitIfFull)));
+    const waitIfFullMs = nodes.reduce((longest, node) => Math.max(longest, waitIfFullOf(node.fn.name, node.options.waitIfFull)), 0);
     if (this.sink) return this.sink.accept(jobs);
     const manager = start.options.manager;
     if (!this.policy.delays()) {
@@ -213,26 +212,14 @@ export class JobService implements OnApplicationShutdown {
     }
     if (!graphUuid) return this.storeJobs(jobs, manager, waitIfFullMs);
     const target = manager ?? (await this.enclosingTransaction());
-    const limits = this.limitsOf(jobs);
-    const graph = limits.length === 0
-      ? await storeGraph(this.store, jobs, target)
-      : await storeWithinLimits(this.store, limits, target, waitIfFullMs, (m) => storeGraph(this.store, jobs, m));
+    const graph = await this.room.storeJobs(jobs, target, waitIfFullMs, (m) => storeGraph(this.store, jobs, m));
     return this.handles(graph.jobs, graph.stored);
   }
 
   private async storeJobs(jobs: PreparedJob[], manager: EntityManager | undefined, waitIfFullMs: number): Promise<Job[]> {
-    const target = manager ?? (await this.enclosingTransaction());
     const rows = jobs.map((j) => j.row);
-    const limits = this.limitsOf(jobs);
-    const stored = limits.length === 0
-      ? await this.store.insertJobs(rows, target)
-      : await storeWithinLimits(this.store, limits, target, waitIfFullMs, (m) => this.store.insertJobs(rows, m));
-    return this.handles(jobs, stored);
-  }
-
-  /** The room the jobs need in channels with a `maxPending`; nothing to count when no channel has one. */
-  private limitsOf(jobs: readonly PreparedJob[]): PendingLimit[] {
-    return this.pendingLimits.any ? this.pendingLimits.needed(countByChannel(jobs.map((job) => job.options.channel))) : [];
+    const target = manager ?? (await this.enclosingTransaction());
+    return this.handles(jobs, await this.room.storeJobs(jobs, target, waitIfFullMs, (m) => this.store.insertJobs(rows, m)));
   }
 
   /**

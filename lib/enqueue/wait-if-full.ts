@@ -1,10 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { EntityManager } from 'typeorm';
 import { QueueFullError } from '../errors/queue-full.error.js';
 import { invalidDelayOption } from '../queue-job.messages.js';
-import type { JobStore } from '../store/job-store.js';
-import { reservePendingRoom } from '../store/pending-room.js';
-import type { PendingLimit } from './pending-limits.js';
 
 const MAX_WAIT_MS = 2 ** 31 - 1;
 /** First and longest pause between two looks for room: completions free it at any moment, a look is one short transaction. */
@@ -18,21 +14,6 @@ export function waitIfFullOf(jobFunction: string, value: unknown): number {
     throw new Error(invalidDelayOption(jobFunction, 'waitIfFull', value, `the milliseconds to wait for room in a full channel, a whole number from 0 to ${MAX_WAIT_MS}`));
   }
   return value;
-}
-
-/**
- * Stores a call's jobs (`insert`) once `limits` have room, in `manager`'s transaction or, without
- * one, in a transaction of its own (the room is held until it commits). See `retryWhileFull`.
- */
-export function storeWithinLimits<T>(
-  store: JobStore, limits: readonly PendingLimit[], manager: EntityManager | undefined, waitIfFullMs: number,
-  insert: (manager: EntityManager) => Promise<T>,
-): Promise<T> {
-  const attempt = async (m: EntityManager) => {
-    await reservePendingRoom(store, limits, m);
-    return insert(m);
-  };
-  return retryWhileFull(waitIfFullMs, () => (manager ? attempt(manager) : store.dataSource.transaction(attempt)));
 }
 
 /**
