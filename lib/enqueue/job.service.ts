@@ -232,7 +232,7 @@ export class JobService implements OnApplicationShutdown {
     // What the handles need of each job: not its arguments and row, let go once its chunk is inserted.
     const jobs: JobOfHandle[] = [];
     const stored = await this.dataSource.transaction(async (manager) => {
-      if (limits.length > 0) await reservePendingRoom(this.store, limits, manager);
+      if (limits.length > 0) await reservePendingRoom(this.store, limits, manager, true);
       const inserts: Array<Promise<InsertedJob[]>> = [];
       try {
         for (const [start, end] of bulkChunks(argsList.length)) {

@@ -30,10 +30,10 @@ export class PendingRoom {
   ): Promise<T> {
     const limits = this.limits.any ? this.limits.needed(countByChannel(jobs.map((job) => job.options.channel))) : [];
     if (limits.length === 0) return store(manager);
-    const attempt = async (m: EntityManager) => {
-      await reservePendingRoom(this.store, limits, m);
+    const attempt = async (m: EntityManager, own: boolean) => {
+      await reservePendingRoom(this.store, limits, m, own);
       return store(m);
     };
-    return retryWhileFull(waitIfFullMs, () => (manager ? attempt(manager) : this.store.dataSource.transaction(attempt)));
+    return retryWhileFull(waitIfFullMs, () => (manager ? attempt(manager, false) : this.store.dataSource.transaction((m) => attempt(m, true))));
   }
 }

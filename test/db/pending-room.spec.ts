@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { COUNT_PENDING_SQL } from '../../lib/store/sql/pending-room.sql.js';
+import { COUNT_PENDING_SQL, LOCK_PENDING_ROOM_SQL } from '../../lib/store/sql/pending-room.sql.js';
 import { INSERT_JOBS_SQL, insertJobsParams } from '../../lib/store/sql/insert-jobs.sql.js';
 import { useMigratedDatabase } from '../support/migrated-database.js';
 
@@ -40,6 +40,34 @@ describe('COUNT_PENDING_SQL', () => {
       await client.query('ROLLBACK');
     } finally {
       client.release();
+    }
+  });
+
+  it('LOCK_PENDING_ROOM_SQL holds each channel until the transaction ends, bounded for idleness only in a transaction of its own', async () => {
+    const [holder, other] = [await db().pool.connect(), await db().pool.connect()];
+    const idle = async () => (await holder.query('SHOW idle_in_transaction_session_timeout')).rows[0].idle_in_transaction_session_timeout;
+    const tryLock = async (channel: string) =>
+      (await other.query(`SELECT pg_try_advisory_lock(hashtextextended('queue_job.max_pending:' || $1::text, 0)) AS got`, [channel])).rows[0].got;
+    try {
+      await holder.query('BEGIN');
+      const { rows: [locked] } = await holder.query(LOCK_PENDING_ROOM_SQL, [['root.sale', 'root.mail'], '2500', null]);
+      expect(locked).toMatchObject({ previous: '0', locked: '2' });
+      expect(await idle()).toBe('0');
+      expect(await tryLock('root.mail')).toBe(false);
+      expect(await tryLock('root.sale')).toBe(false);
+      expect(await tryLock('root.other')).toBe(true);
+      await holder.query('COMMIT');
+      expect(await tryLock('root.mail')).toBe(true);
+      await other.query('SELECT pg_advisory_unlock_all()');
+
+      await holder.query('BEGIN');
+      await holder.query(LOCK_PENDING_ROOM_SQL, [['root.mail'], '2500', '2500']);
+      expect(await idle()).toBe('2500ms');
+      expect((await holder.query('SHOW lock_timeout')).rows[0].lock_timeout).toBe('2500ms');
+      await holder.query('ROLLBACK');
+    } finally {
+      holder.release();
+      other.release();
     }
   });
 });

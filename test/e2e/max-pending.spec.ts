@@ -102,15 +102,17 @@ describe('maxPending: backpressure at enqueue', () => {
     expect(await jobsIn(db, 'root.graph')).toBe(2);
   });
 
-  it('inside a transaction: refused like any enqueue, and the transaction keeps its own lock_timeout', async () => {
-    const lockTimeouts = await jobs.transaction(async (manager) => {
+  it('inside a transaction: refused like any enqueue, and the transaction keeps its own lock_timeout and idle timeout', async () => {
+    const settings = `SELECT current_setting('lock_timeout') AS lock, current_setting('idle_in_transaction_session_timeout') AS idle`;
+    const [before, after] = await jobs.transaction(async (manager) => {
       await manager.query(`SET LOCAL lock_timeout = '1234ms'`);
-      const before = (await manager.query('SHOW lock_timeout'))[0].lock_timeout;
+      const seen = (await manager.query(settings))[0];
       await jobs.withDelay(shop, { channel: 'tx' }).nothing();
       await expect(jobs.withDelay(shop, { channel: 'tx' }).nothing()).rejects.toBeInstanceOf(QueueFullError);
-      return [before, (await manager.query('SHOW lock_timeout'))[0].lock_timeout];
+      return [seen, (await manager.query(settings))[0]];
     });
-    expect(lockTimeouts).toEqual(['1234ms', '1234ms']);
+    expect(before).toEqual({ lock: '1234ms', idle: '0' });
+    expect(after).toEqual(before);
     expect(await jobsIn(db, 'root.tx')).toBe(1);
   });
 

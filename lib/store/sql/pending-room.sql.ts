@@ -5,10 +5,15 @@ const ROOM_KEY = (channel: string) => `hashtextextended('queue_job.max_pending:'
  * Takes the transaction-scoped lock of each channel `$1` (sorted: every enqueuer locks in one order),
  * waiting at most `$2` ms for each (lock_timeout, set for this transaction: a stalled holder makes the
  * others fail with 55P03 rather than hang). Returns the caller's lock_timeout, for COUNT_PENDING_SQL to
- * put back. The count must be a later statement: a statement's snapshot predates the locks it takes.
+ * put back. In a transaction of the module's own, `$3` is the same bound for idleness (a stalled
+ * process loses its session, so its locks, after that long: bounded-transaction.ts); in a caller's,
+ * `$3` is null and its setting stays. The count must be a later statement: a statement's snapshot
+ * predates the locks it takes.
  */
 export const LOCK_PENDING_ROOM_SQL = `
-WITH bound AS (SELECT current_setting('lock_timeout') AS previous, set_config('lock_timeout', $2, true) AS now_set)
+WITH bound AS (
+  SELECT current_setting('lock_timeout') AS previous, set_config('lock_timeout', $2, true) AS now_set,
+    set_config('idle_in_transaction_session_timeout', COALESCE($3, current_setting('idle_in_transaction_session_timeout')), true) AS idle_set)
 SELECT b.previous,
   (SELECT count(pg_advisory_xact_lock(${ROOM_KEY('s.channel')})) FROM (SELECT c AS channel FROM unnest($1::text[]) c ORDER BY c) s) AS locked
 FROM bound b`;
