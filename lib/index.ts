@@ -28,6 +28,7 @@ export { identityExact, type IdentityKey, type IdentityKeySource } from './enque
 export { IllegalJobTransitionError } from './errors/illegal-job-transition.error.js';
 export { JobNotFoundError } from './errors/job-not-found.error.js';
 export { RecordNotFoundError } from './errors/record-not-found.error.js';
+export { QueueFullError } from './errors/queue-full.error.js';
 export type { ManualActionOptions } from './enqueue/job.service.js';
 export { RelatedAction } from './decorators/related-action.decorator.js';
 export { NoRelatedActionError, type RelatedActionResult } from './enqueue/related-action.js';

@@ -96,3 +96,8 @@ export const serverTooOld = (version: string, versionNum: number, needed: string
 export const migrationsNotRun = (pending: string[], total: number, tables: string[]) =>
   `QueueJobModule has migrationsRun: false, but ${pending.length} of its ${total} migrations have not run on this database (none of the tables ${tables.join(', ')} records them): ${pending.join(', ')}. `
   + 'Run them with your migration tooling (QUEUE_JOB_MIGRATIONS in your DataSource\'s migrations, then `typeorm migration:run`, or migrationsRun: true on that DataSource), or remove migrationsRun: false so that the module runs them at startup.';
+export const queueFull = (channel: string, pending: number, maxPending: number, adding: number, waitedMs: number) =>
+  `Cannot enqueue into channel "${channel}": it has ${pending > maxPending ? `more than ${maxPending}` : pending} pending jobs `
+  + `and maxPending=${maxPending}, so ${adding === 1 ? 'one more job' : `${adding} more jobs`} would not fit`
+  + `${waitedMs > 0 ? ` (waited ${waitedMs} ms for room)` : ''}. Nothing was stored. `
+  + 'Retry later, pass { waitIfFull: ms } to wait for room, or raise maxPending in the channels configuration.';

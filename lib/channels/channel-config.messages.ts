@@ -49,6 +49,13 @@ export const BAD_THROTTLE = (entry: string, value: string | undefined): string =
     'Write it as throttle=N with N > 0 seconds, e.g. "root.sale:1:throttle=2".',
   );
 
+export const BAD_MAX_PENDING = (entry: string, value: string | undefined, max: number): string =>
+  invalid(
+    entry,
+    value === undefined ? 'option "maxPending" needs a value' : `maxPending "${value}" is not a whole number from 1 to ${max}`,
+    'Write it as maxPending=N, the most pending jobs the channel may hold, e.g. "root.mail:4:maxPending=10000"; leave it out for no limit.',
+  );
+
 export const SEQUENTIAL_NEEDS_CAPACITY_ONE = (entry: string, capacity: string): string =>
   invalid(entry, `a sequential channel must have capacity 1, not ${capacity}`, 'Write it as name:1:sequential, e.g. "root.sale:1:sequential".');
 

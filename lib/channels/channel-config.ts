@@ -17,6 +17,11 @@ export interface ChannelConfig {
   paused: boolean;
   /** At most N starts per S seconds in this channel and its sub-channels, across instances; absent = none. */
   rate?: RateLimit;
+  /**
+   * Most pending jobs of exactly this channel an enqueue may leave; one that would leave more throws
+   * QueueFullError. null = no limit.
+   */
+  maxPending: number | null;
 }
 
 /** The configuration used when none is given (Odoo's default). */
@@ -25,8 +30,11 @@ export const DEFAULT_CHANNELS = 'root:1';
 /** Largest capacity accepted: anything above is a typo, not a real limit. */
 export const MAX_CHANNEL_CAPACITY = 10000;
 
+/** Largest maxPending accepted: each limited enqueue counts up to that many index entries. */
+export const MAX_PENDING_LIMIT = 1_000_000;
+
 /** The options an entry may carry after its capacity. */
-export const CHANNEL_OPTIONS = ['sequential', 'throttle', 'paused', 'rate'] as const;
+export const CHANNEL_OPTIONS = ['sequential', 'throttle', 'paused', 'rate', 'maxPending'] as const;
 
 const WHOLE = /^\d+$/;
 const SECONDS = /^\d+(\.\d+)?$/;
@@ -62,7 +70,7 @@ export function completeChannels(configs: readonly ChannelConfig[]): ChannelConf
 }
 
 function plain(name: string, capacity: number | null): ChannelConfig {
-  return { name, capacity, sequential: false, throttle: 0, paused: false };
+  return { name, capacity, sequential: false, throttle: 0, paused: false, maxPending: null };
 }
 
 function parseEntry(entry: string): ChannelConfig {
@@ -89,6 +97,8 @@ function parseEntry(entry: string): ChannelConfig {
       config.throttle = seconds;
     } else if (key === 'rate') {
       config.rate = parseRate(value) ?? fail(msg.BAD_RATE(entry, value));
+    } else if (key === 'maxPending') {
+      config.maxPending = parseMaxPending(entry, value, fail);
     } else {
       if (value !== undefined) fail(msg.OPTION_TAKES_NO_VALUE(entry, key));
       config[key] = true;
@@ -106,6 +116,13 @@ function parseCapacity(entry: string, raw: string | undefined, fail: (message: s
   const capacity = Number(raw);
   if (capacity > MAX_CHANNEL_CAPACITY) return fail(msg.CAPACITY_TOO_LARGE(entry, raw, MAX_CHANNEL_CAPACITY));
   return capacity === 0 ? null : capacity;
+}
+
+/** `maxPending=N`: a whole number from 1 to MAX_PENDING_LIMIT. */
+function parseMaxPending(entry: string, value: string | undefined, fail: (message: string) => never): number {
+  const limit = value !== undefined && WHOLE.test(value) ? Number(value) : 0;
+  if (limit < 1 || limit > MAX_PENDING_LIMIT) return fail(msg.BAD_MAX_PENDING(entry, value, MAX_PENDING_LIMIT));
+  return limit;
 }
 
 /** `key` -> [key]; `key=value` -> [key, value] (value may be ''); only the first `=` splits. */

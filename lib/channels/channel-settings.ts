@@ -42,7 +42,8 @@ const LIMIT_KEYS = ['capacity', 'throttle', 'sequential', 'rate'] as const;
 export function applyChannelSettings(configured: readonly ChannelConfig[], settings: readonly ChannelSetting[]): ChannelConfig[] {
   const byName = new Map(configured.map((config) => [config.name, { ...config }]));
   for (const setting of settings) {
-    const base = byName.get(setting.channel) ?? { name: setting.channel, capacity: null, sequential: false, throttle: 0, paused: false };
+    const base: ChannelConfig = byName.get(setting.channel)
+      ?? { name: setting.channel, capacity: null, sequential: false, throttle: 0, paused: false, maxPending: null };
     const capacity = setting.capacity === null ? base.capacity : setting.capacity === 0 ? null : setting.capacity;
     const sequential = (setting.sequential ?? base.sequential) && capacity === 1;
     const rate = setting.rate === null ? base.rate : parseRate(setting.rate) ?? undefined;
@@ -52,6 +53,7 @@ export function applyChannelSettings(configured: readonly ChannelConfig[], setti
       sequential,
       throttle: setting.throttle ?? base.throttle,
       paused: setting.paused ?? base.paused,
+      maxPending: base.maxPending,
       ...(rate && { rate }),
     });
   }

@@ -2,7 +2,9 @@ import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/commo
 import type { DataSource, EntityManager } from 'typeorm';
 import { JobFunctionRegistry } from '../discovery/job-function.registry.js';
 import type { JobFunction } from '../discovery/job-function.js';
-import { QUEUE_JOB_DATA_SOURCE } from '../queue-job.constants.js';
+import { QUEUE_JOB_DATA_SOURCE, QUEUE_JOB_RESOLVED_OPTIONS } from '../queue-job.constants.js';
+import type { ResolvedQueueJobOptions } from '../queue-job.options.js';
+import { normalizeChannelName } from '../channels/channel-name.js';
 import { alreadyDelayed, notDelayable, neverDelayed } from '../queue-job.messages.js';
 import { currentJobOrUndefined, runInJobContext, type JobContext } from '../runner/job-context.js';
 import type { QueueJob } from '../store/entities/queue-job.entity.js';
@@ -28,6 +30,10 @@ import type { JobSink } from './job-sink.js';
 import { BULK_CHUNK, bulkChunks } from './bulk-chunks.js';
 import { prepareJob, sharedJobOptions, type PreparedJob } from './prepared-job.js';
 import { TypeOrmEntities } from './typeorm-entities.js';
+import type { PendingLimit } from './pending-limits.js';
+import { PendingRoom } from './pending-room.js';
+import { retryWhileFull, waitIfFullOf } from './wait-if-full.js';
+import { reservePendingRoom } from '../store/pending-room.js';
 import type { DelayCallOptions, Delayed, Prepared, MethodKeys, MethodParameters } from './with-delay.js';
 
 /** Who did a manual action, for the job's `result` text. */
@@ -49,6 +55,7 @@ export class JobService implements OnApplicationShutdown {
   private readonly entities: TypeOrmEntities;
   private readonly undelayed = new Set<WeakRef<DelayableNode>>();
   private sink: JobSink | undefined;
+  private readonly room: PendingRoom;
 
   constructor(
     private readonly store: JobStore,
@@ -57,8 +64,10 @@ export class JobService implements OnApplicationShutdown {
     private readonly relatedActions: RelatedActionRegistry,
     private readonly hooks: QueueJobHooks,
     @Inject(QUEUE_JOB_DATA_SOURCE) private readonly dataSource: DataSource,
+    @Inject(QUEUE_JOB_RESOLVED_OPTIONS) options: ResolvedQueueJobOptions,
   ) {
     this.entities = new TypeOrmEntities(dataSource);
+    this.room = new PendingRoom(store, options.channels);
   }
 
   /**
@@ -96,11 +105,12 @@ export class JobService implements OnApplicationShutdown {
 
   /** A call of a `@Delayable()` method: stored as a job, trapped by a test, or run at once (no-delay). */
   async call(fn: JobFunction, args: unknown[], options: DelayCallOptions = {}): Promise<Job | unknown> {
-    const { manager, ...callOptions } = options;
+    const { manager, waitIfFull, ...callOptions } = options;
+    const waitIfFullMs = waitIfFullOf(fn.name, waitIfFull);
     const prepared = this.hooks.prepared(prepareJob(fn, args, callOptions, this.entities));
     if (this.sink) return (await this.sink.accept([prepared]))[0];
     if (!this.policy.delays()) return this.runNow(prepared, manager);
-    return (await this.storeJobs([prepared], manager))[0];
+    return (await this.storeJobs([prepared], manager, waitIfFullMs))[0];
   }
 
   /**
@@ -115,11 +125,15 @@ export class JobService implements OnApplicationShutdown {
     target: Pick<T, K>, method: K, argsList: ReadonlyArray<MethodParameters<T, K>>, options: DelayCallOptions = {},
   ): Promise<Job[]> {
     const fn = this.jobFunctionOf(target, String(method));
-    const { manager, ...callOptions } = options;
+    const { manager, waitIfFull, ...callOptions } = options;
+    const waitIfFullMs = waitIfFullOf(fn.name, waitIfFull);
     const shared = sharedJobOptions(fn, callOptions);
     const prepare = (args: MethodParameters<T, K>) => this.hooks.prepared(prepareJob(fn, [...args], callOptions, this.entities, { shared }));
     if (argsList.length > BULK_CHUNK && !this.sink && this.policy.delays() && !manager && !(await this.enclosingTransaction())) {
-      return this.storeInChunks(argsList, prepare);
+      // Every job of one call goes to one channel (an invalid one is refused by prepare, and limits nothing).
+      const channel = normalizeChannelName(shared?.channel ?? callOptions.channel ?? fn.channel);
+      const limits = this.room.needed(channel, argsList.length);
+      return retryWhileFull(waitIfFullMs, () => this.storeInChunks(argsList, prepare, limits));
     }
     const prepared = argsList.map(prepare);
     if (this.sink) return this.sink.accept(prepared);
@@ -127,7 +141,7 @@ export class JobService implements OnApplicationShutdown {
       for (const job of prepared) await this.runNow(job, manager);
       return [];
     }
-    return this.storeJobs(prepared, manager);
+    return this.storeJobs(prepared, manager, waitIfFullMs);
   }
 
   /** What the admin's "Related" button of the job opens (SPEC §7); throws NoRelatedActionError when nothing. */
@@ -220,31 +234,37 @@ export class JobService implements OnApplicationShutdown {
       return [node, this.hooks.prepared(prepareJob(node.fn, node.args, callOptions, this.entities, { placement }))];
     }));
     const jobs = nodes.map((node) => prepared.get(node)!);
+    // The longest wait any node of the graph asks for: the graph is stored whole or not at all.
+    const waitIfFullMs = nodes.reduce((longest, node) => Math.max(longest, waitIfFullOf(node.fn.name, node.options.waitIfFull)), 0);
     if (this.sink) return this.sink.accept(jobs);
     const manager = start.options.manager;
     if (!this.policy.delays()) {
       for (const node of order) await this.runNow(prepared.get(node)!, manager);
       return [];
     }
-    if (!graphUuid) return this.storeJobs(jobs, manager);
-    const graph = await storeGraph(this.store, jobs, manager ?? (await this.enclosingTransaction()));
+    if (!graphUuid) return this.storeJobs(jobs, manager, waitIfFullMs);
+    const target = manager ?? (await this.enclosingTransaction());
+    const graph = await this.room.storeJobs(jobs, target, waitIfFullMs, (m) => storeGraph(this.store, jobs, m));
     return this.handles(graph.jobs, graph.stored);
   }
 
-  private async storeJobs(jobs: PreparedJob[], manager?: EntityManager): Promise<Job[]> {
-    return this.handles(jobs, await this.store.insertJobs(jobs.map((j) => j.row), manager ?? (await this.enclosingTransaction())));
+  private async storeJobs(jobs: PreparedJob[], manager: EntityManager | undefined, waitIfFullMs: number): Promise<Job[]> {
+    const rows = jobs.map((j) => j.row);
+    const target = manager ?? (await this.enclosingTransaction());
+    return this.handles(jobs, await this.room.storeJobs(jobs, target, waitIfFullMs, (m) => this.store.insertJobs(rows, m)));
   }
 
   /**
    * A large bulk call, in one transaction of its own: chunks of calls (`bulkChunks`), each prepared
    * (arguments serialized, hooks run) while the previous one is being inserted, so that the process
    * and the database work at the same time. A bad argument in any chunk rolls back those already
-   * inserted: nothing is stored, as with one statement.
+   * inserted: nothing is stored, as with one statement. With `limits`, their room is reserved first.
    */
-  private async storeInChunks<A>(argsList: readonly A[], prepare: (args: A) => PreparedJob): Promise<Job[]> {
+  private async storeInChunks<A>(argsList: readonly A[], prepare: (args: A) => PreparedJob, limits: readonly PendingLimit[]): Promise<Job[]> {
     // What the handles need of each job: not its arguments and row, let go once its chunk is inserted.
     const jobs: JobOfHandle[] = [];
     const stored = await this.dataSource.transaction(async (manager) => {
+      if (limits.length > 0) await reservePendingRoom(this.store, limits, manager, true);
       const inserts: Array<Promise<InsertedJob[]>> = [];
       try {
         for (const [start, end] of bulkChunks(argsList.length)) {

@@ -7,6 +7,11 @@ import type { Job } from './job.js';
 export interface DelayCallOptions extends DelayOptions {
   /** Enqueue in this transaction: a rollback leaves no job. */
   manager?: EntityManager;
+  /**
+   * Milliseconds to wait for room when the job's channel is full (its `maxPending`), looking again
+   * as jobs start; then QueueFullError. Default 0: throw at once.
+   */
+  waitIfFull?: number;
 }
 
 /** The keys of `T` whose values are methods. */

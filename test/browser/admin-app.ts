@@ -91,7 +91,7 @@ export class ReportService {
 })
 export class ShopModule {}
 
-export const SHOP_CHANNELS = 'root:4,root.sale:2,root.mail:1:throttle=1,root.report:1:sequential';
+export const SHOP_CHANNELS = 'root:4,root.sale:2,root.mail:1:throttle=1,root.report:1:sequential:maxPending=500';
 
 export interface AdminTestApp {
   app: INestApplication;

@@ -199,6 +199,8 @@ describeBrowser('Job Queue admin in a browser', () => {
     expect(names).toEqual(['root', 'root.mail', 'root.report', 'root.sale']);
     expect(await page.textContent('tr[data-channel="root.sale"] .capacity')).toBe('2');
     expect(await page.textContent('tr[data-channel="root.report"]')).toContain('sequential');
+    expect(await page.textContent('tr[data-channel="root.report"] .max-pending')).toMatch(/^maxPending \d+ \/ 500$/);
+    expect(await page.locator('tr[data-channel="root.sale"] .max-pending').count()).toBe(0);
     expect(await page.textContent('tr[data-channel="root.sale"]')).toContain('60 d');
     if (SHOTS) await page.screenshot({ path: join(SHOTS, 'channels.png') });
     await page.click('nav a:has-text("Job functions")');

@@ -330,7 +330,8 @@ describe('Job Queue admin REST API', () => {
       expect(byName.root).toMatchObject({ parent: null, depth: 0, configured: true, capacity: 4, removalInterval: 30 });
       expect(byName['root.sale']).toMatchObject({ parent: 'root', depth: 1, capacity: 2, removalInterval: 60, declaredBy: ['ShopModule'] });
       expect(byName['root.mail']).toMatchObject({ capacity: 1, throttle: 1, counts: { failed: 1, pending: 2, running: 0, waiting: 0 } });
-      expect(byName['root.report']).toMatchObject({ sequential: true });
+      expect(byName['root.report']).toMatchObject({ sequential: true, maxPending: 500 });
+      expect(byName['root.sale']).toMatchObject({ maxPending: null });
       expect(byName['root.sale'].counts).toEqual({ waiting: 0, pending: 3, running: 1, failed: 0 });
       expect(byName.root.totals).toEqual({ waiting: 1, pending: 6, running: 1, failed: 1 });
     });

@@ -106,6 +106,8 @@ export interface AdminChannel {
   configuredLimits: { capacity: number | null; sequential: boolean; throttle: number; paused: boolean; rate: string | null };
   /** The run-time settings of the channel (who changed what, when), or null. */
   setting: ChannelSetting | null;
+  /** Most pending jobs of this very channel an enqueue may leave (QueueFullError past it); null: no limit. */
+  maxPending: number | null;
   /** From the channel record; null when no module declares the channel. */
   removalInterval: number | null;
   declaredBy: string[];

@@ -66,6 +66,7 @@ export class AdminChannels {
         configuredLimits: limitsOf(configured),
         rateLimitedUntil: rateLimitedUntil(config, startsOf.get(name)),
         setting: settingOf.get(name) ?? null,
+        maxPending: config?.maxPending ?? null,
         removalInterval: record?.removal_interval ?? null,
         declaredBy: record?.declared_by ?? [],
         counts: own.get(name)!,

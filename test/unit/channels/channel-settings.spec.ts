@@ -12,20 +12,20 @@ const effective = (config: string, ...settings: ChannelSetting[]) => new Channel
 describe('applyChannelSettings: run-time settings over the channels configuration', () => {
   it('null columns keep the configured values', () => {
     expect(effective('root:4,root.sale:2:throttle=3', setting('root.sale', {})).get('root.sale')).toEqual(
-      { name: 'root.sale', capacity: 2, sequential: false, throttle: 3, paused: false },
+      { name: 'root.sale', capacity: 2, sequential: false, throttle: 3, paused: false, maxPending: null },
     );
   });
 
   it('set columns win: capacity (0 = unlimited), throttle, pause; resume wins over a configured pause', () => {
     const tree = effective('root:4,root.sale:2,root.mail:1:paused',
       setting('root.sale', { capacity: 0, throttle: 1.5, paused: true }), setting('root.mail', { paused: false }));
-    expect(tree.get('root.sale')).toEqual({ name: 'root.sale', capacity: null, sequential: false, throttle: 1.5, paused: true });
+    expect(tree.get('root.sale')).toEqual({ name: 'root.sale', capacity: null, sequential: false, throttle: 1.5, paused: true, maxPending: null });
     expect(tree.get('root.mail')!.paused).toBe(false);
   });
 
   it('a channel the configuration does not list is added, unlimited unless set, under its parents', () => {
     const tree = effective('root:4', setting('root.eu.mail', { paused: true }));
-    expect(tree.get('root.eu.mail')).toEqual({ name: 'root.eu.mail', capacity: null, sequential: false, throttle: 0, paused: true });
+    expect(tree.get('root.eu.mail')).toEqual({ name: 'root.eu.mail', capacity: null, sequential: false, throttle: 0, paused: true, maxPending: null });
     expect(tree.path('root.eu.mail.fr').map((c) => c.name)).toEqual(['root', 'root.eu', 'root.eu.mail']);
   });
 

@@ -20,7 +20,7 @@ describe('ChannelTree', () => {
   });
 
   it('creates missing parents unlimited', () => {
-    expect(tree.get('sale.eu')).toEqual({ name: 'root.sale.eu', capacity: null, sequential: false, throttle: 0, paused: false });
+    expect(tree.get('sale.eu')).toEqual({ name: 'root.sale.eu', capacity: null, sequential: false, throttle: 0, paused: false, maxPending: null });
     expect(tree.channels.map((c) => c.name)).toEqual(['root', 'root.sale', 'root.sale.eu', 'root.sale.eu.fr']);
   });
 
@@ -38,7 +38,7 @@ describe('ChannelTree', () => {
   });
 
   it('adds root (capacity 1) and parents to configs given directly', () => {
-    const direct = new ChannelTree([{ name: 'a.b', capacity: 3, sequential: false, throttle: 0, paused: false }]);
+    const direct = new ChannelTree([{ name: 'a.b', capacity: 3, sequential: false, throttle: 0, paused: false, maxPending: null }]);
     expect(direct.channels).toEqual(parseChannelsConfig('a.b:3'));
   });
 

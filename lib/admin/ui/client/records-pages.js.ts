@@ -45,6 +45,13 @@ function channelsPage() {
         if (c.rate) options.push(h('span', { class: 'tag', text: 'rate ' + c.rate.replace('/', ' per ') + ' s' }));
         if (c.rateLimitedUntil) options.push(h('span', { class: 'tag warn rate-limited', text: 'rate limited until ' + fmtDate(c.rateLimitedUntil) }));
         if (c.paused) options.push(pausedTag(c));
+        if (c.maxPending !== null) {
+          options.push(h('span', {
+            class: 'tag max-pending' + (c.counts.pending >= c.maxPending ? ' warn' : ''),
+            title: 'Pending jobs of this very channel / its maxPending: an enqueue past it throws QueueFullError',
+            text: 'maxPending ' + fmtNumber(c.counts.pending) + ' / ' + fmtNumber(c.maxPending),
+          }));
+        }
         if (!c.configured) options.push(h('span', { class: 'tag muted', text: 'not configured' }));
         return [h('tr', { 'data-channel': c.name, class: c.totals.failed ? 'has-failed' : null },
           h('td', { class: 'tree-name depth-' + Math.min(c.depth, 6), title: c.name },
