@@ -92,6 +92,7 @@ describe('channel settings changed at run time, cluster-wide', () => {
     const runnerA = a.get(JobRunner);
     figures.pause = await timeToEffect(() => b.get(JobService).pauseChannel('root.mail', { by: 'ops-alice' }), () => runnerA.channels.get('root.mail')!.paused);
     expect(figures.pause).toBeLessThan(1_000);
+    await waitFor('the pause on B too', () => b.get(JobRunner).channels.get('root.mail')!.paused, 1_000);
     const mail = a.get(MailService);
     await mail.send('ann');
     await mail.sendEu('eve');
