@@ -64,3 +64,12 @@ export const trapBeforeInit = () =>
 /** `trapJobs()` on a module without QueueJobModule. */
 export const trapWithoutModule = (reason: string) =>
   `trapJobs() found no QueueJobModule in the module it was given (${reason}): pass the app or TestingModule whose imports include QueueJobModule.forRoot(...).`;
+
+export const progressNotAFraction = (shown: string) =>
+  `currentJob().progress(${shown}): the fraction done must be a number from 0 to 1 (0.42 for 42 %); divide by the total (done / total) and call it again.`;
+
+export const progressMessageNotText = (fraction: number, shown: string) =>
+  `currentJob().progress(${fraction}, ${shown}): the message must be a string (e.g. 'row 4200 of 10000'), or left out.`;
+
+export const progressNotStored = (uuid: string, jobFunction: string, reason: string) =>
+  `Job ${uuid} ${jobFunction}: its progress could not be stored (${reason}); it is written again with the next report`;

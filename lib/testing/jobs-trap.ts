@@ -111,7 +111,10 @@ export class JobsTrap implements JobSink, Disposable {
     const { job } = entry;
     job.retry += 1;
     try {
-      await this.jobs.runNow(entry.prepared, undefined, job.retry);
+      await this.jobs.runNow(entry.prepared, undefined, job.retry, (report) => {
+        job.progress = report.progress;
+        job.progressMessage = report.message;
+      });
       report.done.push(this.finish(job, 'done'));
     } catch (error) {
       const outcome = errorOutcome(error, { retry: job.retry, maxRetries: job.maxRetries, retryPattern: this.registry.get(job.jobFunction)?.retryPattern ?? null });
@@ -119,6 +122,7 @@ export class JobsTrap implements JobSink, Disposable {
         report.done.push(this.finish(job, 'done'));
       } else if (outcome.state === 'pending') {
         if (!outcome.countsAsRetry) job.retry -= 1;
+        job.progress = job.progressMessage = null;
         job.eta = new Date(Date.now() + outcome.delaySeconds * 1000);
         report.retrying.push(job);
       } else {
