@@ -19,7 +19,8 @@ export class AttemptProgress {
   private timer: NodeJS.Timeout | undefined;
   /** The writes, one after the other: a late one never overtakes a newer value. */
   private writing: Promise<void> = Promise.resolve();
-  private ended = false;
+  /** The state the attempt ended in, once it did. */
+  private endedAs: 'done' | 'pending' | 'failed' | undefined;
 
   constructor(
     private readonly write: (value: StoredProgress) => Promise<boolean>,
@@ -29,7 +30,7 @@ export class AttemptProgress {
   ) {}
 
   report(value: StoredProgress): void {
-    if (this.ended) return;
+    if (this.endedAs) return;
     this.unwritten = value;
     if (this.timer) return;
     // The first report is written in the next turn: reports made in a row are one write.
@@ -40,13 +41,16 @@ export class AttemptProgress {
     }, wait).unref();
   }
 
-  /** The attempt ended in `state`: writes its last report (cleared for `pending`), then writes nothing more. */
+  /**
+   * The attempt ended in `state`: writes its last report (cleared for `pending`), then writes nothing
+   * more. Called again when the outcome changed since (a `done` whose commit failed became a retry):
+   * a new `pending` clears what the first call wrote.
+   */
   async end(state: 'done' | 'pending' | 'failed'): Promise<void> {
-    if (this.ended) return this.writing;
-    this.ended = true;
     clearTimeout(this.timer);
     this.timer = undefined;
-    if (state === 'pending') this.unwritten = CLEARED;
+    if (state === 'pending' && this.endedAs !== 'pending') this.unwritten = CLEARED;
+    this.endedAs = state;
     this.flush();
     await this.writing;
   }
@@ -61,7 +65,7 @@ export class AttemptProgress {
         if ((await this.write(value)) && value !== CLEARED) this.onStored(value);
       } catch (error) {
         // Written with the next report, or at the end, unless a newer one replaces it.
-        if (!this.ended) this.unwritten ??= value;
+        if (!this.endedAs) this.unwritten ??= value;
         this.onError(error);
       }
     });

@@ -94,6 +94,8 @@ export class JobExecutor {
     const timedOut = abort.aborted;
     if (timedOut && transaction) abandonTransaction(transaction);
     const written = transaction && !timedOut ? await this.finishTransaction(transaction, row, attemptOf(job, fn?.retryPattern ?? null)) : false;
+    // A done whose commit failed is a retry now: its next attempt starts without progress.
+    if (reported) await reported.end(row.state);
     // Logged (one line per transition) by the observability JobTransitionLog, from this event.
     const at = new Date();
     emit(() => outcomeEvent(job, row, at));

@@ -60,6 +60,17 @@ describe('AttemptProgress', () => {
     expect(retried.stored).toEqual([]);
   });
 
+  it('end() again with the same state writes nothing; with pending after done (its commit failed: a retry) it clears', async () => {
+    const { progress, writes } = attempt();
+    progress.report(at(0.7));
+    await progress.end('done');
+    await progress.end('done');
+    expect(writes).toEqual([at(0.7)]);
+    await progress.end('pending');
+    await progress.end('pending');
+    expect(writes).toEqual([at(0.7), { progress: null, message: null }]);
+  });
+
   it('a write fenced out (the attempt lost the job) is no event; a failed one is written with the next report', async () => {
     jest.useFakeTimers();
     const { progress, writes, stored, errors, db } = attempt();
