@@ -39,6 +39,7 @@ export { QueueJobAutovacuum } from './maintenance/autovacuum.service.js';
 export type { AutovacuumOptions } from './queue-job.options.js';
 export { QueueJobHooks, type EnqueueHook, type ExecutionWrapper, type JobEventListener } from './hooks/queue-job-hooks.js';
 export type { JobEvent, JobEventName, ExecutingJob } from './hooks/job-event.js';
+export type { JobTransitionName } from './hooks/job-event.js';
 export type { PreparedJob } from './enqueue/prepared-job.js';
 export { QueueJobMetrics } from './observability/queue-job-metrics.js';
 export type { QueueJobStats, JobCounts, JobFunctionStats, DurationStats, ChannelGauges } from './observability/queue-job-stats.js';

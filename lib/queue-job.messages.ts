@@ -101,3 +101,12 @@ export const queueFull = (channel: string, pending: number, maxPending: number, 
   + `and maxPending=${maxPending}, so ${adding === 1 ? 'one more job' : `${adding} more jobs`} would not fit`
   + `${waitedMs > 0 ? ` (waited ${waitedMs} ms for room)` : ''}. Nothing was stored. `
   + 'Retry later, pass { waitIfFull: ms } to wait for room, or raise maxPending in the channels configuration.';
+
+export const progressNotAFraction = (shown: string) =>
+  `currentJob().progress(${shown}): the fraction done must be a number from 0 to 1 (0.42 for 42 %); divide by the total (done / total) and call it again.`;
+
+export const progressMessageNotText = (fraction: number, shown: string) =>
+  `currentJob().progress(${fraction}, ${shown}): the message must be a string (e.g. 'row 4200 of 10000'), or left out.`;
+
+export const progressNotStored = (uuid: string, jobFunction: string, reason: string) =>
+  `Job ${uuid} ${jobFunction}: its progress could not be stored (${reason}); it is written again with the next report`;

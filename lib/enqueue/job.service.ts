@@ -7,6 +7,8 @@ import type { ResolvedQueueJobOptions } from '../queue-job.options.js';
 import { normalizeChannelName } from '../channels/channel-name.js';
 import { alreadyDelayed, notDelayable, neverDelayed } from '../queue-job.messages.js';
 import { currentJobOrUndefined, runInJobContext, type JobContext } from '../runner/job-context.js';
+import { progressReport } from '../runner/progress-report.js';
+import type { StoredProgress } from '../store/job-progress.js';
 import type { QueueJob } from '../store/entities/queue-job.entity.js';
 import type { JobState } from '../store/job-state.js';
 import { JobStore, type InsertedJob } from '../store/job-store.js';
@@ -200,12 +202,17 @@ export class JobService implements OnApplicationShutdown {
   }
 
   /** Runs a prepared job now, in the caller's context: the no-delay mode, and a trap's performEnqueuedJobs. */
-  runNow(job: PreparedJob, manager?: EntityManager, retry = 1): Promise<unknown> {
+  runNow(job: PreparedJob, manager?: EntityManager, retry = 1, onProgress?: (report: StoredProgress) => void): Promise<unknown> {
     const context: JobContext = {
       uuid: job.row.uuid, jobFunction: job.fn.name, channel: job.options.channel, retry, maxRetries: job.options.maxRetries,
       manager: async () => manager ?? this.ambient.manager ?? this.dataSource.manager,
       // Run in the caller's context: the caller's own timeouts apply, none of the queue's.
       signal: new AbortController().signal,
+      // Nothing to store it in: checked as the runner checks it, then given to the caller (a trap keeps it).
+      progress: (fraction, message) => {
+        const report = progressReport(fraction, message);
+        onProgress?.(report);
+      },
     };
     return Promise.resolve(runInJobContext(context, () => job.fn.method.apply(job.fn.instance, job.args)));
   }

@@ -1,5 +1,8 @@
 /** Lifecycle events of a job (issue "Observability": OTel, metrics, @nestjs/event-emitter, notifications). */
-export type JobEventName = 'job.enqueued' | 'job.started' | 'job.done' | 'job.retrying' | 'job.failed' | 'job.cancelled';
+export type JobEventName = JobTransitionName | 'job.progress';
+
+/** The events that change a job's state (every one but `job.progress`). */
+export type JobTransitionName = 'job.enqueued' | 'job.started' | 'job.done' | 'job.retrying' | 'job.failed' | 'job.cancelled';
 
 export interface JobEvent {
   name: JobEventName;
@@ -20,6 +23,10 @@ export interface JobEvent {
   excMessage?: string;
   /** When a retry runs again (retrying). */
   retryEta?: Date;
+  /** How far the job got, 0 to 1 (progress: a report stored, at most one per job per second). */
+  progress?: number;
+  /** What the job said with it (progress); null: nothing. */
+  progressMessage?: string | null;
   /** Who acted, for manual actions. */
   by?: string;
   /**
@@ -29,6 +36,11 @@ export interface JobEvent {
    */
   reason?: 'dead-executor' | 'lease-lost' | 'manual';
 }
+
+/** The event changes the job's state (what counts and logs track); `job.progress` does not. */
+export const isTransition = (event: JobEvent): event is JobTransition => event.name !== 'job.progress';
+
+export type JobTransition = JobEvent & { name: JobTransitionName };
 
 /** The job was taken back from its executor (dead, or alive past its lease). */
 export const isRescue = (event: JobEvent): boolean => event.reason === 'dead-executor' || event.reason === 'lease-lost';

@@ -4,7 +4,7 @@ import { failureLine, transitionLine } from './observability.messages.js';
 
 /**
  * One log line per job transition, in the `QueueJob` context: debug for enqueued, started, done,
- * retrying and cancelled; error for a failure, with uuid and job function. Lines name the job, never
+ * retrying and cancelled (and for each stored progress report); error for a failure, with uuid and job function. Lines name the job, never
  * its arguments or result.
  */
 @Injectable()

@@ -1,8 +1,8 @@
-import { isRescue, type JobEvent, type JobEventName } from '../hooks/job-event.js';
+import { isRescue, isTransition, type JobEvent, type JobTransitionName } from '../hooks/job-event.js';
 import type { DurationStats, JobCounts, JobFunctionStats } from './queue-job-stats.js';
 
 /** Which count each event adds to. */
-export const COUNTED: Record<JobEventName, keyof JobCounts> = {
+export const COUNTED: Record<JobTransitionName, keyof JobCounts> = {
   'job.enqueued': 'enqueued', 'job.started': 'started', 'job.done': 'done',
   'job.retrying': 'retried', 'job.failed': 'failed', 'job.cancelled': 'cancelled',
 };
@@ -15,7 +15,9 @@ export class MetricsTally {
   readonly since = new Date();
   private readonly entries = new Map<string, JobFunctionStats>();
 
+  /** Progress reports are no transition: nothing to count. */
   record(event: JobEvent): void {
+    if (!isTransition(event)) return;
     const entry = this.entry(event.channel, event.jobFunction);
     entry[COUNTED[event.name]]++;
     if (isRescue(event)) entry.rescued++;

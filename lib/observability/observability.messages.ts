@@ -38,6 +38,8 @@ export function transitionLine(event: JobEvent): string {
       return `${job} cancelled by ${event.by ?? 'system'}`;
     case 'job.failed':
       return failureLine(event);
+    case 'job.progress':
+      return `${job} at ${Math.round((event.progress ?? 0) * 100)} %${event.progressMessage ? `: ${event.progressMessage}` : ''}`;
   }
 }
 

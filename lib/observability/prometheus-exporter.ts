@@ -1,5 +1,5 @@
 import type * as Prom from 'prom-client';
-import { isRescue, type JobEvent } from '../hooks/job-event.js';
+import { isRescue, isTransition, type JobEvent } from '../hooks/job-event.js';
 import type { ChannelGauges } from '../store/observability-reads.js';
 import { COUNTED } from './metrics-tally.js';
 import type { JobCounts } from './queue-job-stats.js';
@@ -52,6 +52,7 @@ export class PrometheusExporter {
   }
 
   record(event: JobEvent): void {
+    if (!isTransition(event)) return;
     const labels = { channel: event.channel, job_function: event.jobFunction };
     this.counters[COUNTED[event.name]].inc(labels);
     if (isRescue(event)) this.counters.rescued.inc(labels);

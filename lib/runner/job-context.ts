@@ -21,6 +21,17 @@ export interface JobContext {
    * whatever the job returns or writes through `manager()` afterwards is ignored or rolled back.
    */
   readonly signal: AbortSignal;
+  /**
+   * Reports how far the job got: `fraction` from 0 to 1 (0.42 for 42 %), and optionally what it is
+   * doing (`'row 4200 of 10000'`, cut to 500 characters). Call it as often as you like: it returns at
+   * once, and the runner stores at most one report per second (the latest), plus the last one when the
+   * job ends; the admin shows it as a bar, `findJob()` as `progress` / `progressMessage`, and each
+   * stored report is a `job.progress` event. A new attempt starts without progress. A fraction
+   * outside [0, 1], NaN, or a message that is not a string throws. In no-delay mode and in a trap's
+   * `performEnqueuedJobs()` it is checked the same way but nothing is stored (a trap keeps the last
+   * report on the trapped job).
+   */
+  progress(fraction: number, message?: string): void;
 }
 
 // Context, not shared state: each job's async call chain sees its own value.

@@ -6,7 +6,7 @@ import type { JsonValue } from '../enqueue/argument-serializer.js';
 import { TypeOrmEntities } from '../enqueue/typeorm-entities.js';
 import { QUEUE_JOB_DATA_SOURCE, QUEUE_JOB_RESOLVED_OPTIONS } from '../queue-job.constants.js';
 import type { ResolvedQueueJobOptions } from '../queue-job.options.js';
-import { unknownJobFunction } from '../queue-job.messages.js';
+import { progressNotStored, unknownJobFunction } from '../queue-job.messages.js';
 import type { ClaimedJobRow } from '../store/claim-cycle.js';
 import { sqlOfRunner } from '../store/graph-transitions.js';
 import { writeOutcomesInTransaction } from '../store/record-outcomes.js';
@@ -19,6 +19,10 @@ import { doneOutcome, errorOutcome, type AttemptInfo, type AttemptOutcome } from
 import type { RetryPattern } from './retry-pattern.js';
 import { messageOf } from '../errors/describe-thrown.js';
 import { abandonTransaction, AttemptAbort } from './job-abort.js';
+import { JobStore } from '../store/job-store.js';
+import { writeJobProgress, type StoredProgress } from '../store/job-progress.js';
+import { AttemptProgress } from './attempt-progress.js';
+import { progressReport } from './progress-report.js';
 
 /** The row to write for one execution; `written` when it was already committed with the job's own transaction. */
 export interface ExecutionResult {
@@ -38,6 +42,7 @@ export class JobExecutor {
   constructor(
     private readonly registry: JobFunctionRegistry,
     private readonly hooks: QueueJobHooks,
+    private readonly store: JobStore,
     @Inject(QUEUE_JOB_DATA_SOURCE) private readonly dataSource: DataSource,
     @Inject(QUEUE_JOB_RESOLVED_OPTIONS) private readonly options: ResolvedQueueJobOptions,
   ) {
@@ -58,6 +63,8 @@ export class JobExecutor {
     const fn = this.registry.get(job.job_function);
     let transaction: QueryRunner | undefined;
     let outcome: AttemptOutcome;
+    // Made at the job's first report; null once the attempt is over (later reports are dropped).
+    let progress: AttemptProgress | undefined | null;
     try {
       if (!fn) throw Object.assign(new Error(unknownJobFunction(job.job_function)), { name: 'UnknownJobFunction' });
       const args = await jobArguments(job.args as JsonValue[], this.entities, fn);
@@ -69,6 +76,9 @@ export class JobExecutor {
         if (abort.aborted) abandonTransaction(opened);
         abort.throwIfAborted();
         return opened.manager;
+      }, (fraction, message) => {
+        const report = progressReport(fraction, message);
+        if (progress !== null) (progress ??= this.progressOf(job, emit)).report(report);
       });
       emit(() => ({ ...eventBase(job, 'job.started', dateStarted), waitSeconds: waitSeconds(job, dateStarted) }));
       const run = () => Promise.resolve(fn.method.apply(fn.instance, args));
@@ -77,22 +87,40 @@ export class JobExecutor {
       outcome = errorOutcome(error, attemptOf(job, fn?.retryPattern ?? null));
     }
     const row = toOutcomeRow(job, outcome, dateStarted, (performance.now() - started) / 1000);
+    // Its last report is written before its outcome, which ends the lease that fences progress writes.
+    const reported = progress;
+    progress = null;
+    if (reported) await reported.end(row.state);
     const timedOut = abort.aborted;
     if (timedOut && transaction) abandonTransaction(transaction);
     const written = transaction && !timedOut ? await this.finishTransaction(transaction, row, attemptOf(job, fn?.retryPattern ?? null)) : false;
+    // A done whose commit failed is a retry now: its next attempt starts without progress.
+    if (reported) await reported.end(row.state);
     // Logged (one line per transition) by the observability JobTransitionLog, from this event.
     const at = new Date();
     emit(() => outcomeEvent(job, row, at));
     return { row, written };
   }
 
-  private context(job: ClaimedJobRow, abort: AttemptAbort, manager: JobContext['manager']): JobContext {
+  private context(job: ClaimedJobRow, abort: AttemptAbort, manager: JobContext['manager'], progress: JobContext['progress']): JobContext {
     return {
-      uuid: job.uuid, jobFunction: job.job_function, channel: job.channel, retry: job.retry, maxRetries: job.max_retries, manager,
+      uuid: job.uuid, jobFunction: job.job_function, channel: job.channel, retry: job.retry, maxRetries: job.max_retries, manager, progress,
       get signal() {
         return abort.signal;
       },
     };
+  }
+
+  /** The progress of this attempt of `job`, written fenced by its lease token; each stored report is a `job.progress` event. */
+  private progressOf(job: ClaimedJobRow, emit: (event: () => JobEvent) => void): AttemptProgress {
+    return new AttemptProgress(
+      (value) => writeJobProgress(this.store.pool, job.id, job.lease_token, value),
+      (value: StoredProgress) => {
+        const at = new Date();
+        emit(() => ({ ...eventBase(job, 'job.progress', at), progress: value.progress!, progressMessage: value.message }));
+      },
+      (error) => this.logger.warn(progressNotStored(job.uuid, job.job_function, messageOf(error))),
+    );
   }
 
   private async openTransaction(): Promise<QueryRunner> {

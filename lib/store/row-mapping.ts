@@ -11,7 +11,7 @@ const COLUMNS: ReadonlyArray<[keyof QueueJob, string]> = [
   ['dateCreated', 'date_created'], ['dateEnqueued', 'date_enqueued'], ['dateStarted', 'date_started'],
   ['dateDone', 'date_done'], ['dateCancelled', 'date_cancelled'], ['execTime', 'exec_time'], ['workerId', 'worker_id'],
   ['leaseToken', 'lease_token'], ['leaseExpiresAt', 'lease_expires_at'], ['context', 'context'], ['userId', 'user_id'],
-  ['traceContext', 'trace_context'], ['timeout', 'timeout'],
+  ['traceContext', 'trace_context'], ['timeout', 'timeout'], ['progress', 'progress'], ['progressMessage', 'progress_message'],
 ];
 
 /** A raw `queue_job` row (snake_case, as pg returns it) as a `QueueJob` entity. */

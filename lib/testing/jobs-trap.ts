@@ -115,7 +115,10 @@ export class JobsTrap implements JobSink, Disposable {
     job.retry += 1;
     try {
       const args = await jobArguments(JSON.parse(entry.prepared.row.args) as JsonValue[], this.entities, entry.prepared.fn);
-      await this.jobs.runNow({ ...entry.prepared, args }, undefined, job.retry);
+      await this.jobs.runNow({ ...entry.prepared, args }, undefined, job.retry, (report) => {
+        job.progress = report.progress;
+        job.progressMessage = report.message;
+      });
       report.done.push(this.finish(job, 'done'));
     } catch (error) {
       const outcome = errorOutcome(error, { retry: job.retry, maxRetries: job.maxRetries, retryPattern: this.registry.get(job.jobFunction)?.retryPattern ?? null });
@@ -123,6 +126,7 @@ export class JobsTrap implements JobSink, Disposable {
         report.done.push(this.finish(job, 'done'));
       } else if (outcome.state === 'pending') {
         if (!outcome.countsAsRetry) job.retry -= 1;
+        job.progress = job.progressMessage = null;
         job.eta = new Date(Date.now() + outcome.delaySeconds * 1000);
         report.retrying.push(job);
       } else {

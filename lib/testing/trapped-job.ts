@@ -16,6 +16,9 @@ export interface TrappedJob extends EffectiveDelayOptions {
   retry: number;
   /** `pending` until performed; a retry keeps it pending with a later `eta`. */
   state: 'pending' | 'done' | 'failed';
+  /** The last `currentJob().progress()` of its last attempt (0 to 1), as the runner would store it; null after a retry, as in the queue. */
+  progress: number | null;
+  progressMessage: string | null;
 }
 
 /** The properties `assertEnqueued` can compare (on the keys given). */
@@ -33,6 +36,8 @@ export function toTrappedJob(job: PreparedJob): TrappedJob {
     performed: false,
     retry: 0,
     state: 'pending',
+    progress: null,
+    progressMessage: null,
   };
 }
 

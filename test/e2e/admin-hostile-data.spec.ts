@@ -82,10 +82,18 @@ describe('Job Queue admin under hostile data', () => {
     expect(reply.status).toBe(200);
     const body = await reply.json();
     expect(Object.keys(body).sort()).toEqual(['dateCancelled', 'dateDone', 'dateEnqueued', 'dateStarted', 'eta', 'excName', 'execTime',
-      'maxRetries', 'retry', 'state', 'uuid']);
+      'maxRetries', 'progress', 'progressMessage', 'retry', 'state', 'uuid']);
     expect(body).toMatchObject({ uuid: uuids.huge, state: 'failed', excName: HUGE_EXC_NAME, retry: 0, maxRetries: 5 });
     await db.pool.query(`UPDATE queue_job SET state = 'done', date_done = now(), exc_name = NULL WHERE uuid = $1`, [uuids.plain]);
     expect(await (await get(`/jobs/${uuids.plain}/state`)).json()).toMatchObject({ state: 'done', excName: null, dateDone: expect.any(String) });
     expect((await get('/jobs/00000000-0000-4000-8000-000000000000/state')).status).toBe(404);
+  });
+
+  it('a huge progress message (written by hand: the runner cuts its own) reaches the admin cut to 500 characters', async () => {
+    await db.pool.query(`UPDATE queue_job SET progress = 0.25, progress_message = repeat('p', 1000000) WHERE uuid = $1`, [uuids.plain]);
+    const state = await (await get(`/jobs/${uuids.plain}/state`)).json();
+    const detail = await (await get(`/jobs/${uuids.plain}`)).json();
+    const listed = (await (await get(`/jobs?state=all&q=${uuids.plain}`)).json()).jobs;
+    for (const job of [state, detail.job, listed[0]]) expect(job).toMatchObject({ progress: 0.25, progressMessage: 'p'.repeat(500) });
   });
 });

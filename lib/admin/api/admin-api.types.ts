@@ -33,6 +33,10 @@ export interface AdminJobSummary {
   excMessage: string | null;
   /** Pending, and no live worker runs its job function (mixed fleets): it waits for one, or fails after the grace. */
   noLiveWorker: boolean;
+  /** What the job last reported with `currentJob().progress()` (0 to 1); null: nothing. */
+  progress: number | null;
+  /** First 500 characters. */
+  progressMessage: string | null;
 }
 
 export interface AdminJobPage {
@@ -73,7 +77,7 @@ export interface AdminFieldExcerpt {
 
 /** `GET api/jobs/:uuid/state`: what a job's page polls, nothing large. */
 export type AdminJobState = Pick<QueueJob, 'uuid' | 'state' | 'retry' | 'maxRetries' | 'eta' | 'dateEnqueued' | 'dateStarted' | 'dateDone' |
-  'dateCancelled' | 'execTime' | 'excName'>;
+  'dateCancelled' | 'execTime' | 'excName' | 'progress' | 'progressMessage'>;
 
 /** `GET api/jobs/:uuid`: every column (the large ones cut), the job function's record, what can be done, and the graph. */
 export interface AdminJobDetail {

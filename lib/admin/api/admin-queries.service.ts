@@ -134,5 +134,6 @@ function toSummary(r: AdminJobListRow): AdminJobSummary {
     priority: r.priority, eta: r.eta, retry: r.retry, maxRetries: r.max_retries, dateCreated: r.date_created,
     dateStarted: r.date_started, dateDone: r.date_done, dateCancelled: r.date_cancelled, execTime: r.exec_time,
     excName: r.exc_name, excMessage: r.exc_message, noLiveWorker: r.no_live_worker,
+    progress: r.progress, progressMessage: r.progress_message,
   };
 }

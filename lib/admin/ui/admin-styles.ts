@@ -78,6 +78,10 @@ button.danger:not(:disabled):hover { background: var(--failed-bg); }
 .grid .desc { min-width: 220px; overflow-wrap: anywhere; }
 .grid .fn { color: var(--muted); font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12px; }
 .no-worker { color: var(--failed); font-size: 12px; }
+.progress { display: flex; align-items: center; gap: 6px; font-size: 12px; color: var(--muted); max-width: 420px; }
+.progress progress { flex: none; width: 120px; height: 8px; accent-color: var(--started); }
+.progress-pct { flex: none; font-variant-numeric: tabular-nums; color: var(--ink); }
+.progress-msg { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
 .grid .exc { color: #a61e1e; max-width: 360px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; font-size: 13px; }
 .job-row.state-failed td { background: var(--failed-bg); }
 .job-row.state-failed td:first-child { box-shadow: inset 3px 0 0 var(--failed); }

@@ -42,6 +42,10 @@ export class QueueJob {
   @Column({ type: 'jsonb', name: 'trace_context', nullable: true }) traceContext!: Record<string, string> | null;
   /** Seconds the call allowed an attempt (`withDelay(x, { timeout })`); null: the job function's or the runner's. */
   @Column({ type: 'int', nullable: true }) timeout!: number | null;
+  /** How far the job got (0 to 1), as it last reported with `currentJob().progress()`; null: never reported, or back to pending for a new attempt. */
+  @Column({ type: 'real', nullable: true }) progress!: number | null;
+  /** What the job said with its last progress report. */
+  @Column({ type: 'text', name: 'progress_message', nullable: true }) progressMessage!: string | null;
   /** Fencing token of the current claim: only the executor holding it may record the outcome. */
   @Column({ type: 'uuid', name: 'lease_token', nullable: true }) leaseToken!: string | null;
   @Column({ type: 'timestamptz', name: 'lease_expires_at', nullable: true }) leaseExpiresAt!: Date | null;

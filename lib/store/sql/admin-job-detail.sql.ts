@@ -16,7 +16,7 @@ const SMALL_COLUMNS = `j.id, j.uuid, j.graph_uuid AS "graphUuid", left(j.name, $
   j.identity_key AS "identityKey", left(j.exc_name, ${ADMIN_NAME_LIMIT}) AS "excName", j.date_created AS "dateCreated",
   j.date_enqueued AS "dateEnqueued", j.date_started AS "dateStarted", j.date_done AS "dateDone", j.date_cancelled AS "dateCancelled",
   j.exec_time AS "execTime", j.worker_id AS "workerId", j.user_id AS "userId", j.lease_token AS "leaseToken",
-  j.lease_expires_at AS "leaseExpiresAt"`;
+  j.lease_expires_at AS "leaseExpiresAt", j.progress, left(j.progress_message, 500) AS "progressMessage"`;
 
 const large = Object.entries(ADMIN_LARGE_FIELDS);
 

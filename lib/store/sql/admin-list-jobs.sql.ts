@@ -38,6 +38,8 @@ export interface AdminJobListRow {
   exc_name: string | null;
   exc_message: string | null;
   no_live_worker: boolean;
+  progress: number | null;
+  progress_message: string | null;
 }
 
 /**
@@ -58,7 +60,7 @@ export function adminListJobsSql(
   const text = `
 SELECT uuid, graph_uuid, left(name, ${ADMIN_NAME_LIMIT}) AS name, job_function, channel, state, priority, eta, retry, max_retries,
        date_created, date_started, date_done, date_cancelled, exec_time, left(exc_name, ${ADMIN_NAME_LIMIT}) AS exc_name,
-       left(exc_message, 500) AS exc_message,
+       left(exc_message, 500) AS exc_message, progress, left(progress_message, 500) AS progress_message,
        ${NO_LIVE_WORKER_COLUMN}
 FROM queue_job WHERE ${where}
 ORDER BY ${order}

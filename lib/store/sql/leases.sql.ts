@@ -35,7 +35,8 @@ const LEASE_LOST_CAUSE = `format('its lease of %s s expired while its worker %s 
  * unresponsive: the fix is a longer `leaseSeconds`, not a crash hunt), else as JobFoundDead. A lost
  * lease is recorded as JobLeaseLost on a requeue too, so the cause shows before retries run out.
  * `$2` maps job functions to their own lease and `$3` is the default, to say which lease was too short.
- * Clearing the lease token fences the old executor out.
+ * Clearing the lease token fences the old executor out. A requeued job loses its progress (its next
+ * attempt reports its own); a failed one keeps the last it reported.
  */
 export const RESCUE_DEAD_JOBS_SQL = `
 WITH found AS (
@@ -58,6 +59,7 @@ UPDATE queue_job SET
   result = CASE WHEN ${EXHAUSTED} THEN result
     WHEN f.alive THEN to_jsonb(format('Requeued (JobLeaseLost): %s, during attempt %s', ${LEASE_LOST_CAUSE}, retry))
     ELSE to_jsonb(format('Requeued: its executor %s stopped during attempt %s', worker_id, retry)) END,
+  progress = CASE WHEN ${EXHAUSTED} THEN progress END, progress_message = CASE WHEN ${EXHAUSTED} THEN progress_message END,
   date_enqueued = NULL, date_started = NULL, lease_token = NULL, lease_expires_at = NULL
 FROM found f
 WHERE queue_job.id = f.id AND queue_job.state IN ('enqueued', 'started')

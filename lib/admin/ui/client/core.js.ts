@@ -122,6 +122,17 @@ function fmtSeconds(value) {
   return value < 1 ? Math.round(value * 1000) + ' ms' : value.toFixed(2) + ' s';
 }
 
+/** The bar of what a job last reported with currentJob().progress() (0 to 1), its percentage and message; null when it reported nothing. */
+function progressBar(job) {
+  if (job.progress === null || job.progress === undefined) return null;
+  // Floored (99.9 % is not done), past float noise (0.29 * 100 is 28.999…).
+  var percent = Math.floor(job.progress * 100 + 1e-6) + ' %';
+  return h('div', { class: 'progress', title: job.progressMessage ? percent + ': ' + job.progressMessage : percent },
+    h('progress', { max: 1, value: job.progress, 'aria-label': 'Progress ' + percent }),
+    h('span', { class: 'progress-pct', text: percent }),
+    job.progressMessage ? h('span', { class: 'progress-msg', text: job.progressMessage }) : null);
+}
+
 function retryText(job) { return job.retry + ' / ' + (job.maxRetries === 0 ? '\u221e' : job.maxRetries); }
 
 /** { 1: 60, 3: [120, 300] } -> tags "from 1: 60 s", "from 3: 120–300 s" (the delay of retry n is the value of the largest key <= n). */

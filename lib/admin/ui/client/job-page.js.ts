@@ -1,7 +1,8 @@
 /**
  * Browser code of a job's page: every field, arguments, result, exception, action buttons, related
  * action, graph. The job is loaded once; then the page polls only its light state, and loads the
- * job again when that changes (a new state, retry or date), never every 2 seconds.
+ * job again when that changes (a new state, retry or date), never every 2 seconds; a new progress
+ * report only redraws the progress bar.
  */
 export const JOB_PAGE_JS = String.raw`
 function jobPage(uuid) {
@@ -22,7 +23,10 @@ function jobPage(uuid) {
   }
 
   function refresh() {
-    var next = shown === null ? load() : get(path + '/state').then(function (state) { if (stateKey(state) !== shown) return load(); });
+    var next = shown === null ? load() : get(path + '/state').then(function (state) {
+      if (stateKey(state) !== shown) return load();
+      showProgress(state);
+    });
     return next.then(markLive);
   }
 
@@ -42,6 +46,7 @@ function jobPage(uuid) {
     var fields = [
       ['UUID', h('span', { class: 'mono', text: job.uuid })],
       ['State', stateBadge(job.state)],
+      ['Progress', h('span', { id: 'progress' })],
       ['Job function', h('span', null, h('span', { class: 'mono', text: job.jobFunction }),
         detail.noLiveWorker ? h('span', { class: 'no-worker', text: ' \u2014 no live worker runs this job function' }) : null)],
       ['Call', largeField(uuid, 'funcString', large.funcString, 'code', {}, false)],
@@ -81,6 +86,12 @@ function jobPage(uuid) {
       detail.graph ? h('section', { class: 'card' }, h('h2', null, 'Dependencies', h('span', { class: 'sub', text: ' ' + detail.graph.nodes.length + ' job(s)' + (detail.graph.truncated ? ', first 500 shown' : '') })),
         drawGraph(detail.graph, job.uuid)) : null
     ]);
+    showProgress(job);
+  }
+
+  function showProgress(job) {
+    var field = document.getElementById('progress');
+    if (field) replace(field, progressBar(job) || h('span', { class: 'muted', text: '\u2014' }));
   }
 
   function act(action) {
