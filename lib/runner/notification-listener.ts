@@ -25,7 +25,8 @@ export class NotificationListener {
     private readonly dataSource: DataSource,
     /** Held on this connection: other instances see this worker as alive while they see the lock. */
     private readonly workerId: string,
-    private readonly onNotify: () => void,
+    /** Called with the payload: empty for a wake-up, or a cancel notice (store/cancel-notices.ts). */
+    private readonly onNotify: (payload: string) => void,
     private readonly onReconnect: () => void,
   ) {}
 
@@ -46,7 +47,7 @@ export class NotificationListener {
     const client = new pg.Client(connectionConfig(this.dataSource));
     // A worker that wakes the others when it is full ignores its own call.
     client.on('notification', (message) => {
-      if (message.payload !== this.workerId) this.onNotify();
+      if (message.payload !== this.workerId) this.onNotify(message.payload ?? '');
     });
     client.on('error', (error) => this.lost(client, error));
     client.on('end', () => this.lost(client));
