@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Job } from '../../lib/enqueue/job.js';
-import { OrderService, ShopTrouble, startAdminApp, USER_HEADER, type AdminTestApp } from '../browser/admin-app.js';
-import { inState, jobRow, waitForRow } from '../support/job-rows.js';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { USER_HEADER, type AdminTestApp } from '../browser/admin-app.js';
+import { startRunningShop, type RunningShop } from '../browser/running-shop.js';
+import { jobRow } from '../support/job-rows.js';
+import type { TestDatabase } from '../support/test-database.js';
 
 /** POSTs an admin action as `user`, JSON as the admin's pages send it. */
 async function post(base: string, path: string, user: string, body: unknown = {}) {
@@ -13,29 +13,19 @@ async function post(base: string, path: string, user: string, body: unknown = {}
 }
 
 describe('admin REST API: cancel a running job', () => {
+  let running: RunningShop;
   let db: TestDatabase;
-  /** Runs the shop's jobs; its confirmations take a minute. */
   let shop: AdminTestApp;
-  /** A read-only admin on the same database. */
   let readOnly: AdminTestApp;
+  const runningConfirmation = (orderId: number) => running.runningConfirmation(orderId);
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    shop = await startAdminApp({ databaseUrl: db.url, runner: { pollInterval: 500 } });
-    shop.app.get(ShopTrouble).confirmMs = 60_000;
-    readOnly = await startAdminApp({ databaseUrl: db.url, runner: false, admin: { guard: () => true, readOnly: true } });
+    running = await startRunningShop();
+    ({ db, shop, readOnly } = running);
   });
   afterAll(async () => {
-    await readOnly?.app.close();
-    await shop?.app.close();
-    await db?.drop();
+    await running?.close();
   });
-
-  const runningConfirmation = async (orderId: number) => {
-    const job = (await shop.app.get(OrderService).confirm(orderId, `customer${orderId}@example.com`)) as unknown as Job;
-    await waitForRow(db, job.uuid, inState('started'));
-    return job.uuid;
-  };
 
   it('read-only: refused with 403, the job keeps running; the same request to the admin that may act cancels it', async () => {
     const uuid = await runningConfirmation(1);
