@@ -160,6 +160,22 @@ describe('cancel a running job, across two instances', () => {
     expect(b.events.filter((e) => e.name === 'job.cancelled' && stored.some((j) => j.uuid === e.uuid))).toHaveLength(cancelled);
     expect(logged('error')).toEqual([]);
   });
+  it('refused as a whole (a done job among them, a malformed uuid): the running job is neither cancelled nor aborted', async () => {
+    const jobs = b.app.get(JobService);
+    const done = await enqueue((service) => service.quick('done'));
+    await waitForRow(db, done.uuid, inState('done'));
+    const hold = await enqueue((service) => service.honours('kept', 60_000));
+    await waitForRow(db, hold.uuid, inState('started'));
+    await expect(jobs.cancel([hold.uuid, done.uuid], { by: 'ops' })).rejects.toThrow(
+      `Cannot cancel: ${done.uuid} is done. Only jobs that are wait_dependencies, pending, enqueued, started, failed can be cancelled; nothing was changed.`);
+    await expect(jobs.cancel([hold.uuid, 'nope'], { by: 'ops' })).rejects.toThrow('Not a job uuid: "nope".');
+    // A cancel's NOTIFY goes out at commit only: time for one that would have leaked.
+    await sleep(300);
+    expect(a.log.of('kept', 'aborted')).toEqual([]);
+    expect((await jobRow(db, hold.uuid)).state).toBe('started');
+    await jobs.cancel(hold.uuid, { by: 'ops' });
+    await waitFor('kept aborted', () => a.log.of('kept', 'aborted')[0], 5_000);
+  });
 });
 
 describe('cancel a running job whose NOTIFY its runner missed', () => {
