@@ -11,6 +11,7 @@ export { currentJob, type JobContext } from './runner/job-context.js';
 export { JobRunner } from './runner/job-runner.js';
 export { RetryableJobError } from './errors/retryable-job.error.js';
 export { JobTimeoutError } from './errors/job-timeout.error.js';
+export { JobCancelledError } from './errors/job-cancelled.error.js';
 export { FailedJobError } from './errors/failed-job.error.js';
 export { NothingToDoJob } from './errors/nothing-to-do-job.error.js';
 export { ArgumentSerializationError } from './errors/argument-serialization.error.js';

@@ -35,6 +35,9 @@ export const eventLoopBlocked = (stallSeconds: number, uuid: string, jobFunction
 export const jobTimedOut = (uuid: string, jobFunction: string, seconds: number) =>
   `Job ${uuid} ${jobFunction}: timed out after ${seconds} s; its slot is free, its signal aborted, and whatever it does next is ignored`;
 
+export const jobCancelledWhileRunning = (uuid: string, jobFunction: string) =>
+  `Job ${uuid} ${jobFunction}: cancelled while it ran; its slot is free, its signal aborted, and whatever it does next is ignored`;
+
 /** Boot check: no TypeORM DataSource to work on (`dataSource`: the name asked for, if any). */
 export const noDataSource = (dataSource: string | undefined) => dataSource
   ? `QueueJobModule found no TypeORM DataSource named "${dataSource}": import TypeOrmModule.forRoot({ name: "${dataSource}", type: 'postgres', ... }) in your app, or fix the dataSource option of QueueJobModule.forRoot().`

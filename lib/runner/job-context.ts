@@ -16,9 +16,11 @@ export interface JobContext {
    */
   manager(): Promise<EntityManager>;
   /**
-   * Aborted when the job times out (its `timeout`): stop, and pass it to what accepts one (`fetch`,
-   * timers of `node:timers/promises`…). The attempt is already recorded as a JobTimeoutError retry:
-   * whatever the job returns or writes through `manager()` afterwards is ignored or rolled back.
+   * Aborted when the job times out (its `timeout`) or is cancelled (`jobs.cancel`, the admin): stop,
+   * and pass it to what accepts one (`fetch`, timers of `node:timers/promises`…). Its `reason` says
+   * which (JobTimeoutError, JobCancelledError). The attempt is already recorded (a JobTimeoutError
+   * retry, or cancelled): whatever the job returns or writes through `manager()` afterwards is
+   * ignored or rolled back.
    */
   readonly signal: AbortSignal;
   /**

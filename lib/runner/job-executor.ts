@@ -23,8 +23,12 @@ import { JobStore } from '../store/job-store.js';
 import { writeJobProgress, type StoredProgress } from '../store/job-progress.js';
 import { AttemptProgress } from './attempt-progress.js';
 import { progressReport } from './progress-report.js';
+import { JobCancelledError } from '../errors/job-cancelled.error.js';
 
-/** The row to write for one execution; `written` when it was already committed with the job's own transaction. */
+/**
+ * The row to write for one execution; `written` when nothing is left to write: committed with the
+ * job's own transaction, or the job was cancelled while it ran (the cancel wrote its row).
+ */
 export interface ExecutionResult {
   row: JobOutcomeRow;
   written: boolean;
@@ -52,8 +56,9 @@ export class JobExecutor {
   /**
    * `emit` delivers the job's lifecycle events, each given as a function that makes it (its time
    * already taken), so that a caller delivering them later also makes them later: by default, to the
-   * hooks' listeners at once. When `abort` aborts (the job timed out), the attempt ends at once with
-   * its reason as the error, and the job's own transaction is abandoned (rolled back).
+   * hooks' listeners at once. When `abort` aborts (the job timed out or was cancelled), the attempt
+   * ends at once with its reason as the error, and the job's own transaction is abandoned (rolled
+   * back); a cancelled job's attempt has no outcome and no event of its own (the cancel emitted `job.cancelled`).
    */
   async execute(
     job: ClaimedJobRow, emit: (event: () => JobEvent) => void = (make) => this.hooks.emit(make()), abort = new AttemptAbort(),
@@ -91,9 +96,11 @@ export class JobExecutor {
     const reported = progress;
     progress = null;
     if (reported) await reported.end(row.state);
-    const timedOut = abort.aborted;
-    if (timedOut && transaction) abandonTransaction(transaction);
-    const written = transaction && !timedOut ? await this.finishTransaction(transaction, row, attemptOf(job, fn?.retryPattern ?? null)) : false;
+    const aborted = abort.aborted;
+    if (aborted && transaction) abandonTransaction(transaction);
+    // Read now: a cancel landing later (while the job's transaction commits) is settled by the fenced write.
+    if (abort.reason instanceof JobCancelledError) return { row, written: true };
+    const written = transaction && !aborted ? await this.finishTransaction(transaction, row, attemptOf(job, fn?.retryPattern ?? null)) : false;
     // A done whose commit failed is a retry now: its next attempt starts without progress.
     if (reported) await reported.end(row.state);
     // Logged (one line per transition) by the observability JobTransitionLog, from this event.

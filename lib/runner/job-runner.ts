@@ -7,7 +7,7 @@ import { earliest } from '../channels/channel-job.js';
 import { selectJobsToStart } from '../channels/dispatch.js';
 import { JobFunctionRegistry } from '../discovery/job-function.registry.js';
 import { QUEUE_JOB_RESOLVED_OPTIONS } from '../queue-job.constants.js';
-import { eventLoopBlocked, jobTimedOut, noDelayWarning } from '../queue-job.messages.js';
+import { eventLoopBlocked, jobCancelledWhileRunning, jobTimedOut, noDelayWarning } from '../queue-job.messages.js';
 import { readCallTimeouts } from '../store/call-timeouts.js';
 import type { ResolvedQueueJobOptions } from '../queue-job.options.js';
 import { runClaimCycle, type ClaimRequest, type ClaimedJobRow } from '../store/claim-cycle.js';
@@ -29,6 +29,9 @@ import { SerialTask } from './serial-task.js';
 import { JobTimeouts } from './job-timeout.js';
 import { JobLeases } from './job-leases.js';
 import { EventLoopWatch } from './event-loop-watch.js';
+import type { AttemptAbort } from './job-abort.js';
+import { JobCancelledError } from '../errors/job-cancelled.error.js';
+import { cancelledUuidsOf } from '../store/cancel-notices.js';
 
 const ERROR_BACKOFF_MS = 1_000;
 
@@ -47,7 +50,7 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
   private readonly logger = new Logger('QueueJob');
   readonly workerId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private readonly effective: EffectiveChannels;
-  private readonly running = new Map<string, { job: ClaimedJobRow; done: Promise<void> }>();
+  private readonly running = new Map<string, { job: ClaimedJobRow; done: Promise<void>; abort: AttemptAbort }>();
   private readonly rescuer: DeadJobRescuer;
   private heartbeat: NodeJS.Timeout | undefined;
   /** Outcomes waiting for the next claim, which writes them (see `claimsCarry`); the recorder writes the others. */
@@ -129,7 +132,10 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     this.active = true;
     this.jobFunctions = this.registry.all().map((fn) => fn.name);
     await this.effective.load();
-    this.listener = new NotificationListener(this.store.dataSource, this.workerId, () => this.wake(), () => {
+    this.listener = new NotificationListener(this.store.dataSource, this.workerId, (payload) => {
+      this.abortCancelled(cancelledUuidsOf(payload));
+      this.wake();
+    }, () => {
       this.rescuer.reset();
       // NOTIFYs sent while away are lost: settings may have changed too.
       this.effective.refresh();
@@ -296,7 +302,7 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
       // After this turn of the event loop (SerialTask): jobs finishing together make one claim.
       this.wake();
     });
-    this.running.set(job.id, { job, done: run });
+    this.running.set(job.id, { job, done: run, abort });
     this.records.launched(job);
   }
 
@@ -305,9 +311,24 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     if (this.running.size === 0) return;
     const jobs = [...this.running.values()].map((r) => r.job);
     try {
-      await this.store.renewLeases(jobs.map((j) => j.id), jobs.map((j) => j.lease_token), jobs.map((j) => this.leases.of(j.job_function)));
+      this.abortCancelled(await this.store.renewLeases(jobs.map((j) => j.id), jobs.map((j) => j.lease_token), jobs.map((j) => this.leases.of(j.job_function))));
     } catch (error) {
       this.logger.warn(`Could not renew job leases: ${messageOf(error)}`);
+    }
+  }
+
+  /**
+   * Jobs cancelled while they run here (named by a cancel's NOTIFY, or found cancelled by the heartbeat
+   * when that was missed): their attempts end now, which frees their local slots; the cancel already
+   * wrote their rows and freed their channel slots.
+   */
+  private abortCancelled(uuids: readonly string[]): void {
+    if (uuids.length === 0) return;
+    const cancelled = new Set(uuids);
+    for (const { job, abort } of this.running.values()) {
+      if (!cancelled.has(job.uuid) || abort.aborted) continue;
+      this.logger.log(jobCancelledWhileRunning(job.uuid, job.job_function));
+      abort.abort(new JobCancelledError());
     }
   }
 

@@ -26,7 +26,8 @@ export class NotificationListener {
     private readonly dataSource: DataSource,
     /** Held on this connection: other instances see this worker as alive while they see the lock. */
     private readonly workerId: string,
-    private readonly onNotify: () => void,
+    /** Called with the payload: empty for a wake-up, or a cancel notice (store/cancel-notices.ts). */
+    private readonly onNotify: (payload: string) => void,
     private readonly onReconnect: () => void,
     /** A run-time channel setting changed (pause, limits). */
     private readonly onChannelSettings: () => void = () => undefined,
@@ -50,7 +51,7 @@ export class NotificationListener {
     // A worker that wakes the others when it is full ignores its own call.
     client.on('notification', (message) => {
       if (message.channel === CHANNEL_SETTINGS_NOTIFY) this.onChannelSettings();
-      else if (message.payload !== this.workerId) this.onNotify();
+      else if (message.payload !== this.workerId) this.onNotify(message.payload ?? '');
     });
     client.on('error', (error) => this.lost(client, error));
     client.on('end', () => this.lost(client));

@@ -64,7 +64,11 @@ export class OutcomeRecorder {
   private async record(): Promise<boolean> {
     const started = this.takeStartedMarks();
     const outcomes = this.pending.splice(0);
-    if (outcomes.length === 0 && started.length === 0) return false;
+    if (outcomes.length === 0 && started.length === 0) {
+      // Woken by the mark of a job that ended since, with a younger one not due yet: its flush is armed here.
+      this.armStartedFlush();
+      return false;
+    }
     try {
       this.warnLostLeases(outcomes, await this.write(outcomes, started));
       if (outcomes.length > 0) this.onWritten();

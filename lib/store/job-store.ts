@@ -122,9 +122,10 @@ export class JobStore {
     return new Map(rows.map((r) => [r.identity_key, { uuid: r.uuid, state: r.state, created: false }]));
   }
 
-  /** Extends the leases of jobs still held under these tokens, each by its own length in seconds. */
-  async renewLeases(ids: string[], tokens: string[], leaseSeconds: number[]): Promise<void> {
-    await this.pool.query(RENEW_LEASES_SQL, [ids, tokens, leaseSeconds]);
+  /** Extends the leases of jobs still held under these tokens, each by its own length in seconds; returns the uuids of those cancelled. */
+  async renewLeases(ids: string[], tokens: string[], leaseSeconds: number[]): Promise<string[]> {
+    const { rows } = await this.pool.query<{ uuid: string }>(RENEW_LEASES_SQL, [ids, tokens, leaseSeconds]);
+    return rows.map((row) => row.uuid);
   }
 
   async findByUuid(uuid: string, manager?: EntityManager): Promise<QueueJob | null> {

@@ -5,11 +5,12 @@ import type { JobEvent } from '../hooks/job-event.js';
 import type { QueueJobHooks } from '../hooks/queue-job-hooks.js';
 import { beginBounded } from './bounded-transaction.js';
 import { cancelDescendants, lockGraphTransitions, releaseChildren, sqlOfClient, type TouchedJob } from './graph-transitions.js';
-import { MANUAL_ACTION_FROM, type ManualAction } from './job-state.js';
+import { MANUAL_ACTION_FROM, RUNNING_STATES, type ManualAction } from './job-state.js';
 import type { JobStore } from './job-store.js';
 import { LOCK_JOBS_NOWAIT_SQL, LOCK_JOBS_SQL, MANUAL_ACTION_SQL } from './sql/manual-actions.sql.js';
 import { isUuid } from './uuid.js';
 import { notifyRunners } from './notify-runners.js';
+import { notifyCancelled } from './cancel-notices.js';
 import { storableText } from './sql/json-text.js';
 
 const RESULT_TEXT: Record<ManualAction, (who: string) => string> = {
@@ -21,7 +22,8 @@ const RESULT_TEXT: Record<ManualAction, (who: string) => string> = {
 /**
  * Requeue, set done, cancel (SPEC §3) on one or many jobs, all or nothing: if any job is missing or
  * in a state the action does not accept, nothing changes and the error lists them. Setting done
- * releases waiting children; cancelling cancels them, recursively. Returns every uuid changed.
+ * releases waiting children; cancelling cancels them, recursively, and aborts the attempts of jobs
+ * that were enqueued or started wherever they run. Returns every uuid changed.
  */
 export async function applyManualAction(
   store: JobStore, hooks: QueueJobHooks, action: ManualAction, uuids: string[], who: string,
@@ -65,7 +67,11 @@ async function applyOnce(
     await client.query(MANUAL_ACTION_SQL[action], [wanted, result]);
     const changed: TouchedJob[] = [...rows];
     if (action === 'setDone') await releaseChildren(sql, wanted);
-    if (action === 'cancel') changed.push(...(await cancelDescendants(sql, wanted, result)));
+    if (action === 'cancel') {
+      // Jobs a runner holds: it aborts them (their outcome is fenced by the cleared lease either way).
+      await notifyCancelled(sql, rows.filter((r) => (RUNNING_STATES as readonly string[]).includes(r.state)).map((r) => r.uuid));
+      changed.push(...(await cancelDescendants(sql, wanted, result)));
+    }
     // Any of these may unblock a channel (a failed job in a sequential channel, a freed slot): wake the runners.
     await notifyRunners(sql);
     await client.query('COMMIT');

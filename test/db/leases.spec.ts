@@ -30,6 +30,15 @@ describe('leases: per-job renewal and the rescue of expired ones', () => {
     expect(rows.map((r) => Math.round(r.left))).toEqual([60, 5, 1]);
   });
 
+  it('tells which of the jobs renewed were cancelled meanwhile (a cancel whose NOTIFY the worker missed)', async () => {
+    const running = await heldJob('w', { expiresIn: 30 });
+    const cancelled = await heldJob('w', { expiresIn: 30 });
+    await database().pool.query(`UPDATE queue_job SET state = 'cancelled', lease_token = NULL, lease_expires_at = NULL WHERE uuid = $1`, [cancelled.uuid]);
+    const { rows } = await database().pool.query(RENEW_LEASES_SQL, [[running.id, cancelled.id], [running.token, cancelled.token], [60, 60]]);
+    expect(rows).toEqual([{ uuid: cancelled.uuid }]);
+    expect(await row(cancelled.uuid)).toMatchObject({ state: 'cancelled', lease_token: null, lease_expires_at: null });
+  });
+
   it('an expired lease of a worker still holding its lock is JobLeaseLost, naming the lease; of a lockless one, JobFoundDead', async () => {
     // 'alive' holds its lock on a connection of its own, as a runner's LISTEN connection does.
     const lockHolder = new pg.Client({ connectionString: database().url });

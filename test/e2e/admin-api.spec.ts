@@ -224,7 +224,8 @@ describe('Job Queue admin REST API', () => {
       expect(body.jobFunction).toMatchObject({ channel: 'root.mail', retryPattern: { 1: 60, 3: 300 }, registered: true });
       expect(body.actions).toEqual({ requeue: true, setDone: true, cancel: true, related: false });
       expect(body.graph).toBeNull();
-      expect((await api(`/jobs/${uuids.confirm3}`)).body.actions).toMatchObject({ requeue: false, setDone: false, cancel: false });
+      // Started: only cancel applies (its runner aborts it).
+      expect((await api(`/jobs/${uuids.confirm3}`)).body.actions).toMatchObject({ requeue: false, setDone: false, cancel: true });
     });
 
     it("draws the job's graph: nodes with states, edges from parent to child", async () => {

@@ -59,6 +59,10 @@ button.danger { background: #fff; color: var(--failed); border-color: #f3b2b2; }
 button.ghost { background: #fff; color: var(--ink); border-color: var(--line); }
 button.primary:not(:disabled):hover { background: #364fc7; }
 button.danger:not(:disabled):hover { background: var(--failed-bg); }
+dialog.confirm { max-width: 460px; border: 1px solid #f3b2b2; border-radius: 10px; padding: 20px 24px; }
+dialog.confirm::backdrop { background: rgba(29, 35, 48, .35); }
+dialog.confirm h2 { margin: 0 0 8px; font-size: 17px; } dialog.confirm p { margin: 0 0 16px; color: var(--muted); }
+dialog.confirm .actions { display: flex; gap: 8px; justify-content: flex-end; }
 
 .bulkbar { display: flex; align-items: center; gap: 8px; padding: 8px 12px; margin-bottom: 10px; background: #edf2ff; border: 1px solid #bac8ff; border-radius: var(--radius); }
 .bulkbar .n { font-weight: 650; margin-right: 8px; }

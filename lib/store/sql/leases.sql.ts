@@ -7,11 +7,19 @@ export const WORKER_LOCK_NAMESPACE = 0x716a;
 
 export const LOCK_WORKER_SQL = `SELECT pg_advisory_lock(${WORKER_LOCK_NAMESPACE}, hashtext($1))`;
 
-/** Extends the leases of the jobs this worker runs (heartbeat), each by its own length in seconds. */
+/**
+ * Extends the leases of the jobs this worker runs (heartbeat), each by its own length in seconds, and
+ * returns the uuids of those cancelled meanwhile: a cancel whose NOTIFY this worker missed (its LISTEN
+ * connection was down) still aborts them. A job is claimed from a state a cancel leads out of, and a
+ * cancelled job stays cancelled, so a cancelled row here was cancelled during this worker's attempt.
+ */
 export const RENEW_LEASES_SQL = `
-UPDATE queue_job j SET lease_expires_at = now() + l.seconds * interval '1 second'
-FROM unnest($1::bigint[], $2::uuid[], $3::int[]) AS l(id, lease_token, seconds)
-WHERE j.id = l.id AND j.lease_token = l.lease_token AND j.state IN ('enqueued', 'started')`;
+WITH renewed AS (
+  UPDATE queue_job j SET lease_expires_at = now() + l.seconds * interval '1 second'
+  FROM unnest($1::bigint[], $2::uuid[], $3::int[]) AS l(id, lease_token, seconds)
+  WHERE j.id = l.id AND j.lease_token = l.lease_token AND j.state IN ('enqueued', 'started')
+)
+SELECT uuid::text FROM queue_job WHERE id = ANY($1::bigint[]) AND state = 'cancelled'`;
 
 /** The worker's session lock is held: its process is alive and connected. */
 const workerLockHeld = (workerId: string) => `EXISTS (SELECT 1 FROM pg_locks l

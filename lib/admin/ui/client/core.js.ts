@@ -17,7 +17,7 @@ var ACTION_DONE = { requeue: 'Requeued', 'set-done': 'Set to done', cancel: 'Can
 var ACTION_FROM = {
   requeue: ['failed'],
   'set-done': ['wait_dependencies', 'pending', 'enqueued', 'failed'],
-  cancel: ['wait_dependencies', 'pending', 'enqueued', 'failed']
+  cancel: ['wait_dependencies', 'pending', 'enqueued', 'started', 'failed']
 };
 var POLL_MS = 2000;
 var info = { user: '', readOnly: true, states: Object.keys(STATE_LABELS), defaultStates: [] };

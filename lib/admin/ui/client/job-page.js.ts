@@ -7,6 +7,7 @@
 export const JOB_PAGE_JS = String.raw`
 function jobPage(uuid) {
   var shown = null;
+  var shownState = null;
   var content = h('div', { id: 'job' }, h('div', { class: 'empty', text: 'Loading\u2026' }));
   var relatedPanel = h('section', { class: 'card related', id: 'related-panel', hidden: true });
   var path = '/jobs/' + encodeURIComponent(uuid);
@@ -32,6 +33,7 @@ function jobPage(uuid) {
 
   function render(detail) {
     var job = detail.job;
+    shownState = job.state;
     var large = detail.fields;
     var buttons = [
       ['requeue', detail.actions.requeue, 'primary'], ['set-done', detail.actions.setDone, 'primary'],
@@ -96,9 +98,13 @@ function jobPage(uuid) {
 
   function act(action) {
     if (action === 'related') return related();
-    post(path + '/' + action).then(function (data) {
-      toast(ACTION_DONE[action] + ' by ' + data.by, 'ok');
-      return load();
+    // Cancelling a running job stops its code: asked first (confirm-cancel.js.ts); other actions go at once.
+    (action === 'cancel' ? confirmCancel([shownState]) : Promise.resolve(true)).then(function (confirmed) {
+      if (!confirmed) return;
+      return post(path + '/' + action).then(function (data) {
+        toast(ACTION_DONE[action] + ' by ' + data.by, 'ok');
+        return load();
+      });
     }).catch(function (error) { toast(error.message, 'error'); });
   }
 

@@ -237,11 +237,14 @@ function jobsPage() {
 
   function bulk(action) {
     var uuids = Array.from(selected.keys());
-    post('/jobs/' + action, { uuids: uuids }).then(function (data) {
-      toast(ACTION_DONE[action] + ' ' + data.changed.length + ' job(s) (by ' + data.by + ')', 'ok');
-      selected.clear();
-      lastList = '';
-      return refresh();
+    (action === 'cancel' ? confirmCancel(Array.from(selected.values())) : Promise.resolve(true)).then(function (confirmed) {
+      if (!confirmed) return;
+      return post('/jobs/' + action, { uuids: uuids }).then(function (data) {
+        toast(ACTION_DONE[action] + ' ' + data.changed.length + ' job(s) (by ' + data.by + ')', 'ok');
+        selected.clear();
+        lastList = '';
+        return refresh();
+      });
     }).catch(function (error) { toast(error.message, 'error'); });
   }
 
