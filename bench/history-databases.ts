@@ -42,8 +42,7 @@ export class BenchDatabases {
     await dataSource.destroy();
     await withClient(this.url(name), async (client) => {
       await fill(client);
-      await client.query('VACUUM (FREEZE, ANALYZE)');
-      await client.query('CHECKPOINT');
+      await settle(client);
     });
     return name;
   }
@@ -69,6 +68,12 @@ export class BenchDatabases {
   private admin(sql: string): Promise<unknown> {
     return withClient(this.adminUrl, (client) => client.query(sql));
   }
+}
+
+/** After a bulk load: frozen, analyzed and written out, as a long-lived table would be, so no later phase pays for it. */
+export async function settle(client: pg.ClientBase): Promise<void> {
+  await client.query('VACUUM (FREEZE, ANALYZE)');
+  await client.query('CHECKPOINT');
 }
 
 /** Runs `fn` with a client connected to `url`, closed after. */

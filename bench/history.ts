@@ -3,20 +3,19 @@
 // - drain: the `drain` workload (bench.js, one process per round) of N jobs on an empty database
 //   and on a copy of one holding H `done` jobs, in R alternating rounds; the ratio of the medians;
 // - admin: the admin's documented queries on that history, median of 3 each;
-// - autovacuum: a copy holding H kept and E expired done jobs, drained once while the library's
-//   autovacuum deletes the expired ones, once with the autovacuum after the drain: its duration, and
+// - autovacuum: a copy holding H kept and E expired done jobs, in R rounds drained once with the
+//   library's autovacuum after the drain, once while it deletes the expired ones: its duration, and
 //   the claim rate over the autovacuum's window against the same window without it.
 // DATABASE_URL is the admin connection: the databases are made (bench_history_<tag>_*) and dropped
 // here. One JSON line on stdout, readable lines on stderr. `--quick`: H 50,000, N 5,000, E 20,000, 1 round.
 import 'reflect-metadata';
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { AutovacuumRun } from './history-autovacuum.js';
 import { timeAdminQueries } from './history-admin.js';
-import { BenchDatabases, withClient } from './history-databases.js';
+import { measureAutovacuum } from './history-autovacuum-rounds.js';
+import { BenchDatabases, settle, withClient } from './history-databases.js';
 import { EXPIRED, insertDoneJobs, KEPT } from './history-rows.js';
 import { median } from './median.js';
+import { runScript } from './run-script.js';
 
 const DEFAULTS = { history: 3_000_000, n: 100_000, rounds: 2, expired: 1_000_000, concurrency: 20 };
 const QUICK = { history: 50_000, n: 5_000, rounds: 1, expired: 20_000, concurrency: 20 };
@@ -45,20 +44,6 @@ const log = (line: string) => process.stderr.write(`bench:history: ${line}\n`);
 const seconds = (start: number) => Math.round((performance.now() - start) / 10) / 100;
 const fmt = (x: number) => Math.round(x).toLocaleString('en-US');
 
-/** Runs a compiled script of this folder on `url`; its last stdout line is JSON. */
-function runScript<T>(script: string, args: string[], url: string): Promise<T> {
-  const child = spawn(process.execPath, [fileURLToPath(new URL(script, import.meta.url)), ...args], {
-    env: { ...process.env, DATABASE_URL: url }, stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let out = '';
-  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  return new Promise((resolve, reject) => child.on('close', (code) => {
-    const last = out.trim().split('\n').pop() ?? '';
-    if (code !== 0) return reject(new Error(`${script} ${args.join(' ')} exited with ${code}: ${last}`));
-    resolve(JSON.parse(last) as T);
-  }));
-}
-
 async function drainRound(databases: BenchDatabases, make: () => Promise<string>): Promise<number> {
   const name = await make();
   try {
@@ -69,12 +54,6 @@ async function drainRound(databases: BenchDatabases, make: () => Promise<string>
   } finally {
     await databases.drop(name);
   }
-}
-
-/** Handler calls per second over the first `window` seconds of a drain (to its first 50 ms sample at or past it). */
-function rateOver(run: AutovacuumRun, window: number): number {
-  const [ms, calls] = run.calls.find(([at]) => at >= Math.max(window * 1000, 100)) ?? run.calls[run.calls.length - 1];
-  return calls / (ms / 1000);
 }
 
 async function main(): Promise<void> {
@@ -116,25 +95,11 @@ async function main(): Promise<void> {
     const expiredTemplate = await databases.copy(template, 'expired');
     await withClient(databases.url(expiredTemplate), async (client) => {
       await insertDoneJobs(client, expired, EXPIRED);
-      await client.query('VACUUM (FREEZE, ANALYZE)');
-      await client.query('CHECKPOINT');
+      await settle(client);
     });
     await databases.drop(template);
-    const autovacuumRun = async (when: 'during' | 'after') => {
-      const name = await databases.copy(expiredTemplate, `autovacuum_${when}`);
-      try {
-        return await runScript<AutovacuumRun>('./history-autovacuum.js',
-          ['--autovacuum', when, '--n', String(n), '--concurrency', String(concurrency)], databases.url(name));
-      } finally {
-        await databases.drop(name);
-      }
-    };
-    const alone = await autovacuumRun('after');
-    const during = await autovacuumRun('during');
-    const window = Math.min(during.autovacuum_ended_at ?? during.drain_seconds, during.drain_seconds);
-    const claimRatio = rateOver(during, window) / rateOver(alone, window);
-    log(`autovacuum of ${fmt(alone.deleted)} expired jobs: ${alone.autovacuum_seconds.toFixed(2)} s alone, ${during.autovacuum_seconds.toFixed(2)} s during a drain`);
-    log(`claims over its first ${window.toFixed(2)} s: ${fmt(rateOver(during, window))} jobs/s with it, ${fmt(rateOver(alone, window))} without: ${claimRatio.toFixed(2)} ×`);
+    const autovacuum = await measureAutovacuum(databases, expiredTemplate, { n, concurrency, rounds }, log);
+    log(`autovacuum: median ${autovacuum.seconds_alone} s alone, ${autovacuum.seconds_during_drain} s during a drain; claims ${autovacuum.ratio} × (median)`);
 
     const r2 = (x: number) => Math.round(x * 100) / 100;
     process.stdout.write(`${JSON.stringify({
@@ -142,11 +107,7 @@ async function main(): Promise<void> {
       setup: { history_rows: historyRows, build_seconds: buildSeconds, copy_seconds: copySeconds },
       drain: { empty_jobs_per_s: empty, history_jobs_per_s: withHistory, median_empty: median(empty), median_history: median(withHistory), ratio: r2(ratio) },
       admin,
-      autovacuum: {
-        deleted: during.deleted, seconds_alone: r2(alone.autovacuum_seconds), seconds_during_drain: r2(during.autovacuum_seconds),
-        window_seconds: r2(window), claims_per_s_during: Math.round(rateOver(during, window)), claims_per_s_without: Math.round(rateOver(alone, window)),
-        ratio: r2(claimRatio), drain_seconds_alone: r2(alone.drain_seconds), drain_seconds_during: r2(during.drain_seconds),
-      },
+      autovacuum,
     })}\n`);
   } finally {
     await databases.dropAll();
