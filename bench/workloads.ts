@@ -8,7 +8,11 @@ import { BenchJobs, type Payload } from './bench-app.js';
 export const WORKLOADS = ['enqueue-single', 'enqueue-bulk', 'drain', 'latency', 'drain-backlog'] as const;
 export type Workload = (typeof WORKLOADS)[number];
 
-export interface Params { n: number; concurrency: number; backlog: number }
+export interface Params {
+  n: number; concurrency: number; backlog: number;
+  /** Drains: called when the clock starts, just before the runner (`bench:history` starts its autovacuum there). */
+  onStart?: () => void;
+}
 export interface Timing { seconds: number; jobsPerS: number | null; p50: number | null; p99: number | null }
 
 const BATCH = 1000;        // bulk enqueue / pre-insert batch size
@@ -61,6 +65,7 @@ export async function runWorkload(w: Workload, app: INestApplicationContext, pro
       if (jobs.calls === target) reached();
     };
     const t0 = now();
+    p.onStart?.();
     await runner.start();
     await handlersDone;
     const tHandlers = now();
