@@ -7,6 +7,9 @@ import { CHANNEL_SETTINGS_NOTIFY } from '../store/sql/channel-settings.sql.js';
 
 // Short: while this worker's lock is gone, other instances start counting it as dead.
 const MAX_BACKOFF_MS = 1_000;
+// A connection attempt that gets no answer (a server starting or stopping, a network black hole) is
+// given up and retried, rather than leaving the worker without LISTEN and its lock for ever.
+const CONNECT_TIMEOUT_MS = 5_000;
 
 /**
  * Holds one dedicated connection in LISTEN (outside the pool: a pooled connection would be handed to
@@ -47,7 +50,7 @@ export class NotificationListener {
   }
 
   private async connect(): Promise<void> {
-    const client = new pg.Client(connectionConfig(this.dataSource));
+    const client = new pg.Client({ ...connectionConfig(this.dataSource), connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
     // A worker that wakes the others when it is full ignores its own call.
     client.on('notification', (message) => {
       if (message.channel === CHANNEL_SETTINGS_NOTIFY) this.onChannelSettings();
