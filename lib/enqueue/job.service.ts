@@ -10,7 +10,6 @@ import { currentJobOrUndefined, runInJobContext, type JobContext } from '../runn
 import { progressReport } from '../runner/progress-report.js';
 import type { StoredProgress } from '../store/job-progress.js';
 import type { QueueJob } from '../store/entities/queue-job.entity.js';
-import type { JobState } from '../store/job-state.js';
 import { JobStore, type InsertedJob } from '../store/job-store.js';
 import { applyManualAction } from '../store/manual-actions.js';
 import { RelatedActionRegistry } from '../discovery/related-action.registry.js';
@@ -26,16 +25,16 @@ import { QueueJobDelayPolicy } from './delay-policy.js';
 import { collectGraph, dependencyOrder } from './graph/collect-graph.js';
 import { DelayableNode } from './graph/delayable-node.js';
 import { storeGraph } from './graph/store-graph.js';
-import { Job } from './job.js';
+import type { Job } from './job.js';
 import { newJobUuid } from './job-uuid.js';
 import type { JobSink } from './job-sink.js';
-import { BULK_CHUNK, bulkChunks } from './bulk-chunks.js';
+import { BULK_CHUNK } from './bulk-chunks.js';
+import { insertInChunks, jobHandles, type JobOfHandle } from './stored-jobs.js';
 import { prepareJob, sharedJobOptions, type PreparedJob } from './prepared-job.js';
 import { TypeOrmEntities } from './typeorm-entities.js';
 import type { PendingLimit } from './pending-limits.js';
 import { PendingRoom } from './pending-room.js';
 import { retryWhileFull, waitIfFullOf } from './wait-if-full.js';
-import { reservePendingRoom } from '../store/pending-room.js';
 import type { DelayCallOptions, Delayed, Prepared, MethodKeys, MethodParameters } from './with-delay.js';
 
 /** Who did a manual action, for the job's `result` text. */
@@ -44,9 +43,6 @@ export interface ManualActionOptions {
 }
 
 const DEFAULT_ACTOR = 'system';
-
-/** What a stored job's handle and its `job.enqueued` event are made of. */
-type JobOfHandle = Pick<PreparedJob, 'fn' | 'options'>;
 
 
 /** Enqueues jobs and reads them back. Injected anywhere once `QueueJobModule` is imported. */
@@ -261,51 +257,13 @@ export class JobService implements OnApplicationShutdown {
     return this.handles(jobs, await this.room.storeJobs(jobs, target, waitIfFullMs, (m) => this.store.insertJobs(rows, m)));
   }
 
-  /**
-   * A large bulk call, in one transaction of its own: chunks of calls (`bulkChunks`), each prepared
-   * (arguments serialized, hooks run) while the previous one is being inserted, so that the process
-   * and the database work at the same time. A bad argument in any chunk rolls back those already
-   * inserted: nothing is stored, as with one statement. With `limits`, their room is reserved first.
-   */
   private async storeInChunks<A>(argsList: readonly A[], prepare: (args: A) => PreparedJob, limits: readonly PendingLimit[]): Promise<Job[]> {
-    // What the handles need of each job: not its arguments and row, let go once its chunk is inserted.
-    const jobs: JobOfHandle[] = [];
-    const stored = await this.dataSource.transaction(async (manager) => {
-      if (limits.length > 0) await reservePendingRoom(this.store, limits, manager, true);
-      const inserts: Array<Promise<InsertedJob[]>> = [];
-      try {
-        for (const [start, end] of bulkChunks(argsList.length)) {
-          const chunk = argsList.slice(start, end).map(prepare);
-          // One handle record for the jobs that share their options (see sharedJobOptions), not one each.
-          for (const { fn, options } of chunk) jobs.push(jobs.at(-1)?.options === options ? jobs.at(-1)! : { fn, options });
-          const { sent, inserted } = this.store.startInsert(chunk.map((job) => job.row), manager);
-          inserted.catch(() => undefined); // awaited below; not an unhandled rejection while the next chunk is prepared
-          inserts.push(inserted);
-          // The next chunk is prepared once this one's rows are on their way (a COPY waits for the
-          // database's go-ahead), and the previous one's answer is in: the database never waits for the process.
-          await sent;
-          await new Promise((resolve) => setImmediate(resolve));
-        }
-      } finally {
-        // The transaction ends only once every statement sent has answered.
-        await Promise.allSettled(inserts);
-      }
-      return (await Promise.all(inserts)).flat();
-    });
+    const { jobs, stored } = await insertInChunks(this.dataSource, this.store, argsList, prepare, limits);
     return this.handles(jobs, stored);
   }
 
   private handles(jobs: readonly JobOfHandle[], stored: InsertedJob[]): Job[] {
-    const at = new Date();
-    stored.forEach((s, i) => {
-      if (!s.created || !jobs[i]) return;
-      const o = jobs[i].options;
-      this.hooks.emit({ name: 'job.enqueued', uuid: s.uuid, jobFunction: jobs[i].fn.name, channel: o.channel, retry: 0, maxRetries: o.maxRetries, at });
-    });
-    return stored.map((s, i) => {
-      const o = jobs[i]?.options;
-      return new Job(s.uuid, jobs[i].fn.name, o.channel, o.priority, o.eta, s.state as JobState, s.created, (id) => this.store.findByUuid(id));
-    });
+    return jobHandles(jobs, stored, this.hooks, this.store);
   }
 
   /**
