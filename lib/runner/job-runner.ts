@@ -7,7 +7,7 @@ import { earliest } from '../channels/channel-job.js';
 import { selectJobsToStart } from '../channels/dispatch.js';
 import { JobFunctionRegistry } from '../discovery/job-function.registry.js';
 import { QUEUE_JOB_RESOLVED_OPTIONS } from '../queue-job.constants.js';
-import { eventLoopBlocked, jobCancelledWhileRunning, jobTimedOut, noDelayWarning } from '../queue-job.messages.js';
+import { eventLoopBlocked, jobTimedOut, noDelayWarning } from '../queue-job.messages.js';
 import { readCallTimeouts } from '../store/call-timeouts.js';
 import type { ResolvedQueueJobOptions } from '../queue-job.options.js';
 import { runClaimCycle, type ClaimRequest, type ClaimedJobRow } from '../store/claim-cycle.js';
@@ -28,9 +28,9 @@ import { DeadJobRescuer } from './dead-job-rescuer.js';
 import { SerialTask } from './serial-task.js';
 import { JobTimeouts } from './job-timeout.js';
 import { JobLeases } from './job-leases.js';
+import { LeaseKeeper } from './lease-keeper.js';
 import { EventLoopWatch } from './event-loop-watch.js';
 import type { AttemptAbort } from './job-abort.js';
-import { JobCancelledError } from '../errors/job-cancelled.error.js';
 import { cancelledUuidsOf } from '../store/cancel-notices.js';
 
 const ERROR_BACKOFF_MS = 1_000;
@@ -71,6 +71,7 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
   private wakeAt = Number.POSITIVE_INFINITY;
   private listener: NotificationListener | undefined;
   private readonly leases: JobLeases;
+  private readonly leaseKeeper: LeaseKeeper;
   private readonly timeouts: JobTimeouts;
   private readonly loopWatch = new EventLoopWatch<ClaimedJobRow>((stallMs, jobs) => this.warnStall(stallMs, jobs),
     () => [...this.running.values()].map((r) => r.job));
@@ -84,6 +85,7 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     private readonly registry: JobFunctionRegistry,
   ) {
     this.leases = new JobLeases(registry, options.runner.leaseSeconds);
+    this.leaseKeeper = new LeaseKeeper(store, this.leases, () => this.running.values());
     this.timeouts = new JobTimeouts((ids) => readCallTimeouts(this.store.pool, ids),
       (job, seconds) => this.logger.warn(jobTimedOut(job.uuid, job.job_function, seconds)),
       (error) => this.logger.warn(`Reading the timeouts of running jobs failed (${error.message}); retrying`));
@@ -133,7 +135,7 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     this.jobFunctions = this.registry.all().map((fn) => fn.name);
     await this.effective.load();
     this.listener = new NotificationListener(this.store.dataSource, this.workerId, (payload) => {
-      this.abortCancelled(cancelledUuidsOf(payload));
+      this.leaseKeeper.abortCancelled(cancelledUuidsOf(payload));
       this.wake();
     }, () => {
       this.rescuer.reset();
@@ -143,7 +145,7 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     }, () => this.effective.refresh());
     await this.listener.start();
     this.scheduler.addInterval(this.pollName, setInterval(() => this.wake(), this.options.runner.pollInterval));
-    this.heartbeat = setInterval(() => void this.renewLeases(), this.leases.heartbeatMs());
+    this.heartbeat = setInterval(() => void this.leaseKeeper.renew(), this.leases.heartbeatMs());
     this.loopWatch.start();
     this.rescuer.start();
     this.logger.log(`Runner ${this.workerId} started (channels ${this.options.channels})`);
@@ -210,7 +212,7 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
       // Back up to the full batch by doubling: a claim refused for its size would be refused again at once.
       this.claimCap = Math.min(this.options.runner.concurrency, this.claimCap * 2);
       const own = this.leases.ownLeases(claimed);
-      if (own) await this.extendOwnLeases(own);
+      if (own) await this.leaseKeeper.extendOwn(own);
       for (const job of claimed) this.launch(job);
       this.scheduleWake(earliest([nextWakeup, nextEta]));
       return true;
@@ -304,41 +306,6 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     });
     this.running.set(job.id, { job, done: run, abort });
     this.records.launched(job);
-  }
-
-  /** Heartbeat: extends the leases of the jobs running here (each by its job function's length), so that nobody takes them back. */
-  private async renewLeases(): Promise<void> {
-    if (this.running.size === 0) return;
-    const jobs = [...this.running.values()].map((r) => r.job);
-    try {
-      this.abortCancelled(await this.store.renewLeases(jobs.map((j) => j.id), jobs.map((j) => j.lease_token), jobs.map((j) => this.leases.of(j.job_function))));
-    } catch (error) {
-      this.logger.warn(`Could not renew job leases: ${messageOf(error)}`);
-    }
-  }
-
-  /**
-   * Jobs cancelled while they run here (named by a cancel's NOTIFY, or found cancelled by the heartbeat
-   * when that was missed): their attempts end now, which frees their local slots; the cancel already
-   * wrote their rows and freed their channel slots.
-   */
-  private abortCancelled(uuids: readonly string[]): void {
-    if (uuids.length === 0) return;
-    const cancelled = new Set(uuids);
-    for (const { job, abort } of this.running.values()) {
-      if (!cancelled.has(job.uuid) || abort.aborted) continue;
-      this.logger.log(jobCancelledWhileRunning(job.uuid, job.job_function));
-      abort.abort(new JobCancelledError());
-    }
-  }
-
-  /** Jobs whose function has a lease of its own get it before their code runs: a CPU-bound job may block the heartbeat at once. */
-  private async extendOwnLeases(own: { ids: string[]; tokens: string[]; seconds: number[] }): Promise<void> {
-    try {
-      await this.store.renewLeases(own.ids, own.tokens, own.seconds);
-    } catch (error) {
-      this.logger.warn(`Could not extend ${own.ids.length} job lease(s) to their job function's leaseSeconds: ${messageOf(error)}`);
-    }
   }
 
   /** The job function's timeout, else `runner.jobTimeout` (0: none); a call's own replaces it once read (JobTimeouts). */
