@@ -1,5 +1,5 @@
 import { SetMetadata } from '@nestjs/common';
-import type { DelayableOptions } from '../decorators/delayable.decorator.js';
+import type { DelayableDecorator, DelayableOptions } from '../decorators/delayable.decorator.js';
 import { DELAYABLE_METADATA } from '../queue-job.constants.js';
 import { DELAYABLE_CRON_METADATA } from './cron.constants.js';
 import { interceptCalls } from '../decorators/delayable-interception.js';
@@ -27,9 +27,10 @@ export interface DelayableCronMetadata {
  * Enqueues a job of the method at each slot of `cronExpression` (`@nestjs/schedule` syntax, 5 fields
  * or 6 with seconds first: `'0 2 * * *'`, `'15 0 * * * *'`). Every app instance whose runner is on fires at
  * each slot, and exactly one job is enqueued per slot. The method is a job function (no
- * `@Delayable()` needed) and is called with the slot's `Date` as its only argument.
+ * `@Delayable()` needed) and is called with the slot's `Date` as its only argument; like a
+ * `@Delayable()` one, it must return a Promise (a direct call resolves to the stored `Job`).
  */
-export function DelayableCron(cronExpression: string, options: DelayableCronOptions = {}): MethodDecorator {
+export function DelayableCron(cronExpression: string, options: DelayableCronOptions = {}): DelayableDecorator {
   const { timeZone: _timeZone, noParallelRun: _noParallelRun, missedSlots: _missedSlots, ...jobOptions } = options;
   return (target, key, descriptor) => {
     interceptCalls(key, descriptor);

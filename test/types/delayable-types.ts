@@ -83,11 +83,15 @@ export async function invoiceFromOutside(jobs: JobService, invoicer: Invoicer): 
   return jobs.enqueueMany(invoicer, 'invoice', [[1], [2]]);
 }
 
-/** The other method decorators accept what they did: plain methods as well as async ones. */
+/** @DelayableCron makes a job function too: only a method that returns a Promise; the other method decorators accept plain methods. */
 @Injectable()
 export class Reports {
   @DelayableCron('0 2 * * *')
-  nightly(_slot: Date): void {}
+  async nightly(_slot: Date): Promise<void> {}
+
+  // @ts-expect-error Type 'void' is not assignable to type 'Promise<unknown>'.
+  @DelayableCron('0 1 * * *')
+  hourlySync(_slot: Date): void {}
 
   @DelayableCron('0 3 * * *', { priority: 7 })
   @Delayable({ retryPattern: { 1: 60 } })
@@ -95,6 +99,7 @@ export class Reports {
 
   // @ts-expect-error Type 'void' is not assignable to type 'Promise<unknown>'.
   @Delayable()
+  // @ts-expect-error Type 'void' is not assignable to type 'Promise<unknown>'.
   @DelayableCron('0 4 * * *')
   monthly(_slot: Date): void {}
 

@@ -7,7 +7,7 @@ import { DELAYABLE_METADATA } from '../../../lib/queue-job.constants.js';
 
 class Reports {
   @DelayableCron('0 2 * * *', { timeZone: 'Europe/Paris', noParallelRun: true, missedSlots: 'skip', channel: 'root.report', priority: 5 })
-  nightly(): void {}
+  async nightly(): Promise<void> {}
 
   @DelayableCron('0 3 * * *', { priority: 7 })
   @Delayable({ retryPattern: { 1: 60 }, priority: 1 })
