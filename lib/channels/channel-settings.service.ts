@@ -4,7 +4,6 @@ import type { ResolvedQueueJobOptions } from '../queue-job.options.js';
 import { changeChannelSetting, readChannelAudit, readChannelSettings, type ChannelAction, type ChannelAuditEntry } from '../store/channel-settings.js';
 import { JobStore } from '../store/job-store.js';
 import { storableText } from '../store/sql/json-text.js';
-import { parseChannelsConfig } from './channel-config.js';
 import { applyChannelSettings, checkedChannelLimits, checkedChannelName, type ChannelLimits, type ChannelSetting } from './channel-settings.js';
 import { ChannelTree } from './channel-tree.js';
 
@@ -21,10 +20,15 @@ const DEFAULT_ACTOR = 'system';
  */
 @Injectable()
 export class ChannelSettingsService {
+  /** This instance's channels configuration, before the run-time settings. */
+  readonly configured: ChannelTree;
+
   constructor(
     private readonly store: JobStore,
-    @Inject(QUEUE_JOB_RESOLVED_OPTIONS) private readonly options: ResolvedQueueJobOptions,
-  ) {}
+    @Inject(QUEUE_JOB_RESOLVED_OPTIONS) options: ResolvedQueueJobOptions,
+  ) {
+    this.configured = ChannelTree.parse(options.channels);
+  }
 
   /** No job of the channel or its sub-channels starts any more; running ones finish. */
   async pause(name: string, options: ChannelActionOptions = {}): Promise<ChannelSetting> {
@@ -60,7 +64,7 @@ export class ChannelSettingsService {
 
   /** This instance's channels configuration with the run-time settings over it. */
   async effectiveChannels(settings?: ChannelSetting[]): Promise<ChannelTree> {
-    return new ChannelTree(applyChannelSettings(parseChannelsConfig(this.options.channels), settings ?? (await this.settings())));
+    return new ChannelTree(applyChannelSettings(this.configured.channels, settings ?? (await this.settings())));
   }
 
   private change(channel: string, action: ChannelAction, changes: Record<string, unknown>, options: ChannelActionOptions): Promise<ChannelSetting> {

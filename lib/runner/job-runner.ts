@@ -80,7 +80,7 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     private readonly store: JobStore,
     private readonly executor: JobExecutor,
     private readonly scheduler: SchedulerRegistry,
-    private readonly hooks: QueueJobHooks,
+    hooks: QueueJobHooks,
     @Inject(QUEUE_JOB_RESOLVED_OPTIONS) private readonly options: ResolvedQueueJobOptions,
     private readonly registry: JobFunctionRegistry,
   ) {

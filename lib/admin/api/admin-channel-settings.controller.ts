@@ -1,6 +1,6 @@
 import { BadRequestException, Body, Controller, ForbiddenException, Get, Header, HttpCode, Inject, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
 import { ChannelSettingsService } from '../../channels/channel-settings.service.js';
-import type { ChannelSetting } from '../../channels/channel-settings.js';
+import type { ChannelLimits, ChannelSetting } from '../../channels/channel-settings.js';
 import { InvalidChannelSettingError } from '../../errors/invalid-channel-setting.error.js';
 import { actorOf } from '../admin-actor.js';
 import { QueueJobAdminGuard } from '../admin.guard.js';
@@ -49,7 +49,8 @@ export class AdminChannelSettingsController {
   @HttpCode(200)
   @UseGuards(AdminSameSiteGuard)
   limits(@Param('name') name: string, @Body() body: unknown, @Req() request: RequestLike) {
-    return this.act('limits', request, (by) => this.settings.setLimits(name, body as never, { by }));
+    // Any JSON: setLimits checks it and refuses what is not limits (400).
+    return this.act('limits', request, (by) => this.settings.setLimits(name, body as ChannelLimits, { by }));
   }
 
   @Post(':name/reset-limits')

@@ -1,10 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { parseChannelsConfig, type ChannelConfig } from '../../channels/channel-config.js';
+import { Injectable } from '@nestjs/common';
+import type { ChannelConfig } from '../../channels/channel-config.js';
 import { channelLineage } from '../../channels/channel-name.js';
 import { ChannelSettingsService } from '../../channels/channel-settings.service.js';
-import { ChannelTree } from '../../channels/channel-tree.js';
-import { QUEUE_JOB_RESOLVED_OPTIONS } from '../../queue-job.constants.js';
-import type { ResolvedQueueJobOptions } from '../../queue-job.options.js';
 import { JobStore } from '../../store/job-store.js';
 import { ADMIN_CHANNEL_COUNTS_SQL, ADMIN_CHANNEL_RECORDS_SQL, ADMIN_RATE_WINDOWS_SQL } from '../../store/sql/admin-channels.sql.js';
 import { rateRelease, rateText } from '../../channels/rate-limit.js';
@@ -19,15 +16,7 @@ type Bucket = keyof ChannelCounts;
  */
 @Injectable()
 export class AdminChannels {
-  private readonly configured: ChannelTree;
-
-  constructor(
-    private readonly store: JobStore,
-    private readonly channelSettings: ChannelSettingsService,
-    @Inject(QUEUE_JOB_RESOLVED_OPTIONS) options: ResolvedQueueJobOptions,
-  ) {
-    this.configured = new ChannelTree(parseChannelsConfig(options.channels));
-  }
+  constructor(private readonly store: JobStore, private readonly channelSettings: ChannelSettingsService) {}
 
   async tree(): Promise<AdminChannel[]> {
     const [records, counts, settings, windows] = await Promise.all([
@@ -54,7 +43,7 @@ export class AdminChannels {
     const recordOf = new Map(records.map((r) => [r.complete_name, r]));
     return [...names].sort(treeOrder).map((name) => {
       const config = effective.get(name);
-      const configured = this.configured.get(name);
+      const configured = this.channelSettings.configured.get(name);
       const record = recordOf.get(name);
       const segments = name.split('.');
       return {
