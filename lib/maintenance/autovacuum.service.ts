@@ -4,13 +4,18 @@ import { AUTOVACUUM_LOCK_KEY, QUEUE_JOB_RESOLVED_OPTIONS } from '../queue-job.co
 import type { ResolvedQueueJobOptions } from '../queue-job.options.js';
 import { JobStore } from '../store/job-store.js';
 import { DELETE_OLD_CANCELLED_SQL, DELETE_OLD_DONE_SQL, REMOVAL_INTERVALS_SQL } from '../store/sql/autovacuum.sql.js';
+import { dropExpiredDonePartitions, makeDonePartitions } from './done-partitions.js';
 
 const INTERVAL_NAME = 'queue_job:autovacuum';
+/** With the autovacuum off, the tables of done jobs of the next days are still made, this often. */
+const PARTITIONS_ONLY_INTERVAL_MS = 6 * 3600_000;
 
 /**
  * Deletes done and cancelled jobs older than their channel's `removal_interval` (days, default 30),
- * in batches, on a schedule (@nestjs/schedule) in every instance whose runner is on; one instance at
- * a time does the work.
+ * on a schedule (@nestjs/schedule) in every instance whose runner is on; one instance at a time does
+ * the work. The done jobs of a UTC day have a table of their own (lifecycle partitions): a day past
+ * every channel's interval is dropped whole; expired jobs of the days that also hold jobs to keep are
+ * deleted row by row, in batches. Each pass also makes the day tables of the next days.
  */
 @Injectable()
 export class QueueJobAutovacuum implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -22,10 +27,19 @@ export class QueueJobAutovacuum implements OnApplicationBootstrap, BeforeApplica
     @Inject(QUEUE_JOB_RESOLVED_OPTIONS) private readonly options: ResolvedQueueJobOptions,
   ) {}
 
-  onApplicationBootstrap(): void {
+  async onApplicationBootstrap(): Promise<void> {
     const { interval } = this.options.autovacuum;
-    if (!this.options.runsJobs || interval === 0) return;
-    this.scheduler.addInterval(INTERVAL_NAME, setInterval(() => void this.run().catch((e: Error) => this.logger.error(`Autovacuum failed: ${e.message}`)), interval));
+    if (!this.options.runsJobs) return;
+    const pass = interval === 0 ? () => this.makePartitions() : () => this.run();
+    // Apps restarted more often than the autovacuum runs still get their day tables.
+    await this.makePartitions().catch((e: Error) => this.logger.error(`Autovacuum failed: ${e.message}`));
+    this.scheduler.addInterval(INTERVAL_NAME, setInterval(() => void pass().catch((e: Error) => this.logger.error(`Autovacuum failed: ${e.message}`)),
+      interval || PARTITIONS_ONLY_INTERVAL_MS));
+  }
+
+  /** Makes the day tables of done jobs for today and the next days (those missing). */
+  async makePartitions(): Promise<string[]> {
+    return this.store.withClient((client) => makeDonePartitions(client));
   }
 
   beforeApplicationShutdown(): void {
@@ -38,10 +52,13 @@ export class QueueJobAutovacuum implements OnApplicationBootstrap, BeforeApplica
       const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [AUTOVACUUM_LOCK_KEY]);
       if (!rows[0].locked) return 0;
       try {
-        const intervals = (await client.query<{ min_days: number | null; root_days: number | null }>(REMOVAL_INTERVALS_SQL)).rows[0];
+        const intervals = (await client.query<{ min_days: number | null; max_days: number | null; root_days: number | null }>(REMOVAL_INTERVALS_SQL)).rows[0];
         const rootDays = intervals?.root_days ?? 30;
         const minDays = Math.min(intervals?.min_days ?? rootDays, rootDays);
-        let deleted = 0;
+        const maxDays = Math.max(intervals?.max_days ?? rootDays, rootDays);
+        await makeDonePartitions(client);
+        const dropped = await dropExpiredDonePartitions(client, maxDays);
+        let deleted = dropped.jobs;
         for (const sql of [DELETE_OLD_DONE_SQL, DELETE_OLD_CANCELLED_SQL]) {
           for (;;) {
             const { rowCount } = await client.query(sql, [minDays, rootDays, this.options.autovacuum.batchSize]);
@@ -49,7 +66,10 @@ export class QueueJobAutovacuum implements OnApplicationBootstrap, BeforeApplica
             if ((rowCount ?? 0) < this.options.autovacuum.batchSize) break;
           }
         }
-        if (deleted > 0) this.logger.log(`Autovacuum deleted ${deleted} old job(s)`);
+        if (deleted > 0) {
+          const tables = dropped.tables.length > 0 ? ` (${dropped.jobs} by dropping ${dropped.tables.join(', ')})` : '';
+          this.logger.log(`Autovacuum deleted ${deleted} old job(s)${tables}`);
+        }
         return deleted;
       } finally {
         await client.query('SELECT pg_advisory_unlock($1)', [AUTOVACUUM_LOCK_KEY]);

@@ -13,10 +13,12 @@ import { QueueJobMixedFleets1764404200000 } from './1764404200000-queue-job-mixe
 import { QueueJobTimeout1764404300000 } from './1764404300000-queue-job-timeout.js';
 import { QueueJobProgress1764404600000 } from './1764404600000-queue-job-progress.js';
 import { QueueJobChannelSettings1764404800000 } from './1764404800000-queue-job-channel-settings.js';
+import { QueueJobLifecyclePartitions1764405000000 } from './1764405000000-queue-job-lifecycle-partitions.js';
 
 /** The module's migrations, in order. Add them to your DataSource's `migrations` if you run migrations yourself (`migrationsRun: false`). */
 export const QUEUE_JOB_MIGRATIONS = [QueueJobSchema1764403200000, QueueJobRecords1764403300000, QueueJobAutovacuum1764403400000, QueueJobContext1764403500000,
   QueueJobCycle1764403600000, QueueJobNotify1764403650000, QueueJobAdmin1764403700000,
   QueueJobCronSlots1764403800000, QueueJobClaimNext1764403900000, QueueJobClaimOneRow1764404000000,
   QueueJobPendingHeads1764404100000, QueueJobMixedFleets1764404200000,
-  QueueJobTimeout1764404300000, QueueJobProgress1764404600000, QueueJobChannelSettings1764404800000];
+  QueueJobTimeout1764404300000, QueueJobProgress1764404600000, QueueJobChannelSettings1764404800000,
+  QueueJobLifecyclePartitions1764405000000];

@@ -4,7 +4,7 @@
  * the partial index on the finish date bound the scan.
  */
 const deleteOld = (state: string, dateColumn: string) => `
-DELETE FROM queue_job WHERE id IN (
+DELETE FROM queue_job WHERE state = '${state}' AND id IN (
   SELECT j.id FROM queue_job j LEFT JOIN queue_job_channel c ON c.complete_name = j.channel
   WHERE j.state = '${state}' AND j.${dateColumn} < now() - make_interval(days => $1)
     AND j.${dateColumn} < now() - make_interval(days => COALESCE(c.removal_interval, $2))
@@ -15,5 +15,20 @@ export const DELETE_OLD_DONE_SQL = deleteOld('done', 'date_done');
 export const DELETE_OLD_CANCELLED_SQL = deleteOld('cancelled', 'date_cancelled');
 
 export const REMOVAL_INTERVALS_SQL = `
-SELECT min(removal_interval)::int AS min_days, max(removal_interval) FILTER (WHERE complete_name = 'root')::int AS root_days
+SELECT min(removal_interval)::int AS min_days, max(removal_interval)::int AS max_days,
+  max(removal_interval) FILTER (WHERE complete_name = 'root')::int AS root_days
 FROM queue_job_channel`;
+
+/** The UTC day of the database's clock, and the tables of done jobs made for the next days (names). */
+export const MAKE_DONE_PARTITIONS_SQL = `
+SELECT queue_job_done_partitions((now() AT TIME ZONE 'UTC')::date, (now() AT TIME ZONE 'UTC')::date + $1::int) AS made`;
+
+/**
+ * The tables of done jobs whose range ends at least \`$1\` days ago (the longest removal interval of
+ * any channel): every job in them is expired, so they are dropped whole. The default table has no end.
+ */
+export const EXPIRED_DONE_PARTITIONS_SQL = `
+SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+WHERE i.inhparent = 'queue_job_done'::regclass
+  AND substring(pg_get_expr(c.relpartbound, c.oid) FROM 'TO \\(''([^'']*)''\\)')::timestamptz <= now() - make_interval(days => $1)
+ORDER BY c.relname`;

@@ -7,7 +7,7 @@ import { jsonRaw } from './json-text.js';
  * back): COPY, whose rows PostgreSQL writes to the heap a page at a time, with no JSON to unpack.
  * For 200 to 1000 rows it costs the database 15–28 % less than INSERT_JOBS_SQL (measured here).
  */
-export const COPY_JOBS_SQL = `COPY queue_job (${JOB_COLUMNS.map((c) => c.key).join(', ')}) FROM STDIN`;
+export const COPY_JOBS_SQL = `COPY queue_job_live (${JOB_COLUMNS.map((c) => c.key).join(', ')}) FROM STDIN`;
 
 /** Fewer rows go through INSERT_JOBS_SQL: COPY's extra round trip outweighs its gain below ~50 rows. */
 export const COPY_MIN_ROWS = 100;

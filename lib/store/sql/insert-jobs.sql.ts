@@ -51,7 +51,7 @@ const VALUES = JOB_COLUMNS.map((c) => (c.key === 'dependencies'
  */
 export const INSERT_JOBS_SQL = `
 WITH inserted AS (
-INSERT INTO queue_job (${JOB_COLUMNS.map((c) => c.key).join(', ')})
+INSERT INTO queue_job_live (${JOB_COLUMNS.map((c) => c.key).join(', ')})
 SELECT ${VALUES}
 FROM json_to_recordset($1::json) AS t(${RECORD_TYPE}) CROSS JOIN json_to_record($2::json) AS s(${RECORD_TYPE})
 ON CONFLICT (identity_key) WHERE identity_key IS NOT NULL AND ${IDENTITY_STATES} DO NOTHING

@@ -1,0 +1,122 @@
+import { NOTIFY_CHANNEL } from '../../queue-job.constants.js';
+
+/**
+ * The SQL of migration `…5000000` (lifecycle partitions). Shipped SQL: change it only through a new
+ * migration.
+ *
+ * `queue_job` becomes a table partitioned by `state`: the live jobs (waiting, pending, enqueued,
+ * started) in `queue_job_live`, small and vacuumed in proportion to the backlog; `queue_job_failed`;
+ * `queue_job_cancelled`; the done jobs in `queue_job_done`, itself partitioned by `date_done` into one
+ * table per UTC day (`queue_job_done_YYYYMMDD`, made ahead by `queue_job_done_partitions`) and a
+ * default one for dates no day table covers. Expired days are dropped whole.
+ */
+
+const LIVE_STATES = `'wait_dependencies', 'pending', 'enqueued', 'started'`;
+
+export const PARTITIONED_TABLE_SQL = [
+  `CREATE TABLE queue_job (LIKE queue_job_unpartitioned INCLUDING DEFAULTS INCLUDING CONSTRAINTS) PARTITION BY LIST (state)`,
+  `ALTER SEQUENCE queue_job_id_seq OWNED BY queue_job.id`,
+  `CREATE TABLE queue_job_live PARTITION OF queue_job FOR VALUES IN (${LIVE_STATES})`,
+  `CREATE TABLE queue_job_failed PARTITION OF queue_job FOR VALUES IN ('failed')`,
+  `CREATE TABLE queue_job_cancelled PARTITION OF queue_job FOR VALUES IN ('cancelled')`,
+  `CREATE TABLE queue_job_done PARTITION OF queue_job FOR VALUES IN ('done') PARTITION BY RANGE (date_done)`,
+  `CREATE TABLE queue_job_done_default PARTITION OF queue_job_done DEFAULT`,
+  // Live jobs: the claim's queues, the running counts, identity keys (atomic: every state that holds a key is here).
+  `ALTER TABLE queue_job_live ADD CONSTRAINT queue_job_live_pkey PRIMARY KEY (id)`,
+  `CREATE UNIQUE INDEX queue_job_live_uuid_key ON queue_job_live (uuid)`,
+  `CREATE INDEX queue_job_live_pending_function_idx ON queue_job_live (channel, job_function, priority, date_created, id) WHERE state = 'pending'`,
+  `CREATE INDEX queue_job_live_pending_eta_idx ON queue_job_live (eta) WHERE state = 'pending' AND eta IS NOT NULL`,
+  `CREATE INDEX queue_job_live_running_idx ON queue_job_live (channel, lease_expires_at) WHERE state IN ('enqueued', 'started')`,
+  `CREATE UNIQUE INDEX queue_job_live_identity_key_idx ON queue_job_live (identity_key)
+     WHERE identity_key IS NOT NULL AND state IN ('wait_dependencies', 'pending', 'enqueued')`,
+  `CREATE INDEX queue_job_live_graph_idx ON queue_job_live (graph_uuid) WHERE graph_uuid IS NOT NULL`,
+  `CREATE INDEX queue_job_live_date_created_idx ON queue_job_live (date_created DESC, id DESC)`,
+  ...['failed', 'cancelled', 'done_default'].flatMap((p) => [
+    `ALTER TABLE queue_job_${p} ADD CONSTRAINT queue_job_${p}_pkey PRIMARY KEY (id)`,
+    `CREATE UNIQUE INDEX queue_job_${p}_uuid_key ON queue_job_${p} (uuid)`,
+    `CREATE INDEX queue_job_${p}_graph_idx ON queue_job_${p} (graph_uuid) WHERE graph_uuid IS NOT NULL`,
+    `CREATE INDEX queue_job_${p}_date_created_idx ON queue_job_${p} (date_created DESC, id DESC)`,
+  ]),
+  `CREATE INDEX queue_job_failed_channel_idx ON queue_job_failed (channel)`,
+  `CREATE INDEX queue_job_cancelled_date_cancelled_idx ON queue_job_cancelled (date_cancelled)`,
+  `CREATE INDEX queue_job_done_default_date_done_idx ON queue_job_done_default (date_done)`,
+];
+
+/**
+ * `queue_job_done_partitions(from, to)`: a table of done jobs for each UTC day from `from` to `to`
+ * (inclusive) that has none yet; returns the names of those it made. Each is made apart and attached
+ * (ATTACH takes a SHARE UPDATE EXCLUSIVE lock on `queue_job_done`, so completions go on), with its
+ * indexes and a CHECK of its range (so the attach does not scan it). A day that overlaps an existing
+ * range (the attach refuses it), or whose jobs already sit in the default table, is skipped. Waits for locks at most 2 s.
+ */
+export const DONE_PARTITIONS_FUNCTION_SQL = `
+      CREATE FUNCTION queue_job_done_partitions(p_from date, p_to date) RETURNS SETOF text
+      LANGUAGE plpgsql VOLATILE AS $$
+      DECLARE
+        v_day date;
+        v_name text;
+        v_low text;
+        v_high text;
+      BEGIN
+        PERFORM set_config('lock_timeout', '2s', true);
+        FOR v_day IN SELECT d::date FROM generate_series(p_from, p_to, interval '1 day') d LOOP
+          v_name := 'queue_job_done_' || to_char(v_day, 'YYYYMMDD');
+          CONTINUE WHEN to_regclass(quote_ident(v_name)) IS NOT NULL;
+          v_low := quote_literal(v_day::text || ' 00:00:00+00');
+          v_high := quote_literal((v_day + 1)::text || ' 00:00:00+00');
+          BEGIN
+            EXECUTE format('CREATE TABLE %I (LIKE queue_job INCLUDING DEFAULTS INCLUDING CONSTRAINTS)', v_name);
+            EXECUTE format('ALTER TABLE %I ADD CONSTRAINT %I CHECK (date_done >= %s AND date_done < %s AND state = ''done'')',
+                           v_name, v_name || '_range', v_low, v_high);
+            EXECUTE format('CREATE INDEX %I ON %I (id)', v_name || '_id_idx', v_name);
+            EXECUTE format('CREATE INDEX %I ON %I (uuid)', v_name || '_uuid_idx', v_name);
+            EXECUTE format('CREATE INDEX %I ON %I (date_done)', v_name || '_date_done_idx', v_name);
+            EXECUTE format('CREATE INDEX %I ON %I (date_created DESC, id DESC)', v_name || '_date_created_idx', v_name);
+            EXECUTE format('CREATE INDEX %I ON %I (graph_uuid) WHERE graph_uuid IS NOT NULL', v_name || '_graph_idx', v_name);
+            EXECUTE format('ALTER TABLE queue_job_done ATTACH PARTITION %I FOR VALUES FROM (%s) TO (%s)', v_name, v_low, v_high);
+            RETURN NEXT v_name;
+          EXCEPTION WHEN check_violation OR lock_not_available OR invalid_object_definition OR duplicate_table OR unique_violation THEN
+            -- Jobs of that day already sit in the default table, a lock is busy, or another instance made it meanwhile.
+            RAISE NOTICE 'queue_job: no table for done jobs of % (%)', v_day, SQLERRM;
+          END;
+        END LOOP;
+      END $$`;
+
+/** Statement triggers fire for the table a statement names: enqueues insert into `queue_job_live` directly. */
+export const NOTIFY_TRIGGERS_SQL = [
+  `CREATE TRIGGER queue_job_notify_insert AFTER INSERT ON queue_job FOR EACH STATEMENT EXECUTE FUNCTION queue_job_notify()`,
+  `CREATE TRIGGER queue_job_live_notify_insert AFTER INSERT ON queue_job_live FOR EACH STATEMENT EXECUTE FUNCTION queue_job_notify()`,
+];
+
+/** `queue_job_claim` of `…3600000` returns `SETOF queue_job`: made again for the new table's row type. */
+export const CLAIM_FUNCTION_SQL = `
+      CREATE FUNCTION queue_job_claim(p_ids bigint[], p_worker text, p_token uuid, p_lease int, p_wake text)
+      RETURNS SETOF queue_job LANGUAGE plpgsql VOLATILE SET plan_cache_mode = force_generic_plan SET jit = off AS $$
+      BEGIN
+        RETURN QUERY
+          UPDATE queue_job SET state = 'enqueued', date_enqueued = now(), worker_id = p_worker, lease_token = p_token,
+                 lease_expires_at = now() + p_lease * interval '1 second', retry = retry + 1
+          WHERE id = ANY(p_ids) AND state = 'pending'
+          RETURNING *;
+        IF p_wake IS NOT NULL THEN
+          PERFORM pg_notify('${NOTIFY_CHANNEL}', p_wake);
+        END IF;
+      END $$`;
+
+/** `down()`: the single table of `…4800000`, with its indexes and trigger, under their names. */
+export const UNPARTITIONED_INDEXES_SQL = [
+  `ALTER TABLE queue_job ADD CONSTRAINT queue_job_pkey PRIMARY KEY (id)`,
+  `CREATE UNIQUE INDEX queue_job_uuid_key ON queue_job (uuid)`,
+  `CREATE INDEX queue_job_pending_function_idx ON queue_job (channel, job_function, priority, date_created, id) WHERE state = 'pending'`,
+  `CREATE INDEX queue_job_pending_eta_idx ON queue_job (eta) WHERE state = 'pending' AND eta IS NOT NULL`,
+  `CREATE INDEX queue_job_running_idx ON queue_job (channel, lease_expires_at) WHERE state IN ('enqueued', 'started')`,
+  `CREATE INDEX queue_job_failed_idx ON queue_job (channel) WHERE state = 'failed'`,
+  `CREATE UNIQUE INDEX queue_job_identity_key_idx ON queue_job (identity_key)
+     WHERE identity_key IS NOT NULL AND state IN ('wait_dependencies', 'pending', 'enqueued')`,
+  `CREATE INDEX queue_job_graph_idx ON queue_job (graph_uuid) WHERE graph_uuid IS NOT NULL`,
+  `CREATE INDEX queue_job_date_created_idx ON queue_job (date_created DESC, id DESC)`,
+  `CREATE INDEX queue_job_done_idx ON queue_job (date_done) WHERE state = 'done'`,
+  `CREATE INDEX queue_job_cancelled_idx ON queue_job (date_cancelled) WHERE state = 'cancelled'`,
+  `CREATE INDEX queue_job_unfinished_idx ON queue_job (date_created DESC, id DESC) WHERE state NOT IN ('done', 'cancelled')`,
+  `CREATE TRIGGER queue_job_notify_insert AFTER INSERT ON queue_job FOR EACH STATEMENT EXECUTE FUNCTION queue_job_notify()`,
+];
