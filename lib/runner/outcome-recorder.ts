@@ -1,3 +1,4 @@
+import { retryMovedRows } from '../store/moved-rows.js';
 import { Logger } from '@nestjs/common';
 import { messageOf } from '../errors/describe-thrown.js';
 import type { ClaimedJobRow } from '../store/claim-cycle.js';
@@ -90,7 +91,7 @@ export class OutcomeRecorder {
   }
 
   private write(outcomes: JobOutcomeRow[], started: StartedMark[] = []): Promise<Set<string>> {
-    return this.store.withClient((client) => recordOutcomes(client, outcomes, started, this.lockTimeoutMs));
+    return retryMovedRows(() => this.store.withClient((client) => recordOutcomes(client, outcomes, started, this.lockTimeoutMs)));
   }
 
   /**

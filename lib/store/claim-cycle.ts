@@ -5,6 +5,7 @@ import { CLAIM_LOCK_KEY } from '../queue-job.constants.js';
 import { READ_RATE_WINDOWS_SQL, SAVE_RATE_WINDOWS_SQL, SAVE_THROTTLE_LAST_STARTS_SQL } from './sql/throttle.sql.js';
 import { SqlLiterals } from './sql/literals.js';
 import { boundedBeginSql } from './bounded-transaction.js';
+import { retryMovedRows } from './moved-rows.js';
 
 /** A job this worker claimed, with what the executor needs to run it. */
 export interface ClaimedJobRow {
@@ -61,14 +62,16 @@ export interface CycleResult {
  */
 export async function runClaimCycle(client: PoolClient, input: CycleInput): Promise<CycleResult> {
   const literals = new SqlLiterals(client);
-  try {
-    const now = Date.now() / 1000;
-    const read = await cycleRows(client, literals, input.claim, now, input.lockTimeoutMs);
-    return await claimAndCommit(client, literals, input, input.claim, read, now);
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  }
+  return retryMovedRows(async () => {
+    try {
+      const now = Date.now() / 1000;
+      const read = await cycleRows(client, literals, input.claim, now, input.lockTimeoutMs);
+      return await claimAndCommit(client, literals, input, input.claim, read, now);
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  });
 }
 
 

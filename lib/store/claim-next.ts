@@ -3,6 +3,7 @@ import type { Pool } from 'pg';
 import type { ChannelConfig } from '../channels/channel-config.js';
 import { CLAIM_LOCK_KEY } from '../queue-job.constants.js';
 import type { ClaimedJobRow } from './claim-cycle.js';
+import { retryMovedRows } from './moved-rows.js';
 import { outcomesJson, type JobOutcomeRow } from './sql/record-outcomes.sql.js';
 
 export interface ClaimNextInput {
@@ -43,7 +44,7 @@ type ClaimNextRow = { recorded: string[] | null; claimed: ClaimedJobRow[] | null
  */
 export async function claimNext(pool: Pool, input: ClaimNextInput): Promise<ClaimNextResult> {
   const leaseToken = randomUUID();
-  const { rows } = await pool.query<ClaimNextRow>({
+  const { rows } = await retryMovedRows(() => pool.query<ClaimNextRow>({
     name: 'qj_claim_next',
     text: CLAIM_NEXT_SQL,
     values: [
@@ -51,7 +52,7 @@ export async function claimNext(pool: Pool, input: ClaimNextInput): Promise<Clai
       input.channels.map((c) => c.name), input.channels.map((c) => (c.paused ? 0 : c.capacity)),
       input.workerId, leaseToken, input.leaseSeconds, input.workerId, input.jobFunctions,
     ],
-  });
+  }));
   const { recorded, claimed, next_eta: nextEta } = rows[0];
   // Freshly parsed objects: completed in place, not copied.
   for (const job of claimed ?? []) job.lease_token = leaseToken;

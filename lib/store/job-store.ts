@@ -6,6 +6,7 @@ import type { QueueJob } from './entities/queue-job.entity.js';
 import { toQueueJob } from './row-mapping.js';
 import { isUuid } from './uuid.js';
 import { RENEW_LEASES_SQL } from './sql/leases.sql.js';
+import { retryMovedRows } from './moved-rows.js';
 import { FIND_JOB_BY_UUID_SQL } from './sql/find-jobs.sql.js';
 import { copyJobs } from './copy-jobs.js';
 import { COPY_MIN_ROWS, copyJobsText } from './sql/copy-jobs.sql.js';
@@ -124,7 +125,7 @@ export class JobStore {
 
   /** Extends the leases of jobs still held under these tokens, each by its own length in seconds; returns the uuids of those cancelled. */
   async renewLeases(ids: string[], tokens: string[], leaseSeconds: number[]): Promise<string[]> {
-    const { rows } = await this.pool.query<{ uuid: string }>(RENEW_LEASES_SQL, [ids, tokens, leaseSeconds]);
+    const { rows } = await retryMovedRows(() => this.pool.query<{ uuid: string }>(RENEW_LEASES_SQL, [ids, tokens, leaseSeconds]));
     return rows.map((row) => row.uuid);
   }
 

@@ -1,3 +1,4 @@
+import { isMovedRow } from './moved-rows.js';
 import type { PoolClient } from 'pg';
 import { IllegalJobTransitionError } from '../errors/illegal-job-transition.error.js';
 import { JobNotFoundError } from '../errors/job-not-found.error.js';
@@ -37,7 +38,8 @@ export async function applyManualAction(
       emitEvents(hooks, action, changed, who);
       return changed.map((job) => job.uuid);
     } catch (error) {
-      if ((error as { code?: string }).code !== LOCK_NOT_AVAILABLE || attempt >= LOCK_ATTEMPTS) throw error;
+      const retried = (error as { code?: string }).code === LOCK_NOT_AVAILABLE || isMovedRow(error);
+      if (!retried || attempt >= LOCK_ATTEMPTS) throw error;
       await new Promise((resolve) => setTimeout(resolve, LOCK_PAUSE_MS));
     }
   }

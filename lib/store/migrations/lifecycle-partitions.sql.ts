@@ -46,7 +46,8 @@ export const PARTITIONED_TABLE_SQL = [
  * `queue_job_done_partitions(from, to)`: a table of done jobs for each UTC day from `from` to `to`
  * (inclusive) that has none yet; returns the names of those it made. Each is made apart and attached
  * (ATTACH takes a SHARE UPDATE EXCLUSIVE lock on `queue_job_done`, so completions go on), with its
- * indexes and a CHECK of its range (so the attach does not scan it). A day that overlaps an existing
+ * indexes (no index on `id`: done jobs are looked up by uuid) and a CHECK of its range (so the
+ * attach does not scan it). A day that overlaps an existing
  * range (the attach refuses it), or whose jobs already sit in the default table, is skipped. Waits for locks at most 2 s.
  */
 export const DONE_PARTITIONS_FUNCTION_SQL = `
@@ -68,7 +69,6 @@ export const DONE_PARTITIONS_FUNCTION_SQL = `
             EXECUTE format('CREATE TABLE %I (LIKE queue_job INCLUDING DEFAULTS INCLUDING CONSTRAINTS)', v_name);
             EXECUTE format('ALTER TABLE %I ADD CONSTRAINT %I CHECK (date_done >= %s AND date_done < %s AND state = ''done'')',
                            v_name, v_name || '_range', v_low, v_high);
-            EXECUTE format('CREATE INDEX %I ON %I (id)', v_name || '_id_idx', v_name);
             EXECUTE format('CREATE INDEX %I ON %I (uuid)', v_name || '_uuid_idx', v_name);
             EXECUTE format('CREATE INDEX %I ON %I (date_done)', v_name || '_date_done_idx', v_name);
             EXECUTE format('CREATE INDEX %I ON %I (date_created DESC, id DESC)', v_name || '_date_created_idx', v_name);

@@ -4,8 +4,8 @@
  * the partial index on the finish date bound the scan.
  */
 const deleteOld = (state: string, dateColumn: string) => `
-DELETE FROM queue_job WHERE state = '${state}' AND id IN (
-  SELECT j.id FROM queue_job j LEFT JOIN queue_job_channel c ON c.complete_name = j.channel
+DELETE FROM queue_job WHERE state = '${state}' AND uuid IN (
+  SELECT j.uuid FROM queue_job j LEFT JOIN queue_job_channel c ON c.complete_name = j.channel
   WHERE j.state = '${state}' AND j.${dateColumn} < now() - make_interval(days => $1)
     AND j.${dateColumn} < now() - make_interval(days => COALESCE(c.removal_interval, $2))
   ORDER BY j.${dateColumn}
