@@ -59,7 +59,8 @@ describe('autovacuum by day tables of done jobs', () => {
     expect(await makeTables(-12, -10)).toEqual([]);
     expect(await makeTables(-13, -10)).toEqual([table(-13)]);
     await done(1, 'root', `'${day(-11)} 00:00:00+00'::timestamptz`, 'midnight');
-    expect(await tagged('midnight')).toEqual([{ t: table(-11), channel: 'root' }]);
+    await done(1, 'root', `'${day(-11)} 23:59:59.999+00'::timestamptz`, 'midnight');
+    expect((await tagged('midnight')).map((r) => r.t)).toEqual([table(-11), table(-11)]);
   });
 
   it('skips, without error, a day whose done jobs already sit in the default table', async () => {
@@ -119,7 +120,7 @@ describe('autovacuum by day tables of done jobs', () => {
       await holder.query(`LOCK TABLE ${table(-50)} IN ACCESS SHARE MODE`);
       const started = performance.now();
       const deleted = await run();
-      expect(performance.now() - started).toBeLessThan(1500);
+      expect(performance.now() - started).toBeLessThan(2000); // 500 ms for the lock, and the pass's own work
       expect(await exists(table(-50))).toBe(true);
       // The day is left whole for the next pass, not deleted row by row meanwhile.
       expect(deleted).toBe(0);
