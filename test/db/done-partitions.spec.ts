@@ -63,6 +63,28 @@ describe('autovacuum by day tables of done jobs', () => {
     expect((await tagged('midnight')).map((r) => r.t)).toEqual([table(-11), table(-11)]);
   });
 
+  it('queue_job_done_partitions waits 2 s at most for a lock, and leaves the lock_timeout of the caller\'s transaction as it was', async () => {
+    const client = await db.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query(`SET LOCAL lock_timeout = '7s'`);
+      expect(await client.query(`SELECT queue_job_done_partitions($1::date, $1::date)`, [day(-30)]).then((r) => r.rows)).toHaveLength(1);
+      expect((await client.query('SHOW lock_timeout')).rows[0].lock_timeout).toBe('7s');
+      await client.query('COMMIT');
+      // Another transaction holds queue_job_done: the day is skipped after 2 s, with no error and no table left.
+      await client.query('BEGIN');
+      await client.query('LOCK TABLE ONLY queue_job_done IN ACCESS EXCLUSIVE MODE');
+      const started = performance.now();
+      expect(await makeTables(-31, -31)).toEqual([]);
+      expect(performance.now() - started).toBeGreaterThan(1900);
+      expect(performance.now() - started).toBeLessThan(4000);
+      expect(await exists(table(-31))).toBe(false);
+    } finally {
+      await client.query('ROLLBACK');
+      client.release();
+    }
+  });
+
   it('skips, without error, a day whose done jobs already sit in the default table', async () => {
     await done(2, 'root', noonOf(-20), 'early');
     expect(await tagged('early')).toEqual([{ t: 'queue_job_done_default', channel: 'root' }, { t: 'queue_job_done_default', channel: 'root' }]);
