@@ -61,7 +61,7 @@ export class QueueJobAutovacuum implements OnApplicationBootstrap, BeforeApplica
         let deleted = dropped.jobs;
         for (const sql of [DELETE_OLD_DONE_SQL, DELETE_OLD_CANCELLED_SQL]) {
           for (;;) {
-            const { rowCount } = await client.query(sql, [minDays, rootDays, this.options.autovacuum.batchSize]);
+            const { rowCount } = await client.query(sql, [minDays, rootDays, this.options.autovacuum.batchSize, dropped.left]);
             deleted += rowCount ?? 0;
             if ((rowCount ?? 0) < this.options.autovacuum.batchSize) break;
           }

@@ -13,14 +13,22 @@ export async function makeDonePartitions(client: PoolClient): Promise<string[]> 
   return rows.map((r) => r.made).filter((name) => name !== null);
 }
 
+/** What a pass did with the expired tables of done jobs: those dropped and the jobs they held, those left. */
+export interface DroppedDonePartitions {
+  tables: string[];
+  jobs: number;
+  /** Expired, but their lock was busy: dropped by the next pass (their jobs are not deleted one by one meanwhile). */
+  left: string[];
+}
+
 /**
  * Drops the tables of done jobs in which every job is past the longest removal interval (`maxDays`):
  * the number of jobs they held. A table whose lock is not granted within 500 ms is left for the next
  * pass (queued behind it, completions would wait as long).
  */
-export async function dropExpiredDonePartitions(client: PoolClient, maxDays: number): Promise<{ tables: string[]; jobs: number }> {
+export async function dropExpiredDonePartitions(client: PoolClient, maxDays: number): Promise<DroppedDonePartitions> {
   const { rows } = await client.query<{ name: string }>(EXPIRED_DONE_PARTITIONS_SQL, [maxDays]);
-  const dropped = { tables: [] as string[], jobs: 0 };
+  const dropped: DroppedDonePartitions = { tables: [], jobs: 0, left: [] };
   for (const { name } of rows) {
     if (!DONE_PARTITION.test(name)) continue;
     const { rows: [{ n }] } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${name}`);
@@ -34,6 +42,7 @@ export async function dropExpiredDonePartitions(client: PoolClient, maxDays: num
     } catch (error) {
       await client.query('ROLLBACK');
       if ((error as { code?: string }).code !== '55P03') throw error;
+      dropped.left.push(name);
     }
   }
   return dropped;

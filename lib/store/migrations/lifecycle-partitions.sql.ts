@@ -47,19 +47,19 @@ export const PARTITIONED_TABLE_SQL = [
  * (inclusive) that has none yet; returns the names of those it made. Each is made apart and attached
  * (ATTACH takes a SHARE UPDATE EXCLUSIVE lock on `queue_job_done`, so completions go on), with its
  * indexes (no index on `id`: done jobs are looked up by uuid) and a CHECK of its range (so the
- * attach does not scan it). A day that overlaps an existing
- * range (the attach refuses it), or whose jobs already sit in the default table, is skipped. Waits for locks at most 2 s.
+ * attach does not scan it). A day that overlaps an existing range (the attach refuses it), or whose
+ * jobs already sit in the default table, is skipped. Waits for locks at most 2 s (a setting of the
+ * function: the caller's transaction, e.g. the migrations run after this one, keeps its own).
  */
 export const DONE_PARTITIONS_FUNCTION_SQL = `
       CREATE FUNCTION queue_job_done_partitions(p_from date, p_to date) RETURNS SETOF text
-      LANGUAGE plpgsql VOLATILE AS $$
+      LANGUAGE plpgsql VOLATILE SET lock_timeout = '2s' AS $$
       DECLARE
         v_day date;
         v_name text;
         v_low text;
         v_high text;
       BEGIN
-        PERFORM set_config('lock_timeout', '2s', true);
         FOR v_day IN SELECT d::date FROM generate_series(p_from, p_to, interval '1 day') d LOOP
           v_name := 'queue_job_done_' || to_char(v_day, 'YYYYMMDD');
           CONTINUE WHEN to_regclass(quote_ident(v_name)) IS NOT NULL;

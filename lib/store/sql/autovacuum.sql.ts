@@ -1,13 +1,15 @@
 /**
  * Deletes at most `$3` done (or cancelled) jobs older than their channel's removal interval; jobs of
  * channels without a record use root's (`$2` days). `$1` (the smallest interval of any channel) lets
- * the partial index on the finish date bound the scan.
+ * the partial index on the finish date bound the scan. The jobs of the expired day tables whose lock
+ * was busy (`$4`, names) are left to the next pass, which drops them whole, rather than deleted one by one.
  */
 const deleteOld = (state: string, dateColumn: string) => `
 DELETE FROM queue_job WHERE state = '${state}' AND uuid IN (
   SELECT j.uuid FROM queue_job j LEFT JOIN queue_job_channel c ON c.complete_name = j.channel
   WHERE j.state = '${state}' AND j.${dateColumn} < now() - make_interval(days => $1)
     AND j.${dateColumn} < now() - make_interval(days => COALESCE(c.removal_interval, $2))
+    AND j.tableoid <> ALL($4::text[]::regclass[])
   ORDER BY j.${dateColumn}
   LIMIT $3)`;
 
