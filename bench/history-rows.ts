@@ -43,7 +43,7 @@ t AS (
   FROM generate_series($1::int + 1, $2::int) AS i
 ),
 v AS (
-  SELECT t.*, ((extract(epoch FROM created) * 1000)::bigint) AS ms, ((i % 50 + 1) * 0.013)::float8 AS exec_time FROM t
+  SELECT t.*, ((extract(epoch FROM created) * 1000)::bigint) AS ms, (0.005 + ('x' || substr(r, 27, 6))::bit(24)::int / 16777216.0 * 0.65)::float8 AS exec_time FROM t
 )
 INSERT INTO queue_job (uuid, name, job_function, service_name, method_name, func_string, args, state, priority, channel,
                        result, date_created, date_enqueued, date_started, date_done, exec_time, worker_id)

@@ -46,8 +46,11 @@ export const PARTITIONED_TABLE_SQL = [
  * `queue_job_done_partitions(from, to)`: a table of done jobs for each UTC day from `from` to `to`
  * (inclusive) that has none yet; returns the names of those it made. Each is made apart and attached
  * (ATTACH takes a SHARE UPDATE EXCLUSIVE lock on `queue_job_done`, so completions go on), with its
- * indexes (no index on `id`: done jobs are looked up by uuid) and a CHECK of its range (so the
- * attach does not scan it). A day that overlaps an existing range (the attach refuses it), or whose
+ * indexes and a CHECK of its range (so the attach does not scan it). Its indexes: `uuid` (lookups),
+ * `date_done` (the admin's sort, the autovacuum's row deletes), `(date_created, id)` (the admin's
+ * default order), `(exec_time, date_created, id)` (its sort by duration), `(channel, job_function)`
+ * (its groups, counted from the index alone) and `graph_uuid`; none on `id` (done jobs are found by
+ * uuid). A day that overlaps an existing range (the attach refuses it), or whose
  * jobs already sit in the default table, is skipped. Waits for locks at most 2 s (a setting of the
  * function: the caller's transaction, e.g. the migrations run after this one, keeps its own).
  */
@@ -72,6 +75,8 @@ export const DONE_PARTITIONS_FUNCTION_SQL = `
             EXECUTE format('CREATE INDEX %I ON %I (uuid)', v_name || '_uuid_idx', v_name);
             EXECUTE format('CREATE INDEX %I ON %I (date_done)', v_name || '_date_done_idx', v_name);
             EXECUTE format('CREATE INDEX %I ON %I (date_created DESC, id DESC)', v_name || '_date_created_idx', v_name);
+            EXECUTE format('CREATE INDEX %I ON %I (exec_time, date_created, id)', v_name || '_exec_time_idx', v_name);
+            EXECUTE format('CREATE INDEX %I ON %I (channel, job_function)', v_name || '_channel_idx', v_name);
             EXECUTE format('CREATE INDEX %I ON %I (graph_uuid) WHERE graph_uuid IS NOT NULL', v_name || '_graph_idx', v_name);
             EXECUTE format('ALTER TABLE queue_job_done ATTACH PARTITION %I FOR VALUES FROM (%s) TO (%s)', v_name, v_low, v_high);
             RETURN NEXT v_name;

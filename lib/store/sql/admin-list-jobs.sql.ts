@@ -42,10 +42,20 @@ export interface AdminJobListRow {
   progress_message: string | null;
 }
 
+const LIST_COLUMNS = `uuid, graph_uuid, left(name, ${ADMIN_NAME_LIMIT}) AS name, job_function, channel, state, priority, eta, retry, max_retries,
+       date_created, date_started, date_done, date_cancelled, exec_time, left(exc_name, ${ADMIN_NAME_LIMIT}) AS exc_name,
+       left(exc_message, 500) AS exc_message, progress, left(progress_message, 500) AS progress_message,
+       ${NO_LIVE_WORKER_COLUMN}`;
+const OUTPUT_COLUMNS = `uuid, graph_uuid, name, job_function, channel, state, priority, eta, retry, max_retries, date_created, date_started,
+       date_done, date_cancelled, exec_time, exc_name, exc_message, progress, progress_message, no_live_worker`;
+
 /**
- * One page of jobs. Newest first is served by `queue_job_date_created_idx`, and by the partial
- * `queue_job_unfinished_idx` when only unfinished states are wanted (the default view); ties on the
- * sort key go by id, so pages never overlap. Asks for one row more than the page to know if there is a next.
+ * One page of jobs. Newest first is served by the indexes on `date_created` of each table of
+ * `queue_job`; ties on the sort key go by date and id, so pages never overlap. Asks for one row more
+ * than the page to know if there is a next. A column that may be NULL sorts its NULLs last, in two
+ * parts: the jobs that have a value, in the order of the column's index (read backwards for a
+ * descending sort: `DESC NULLS LAST` is no index's order, and would sort the whole history), then
+ * those without one, newest first; each part reads at most the rows up to the page's end.
  */
 export function adminListJobsSql(
   filter: AdminJobFilter, sort: AdminJobSort, descending: boolean, limit: number, offset: number,
@@ -54,16 +64,22 @@ export function adminListJobsSql(
   const where = adminJobFilterSql(filter, params);
   const { column, nullable } = ADMIN_JOB_SORTS[sort];
   const direction = descending ? 'DESC' : 'ASC';
-  const order = column === 'date_created'
-    ? `date_created ${direction}, id ${direction}`
-    : `${column} ${direction}${nullable ? ' NULLS LAST' : ''}, date_created DESC, id DESC`;
+  if (!nullable) {
+    const order = column === 'date_created' ? `date_created ${direction}, id ${direction}` : `${column} ${direction}, date_created DESC, id DESC`;
+    const text = `SELECT ${LIST_COLUMNS} FROM queue_job WHERE ${where} ORDER BY ${order}
+LIMIT $${params.push(limit)} OFFSET $${params.push(offset)}`;
+    return { text, params };
+  }
+  const end = `$${params.push(limit + offset)}`;
   const text = `
-SELECT uuid, graph_uuid, left(name, ${ADMIN_NAME_LIMIT}) AS name, job_function, channel, state, priority, eta, retry, max_retries,
-       date_created, date_started, date_done, date_cancelled, exec_time, left(exc_name, ${ADMIN_NAME_LIMIT}) AS exc_name,
-       left(exc_message, 500) AS exc_message, progress, left(progress_message, 500) AS progress_message,
-       ${NO_LIVE_WORKER_COLUMN}
-FROM queue_job WHERE ${where}
-ORDER BY ${order}
+SELECT ${OUTPUT_COLUMNS} FROM (
+  (SELECT 0 AS without_value, id, ${LIST_COLUMNS} FROM queue_job WHERE ${where} AND ${column} IS NOT NULL
+   ORDER BY ${column} ${direction}, date_created DESC, id DESC LIMIT ${end})
+  UNION ALL
+  (SELECT 1 AS without_value, id, ${LIST_COLUMNS} FROM queue_job WHERE ${where} AND ${column} IS NULL
+   ORDER BY date_created DESC, id DESC LIMIT ${end})
+) page
+ORDER BY without_value, ${column} ${direction}, date_created DESC, id DESC
 LIMIT $${params.push(limit)} OFFSET $${params.push(offset)}`;
   return { text, params };
 }
