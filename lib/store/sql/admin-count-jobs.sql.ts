@@ -33,5 +33,7 @@ export function adminEstimateJobsSql(filter: AdminJobFilter): { text: string; pa
   return { text: `EXPLAIN (FORMAT JSON) SELECT 1 FROM queue_job WHERE ${adminJobFilterSql(filter, params)}`, params };
 }
 
-/** Rows of `queue_job` as of the last ANALYZE (-1: never analysed): tells a long history from a small table. */
-export const ADMIN_TABLE_ROWS_SQL = `SELECT reltuples::float8 AS n FROM pg_class WHERE oid = 'queue_job'::regclass`;
+/** Rows of the tables of `queue_job` as of their last ANALYZE (never analysed: 0): tells a long history from a small table. */
+export const ADMIN_TABLE_ROWS_SQL = `
+SELECT COALESCE(sum(GREATEST(c.reltuples, 0)), 0)::float8 AS n FROM pg_partition_tree('queue_job') t JOIN pg_class c ON c.oid = t.relid
+WHERE t.isleaf`;
