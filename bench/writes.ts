@@ -3,7 +3,7 @@
 // (`enqueueMany`, 1000 per call), then drained by one runner (concurrency 20), from a CHECKPOINT on.
 // pg_walinspect (PostgreSQL 15+) reads the WAL written from just before the enqueue to the end of
 // the drain: index entries (btree INSERT_LEAF and INSERT_POST records: one per index entry written),
-// heap records, and WAL bytes (full-page images apart), per job. One JSON line on stdout.
+// heap records (a COPY writes one MULTI_INSERT record per page), and WAL bytes (full-page images apart), per job, of this database's relations. One JSON line on stdout.
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
@@ -18,11 +18,17 @@ if (!Number.isSafeInteger(n) || n < 1) throw new Error(`--n must be a positive w
 
 type WalStat = { record_type: string; count: string; record_size: string; fpi_size: string };
 
-/** The WAL between two LSNs, by record type: counts and bytes. */
+/**
+ * The WAL between two LSNs that touched this database's relations, by record type: counts and bytes
+ * (other databases' work on the same server, and commit records, which name no relation, left out).
+ */
 async function walBetween(probe: pg.Client, from: string, to: string): Promise<WalStat[]> {
   const { rows } = await probe.query<WalStat>(
-    `SELECT "resource_manager/record_type" AS record_type, count, record_size, fpi_size
-     FROM pg_get_wal_stats($1::pg_lsn, $2::pg_lsn, true) WHERE count > 0`, [from, to]);
+    `SELECT resource_manager || '/' || record_type AS record_type, count(*) AS count,
+            sum(record_length) AS record_size, sum(fpi_length) AS fpi_size
+     FROM pg_get_wal_records_info($1::pg_lsn, $2::pg_lsn)
+     WHERE block_ref ~ ('rel \\d+/' || (SELECT oid FROM pg_database WHERE datname = current_database()) || '/')
+     GROUP BY 1`, [from, to]);
   return rows;
 }
 
@@ -32,12 +38,13 @@ function perJob(stats: WalStat[]) {
   const r1 = (x: number) => Math.round(x * 10) / 10;
   return {
     index_entries: r1(sum((t) => t === 'Btree/INSERT_LEAF' || t === 'Btree/INSERT_POST', 'count')),
-    heap_inserts: r1(sum((t) => t.startsWith('Heap/INSERT'), 'count')),
+    heap_inserts: r1(sum((t) => t.startsWith('Heap/INSERT') || t.startsWith('Heap2/MULTI_INSERT'), 'count')),
     heap_updates: r1(sum((t) => t.startsWith('Heap/UPDATE'), 'count')),
     heap_hot_updates: r1(sum((t) => t.startsWith('Heap/HOT_UPDATE'), 'count')),
     heap_deletes: r1(sum((t) => t.startsWith('Heap/DELETE'), 'count')),
     wal_record_bytes: Math.round(sum(() => true, 'record_size')),
     wal_fpi_bytes: Math.round(sum(() => true, 'fpi_size')),
+    records: Object.fromEntries(stats.map((s) => [s.record_type, r1(Number(s.count) / n)])),
   };
 }
 
@@ -56,6 +63,8 @@ async function main(): Promise<void> {
     await probe.connect();
     await probe.query('CREATE EXTENSION IF NOT EXISTS pg_walinspect');
     const jobs = app.get(BenchJobs);
+    // Keeps the WAL from here on until it is read (checkpoints would recycle it).
+    await admin.query(`SELECT pg_create_physical_replication_slot('${name}', true)`);
     await probe.query('CHECKPOINT');
     const start = (await probe.query<{ lsn: string }>('SELECT pg_current_wal_insert_lsn()::text AS lsn')).rows[0].lsn;
     for (let i = 0; i < n; i += 1000) {
@@ -75,6 +84,7 @@ async function main(): Promise<void> {
     process.stdout.write(`${JSON.stringify({ bench: 'writes', n, per_job: perJob(await walBetween(probe, start, end)) })}\n`);
   } finally {
     await probe.end().catch(() => undefined);
+    await admin.query(`SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = $1`, [name]);
     await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     await admin.end();
   }
