@@ -1,7 +1,7 @@
-// `npm run -s bench:scaling -- --instances K [--n N] [--concurrency C]`: drain with K processes on one
-// database. Pre-inserts N jobs (untimed), VACUUM ANALYZE + CHECKPOINT, then starts the runner of K
-// child processes at once (each a bench app with channels `root:<C>`, so C is the capacity of all of
-// them together), and stops the clock when no job is left pending or running (a look through the
+// `npm run -s bench:scaling -- --instances K [--n N] [--concurrency C] [--capacity R]`: drain with K processes
+// on one database. Pre-inserts N jobs (untimed), VACUUM ANALYZE + CHECKPOINT, then starts the runner of K
+// child processes at once (each a bench app with C slots and channels `root:<R>`, R = C unless given: the
+// capacity of all of them together), and stops the clock when no job is left pending or running (a look through the
 // partial indexes, cheap every 5 ms; a count of done rows would scan the table), then checks that
 // the database holds N jobs `done`. Runs on DATABASE_URL
 // (or BENCH_PG_URL), which should be a fresh database. Prints one JSON line on stdout, with the claim
@@ -23,17 +23,18 @@ const POLL_MS = 5;
 const CLAIM_FUNCTION = 'queue_job_claim_next';
 
 const { values: a } = parseArgs({
-  options: { instances: { type: 'string', default: '1' }, n: { type: 'string', default: '20000' }, concurrency: { type: 'string', default: '20' }, 'sample-ms': { type: 'string', default: '1' }, worker: { type: 'boolean' } },
+  options: { instances: { type: 'string', default: '1' }, n: { type: 'string', default: '20000' }, concurrency: { type: 'string', default: '20' }, capacity: { type: 'string' }, 'sample-ms': { type: 'string', default: '1' }, worker: { type: 'boolean' } },
 });
 const instances = Number(a.instances);
 const n = Number(a.n);
 const concurrency = Number(a.concurrency);
+const capacity = Number(a.capacity ?? a.concurrency);
 const sampleMs = Number(a['sample-ms']);
 const url = process.env.DATABASE_URL ?? process.env.BENCH_PG_URL;
 
 /** A child: builds the app (migrated already), says ready, starts its runner on `go`, stops on `stop`. */
 async function worker(): Promise<void> {
-  const app = await createBenchApp(url!, concurrency);
+  const app = await createBenchApp(url!, concurrency, capacity);
   const runner = app.get(JobRunner);
   process.on('message', (message) => {
     if (message === 'go') void runner.start();
@@ -44,9 +45,9 @@ async function worker(): Promise<void> {
 
 async function main(): Promise<void> {
   if (!url) throw new Error('DATABASE_URL (or BENCH_PG_URL) is not set');
-  if (!(instances >= 1 && n >= 1 && concurrency >= 1)) throw new Error('--instances, --n and --concurrency must be positive integers');
+  if (!(instances >= 1 && n >= 1 && concurrency >= 1 && capacity >= 1)) throw new Error('--instances, --n, --concurrency and --capacity must be positive integers');
   if (!(sampleMs >= 0)) throw new Error('--sample-ms must be 0 (no lock meter) or more');
-  const app = await createBenchApp(url, concurrency); // migrations run here; its runner stays off
+  const app = await createBenchApp(url, concurrency, capacity); // migrations run here; its runner stays off
   const jobs = app.get(BenchJobs);
   const jobService = app.get(JobService);
   for (let i = 0; i < n; i += BATCH) {
@@ -63,7 +64,7 @@ async function main(): Promise<void> {
     'SELECT array_agg(pid) AS pids FROM pg_stat_activity WHERE datname = current_database()');
   const children: ChildProcess[] = [];
   for (let k = 0; k < instances; k++) {
-    const child = fork(fileURLToPath(import.meta.url), ['--worker', '--concurrency', String(concurrency)], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    const child = fork(fileURLToPath(import.meta.url), ['--worker', '--concurrency', String(concurrency), '--capacity', String(capacity)], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
     await new Promise<void>((resolve, reject) => {
       child.once('message', () => resolve());
       child.once('exit', (code) => reject(new Error(`instance ${k + 1} exited (${code}) before it was ready`)));
@@ -91,7 +92,7 @@ async function main(): Promise<void> {
   await setTrackFunctions(probe, null);
   const claims: FunctionStats = { calls: after.calls - before.calls, totalMs: after.totalMs - before.totalMs, selfMs: after.selfMs - before.selfMs };
   const lock = lockMeterFigures(samples, claims, seconds, n);
-  process.stdout.write(`${JSON.stringify({ system: 'ours', workload: 'drain-scaling', instances, n, concurrency, seconds: Math.round(seconds * 100) / 100, jobs_per_s: Math.round(n / seconds), ...lock })}\n`);
+  process.stdout.write(`${JSON.stringify({ system: 'ours', workload: 'drain-scaling', instances, n, concurrency, capacity, seconds: Math.round(seconds * 100) / 100, jobs_per_s: Math.round(n / seconds), ...lock })}\n`);
   await probe.end();
   await app.close();
 }

@@ -25,7 +25,7 @@ describe('npm run bench:scaling -- --instances 2 --n 400', () => {
 
   it('prints the drain and the claim lock figures in one JSON line', () => {
     expect(code).toBe(0);
-    expect(result).toMatchObject({ system: 'ours', workload: 'drain-scaling', instances: 2, n: 400, concurrency: 4 });
+    expect(result).toMatchObject({ system: 'ours', workload: 'drain-scaling', instances: 2, n: 400, concurrency: 4, capacity: 4 });
     expect(result.jobs_per_s).toBeGreaterThan(0);
     // At most 4 jobs per claim (the capacity), and every claim counted by the function's statistics.
     expect(result.claims).toBeGreaterThanOrEqual(100);
