@@ -40,12 +40,15 @@ class StderrLogger implements LoggerService {
   fatal(m: unknown, ...r: unknown[]) { this.write('FATAL', m, r); }
 }
 
-/** Builds and initialises the app with the runner off: worker workloads start it themselves (JobRunner.start()). */
-export async function createBenchApp(url: string, concurrency: number): Promise<INestApplicationContext> {
+/**
+ * Builds and initialises the app with the runner off: worker workloads start it themselves (JobRunner.start()).
+ * `capacity` of `root` defaults to the runner's concurrency (bench:scaling sets it for several instances).
+ */
+export async function createBenchApp(url: string, concurrency: number, capacity = concurrency): Promise<INestApplicationContext> {
   @Module({
     imports: [
       TypeOrmModule.forRoot({ type: 'postgres', url, entities: [], synchronize: false, logging: false, retryAttempts: 1, retryDelay: 500 }),
-      QueueJobModule.forRoot({ channels: `root:${concurrency}`, runner: { enabled: false, concurrency } }),
+      QueueJobModule.forRoot({ channels: `root:${capacity}`, runner: { enabled: false, concurrency } }),
     ],
     providers: [BenchJobs],
   })
