@@ -44,10 +44,9 @@ export interface AdminJobListRow {
 
 const LIST_COLUMNS = `uuid, graph_uuid, left(name, ${ADMIN_NAME_LIMIT}) AS name, job_function, channel, state, priority, eta, retry, max_retries,
        date_created, date_started, date_done, date_cancelled, exec_time, left(exc_name, ${ADMIN_NAME_LIMIT}) AS exc_name,
-       left(exc_message, 500) AS exc_message, progress, left(progress_message, 500) AS progress_message,
-       ${NO_LIVE_WORKER_COLUMN}`;
+       left(exc_message, 500) AS exc_message, progress, left(progress_message, 500) AS progress_message`;
 const OUTPUT_COLUMNS = `uuid, graph_uuid, name, job_function, channel, state, priority, eta, retry, max_retries, date_created, date_started,
-       date_done, date_cancelled, exec_time, exc_name, exc_message, progress, progress_message, no_live_worker`;
+       date_done, date_cancelled, exec_time, exc_name, exc_message, progress, progress_message`;
 
 /**
  * One page of jobs. Newest first is served by the indexes on `date_created` of each table of
@@ -64,22 +63,24 @@ export function adminListJobsSql(
   const where = adminJobFilterSql(filter, params);
   const { column, nullable } = ADMIN_JOB_SORTS[sort];
   const direction = descending ? 'DESC' : 'ASC';
+  // Only the page's rows are asked whether a live worker runs them (a subquery per row), outside
+  // the scans of the tables.
+  const page = (inner: string) => `SELECT ${OUTPUT_COLUMNS}, ${NO_LIVE_WORKER_COLUMN} FROM (${inner}) page`;
   if (!nullable) {
     const order = column === 'date_created' ? `date_created ${direction}, id ${direction}` : `${column} ${direction}, date_created DESC, id DESC`;
-    const text = `SELECT ${LIST_COLUMNS} FROM queue_job WHERE ${where} ORDER BY ${order}
+    const inner = `SELECT id, ${LIST_COLUMNS} FROM queue_job WHERE ${where} ORDER BY ${order}
 LIMIT $${params.push(limit)} OFFSET $${params.push(offset)}`;
-    return { text, params };
+    return { text: `${page(inner)} ORDER BY ${order}`, params };
   }
   const end = `$${params.push(limit + offset)}`;
-  const text = `
-SELECT ${OUTPUT_COLUMNS} FROM (
+  const inner = `
   (SELECT 0 AS without_value, id, ${LIST_COLUMNS} FROM queue_job WHERE ${where} AND ${column} IS NOT NULL
    ORDER BY ${column} ${direction}, date_created DESC, id DESC LIMIT ${end})
   UNION ALL
   (SELECT 1 AS without_value, id, ${LIST_COLUMNS} FROM queue_job WHERE ${where} AND ${column} IS NULL
    ORDER BY date_created DESC, id DESC LIMIT ${end})
-) page
-ORDER BY without_value, ${column} ${direction}, date_created DESC, id DESC
-LIMIT $${params.push(limit)} OFFSET $${params.push(offset)}`;
+  ORDER BY without_value, ${column} ${direction}, date_created DESC, id DESC
+  LIMIT $${params.push(limit)} OFFSET $${params.push(offset)}`;
+  const text = `${page(inner)} ORDER BY without_value, ${column} ${direction}, date_created DESC, id DESC`;
   return { text, params };
 }
