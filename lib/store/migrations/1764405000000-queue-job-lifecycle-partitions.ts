@@ -31,7 +31,7 @@ export class QueueJobLifecyclePartitions1764405000000 implements MigrationInterf
     await q.query(`INSERT INTO queue_job SELECT * FROM queue_job_unpartitioned WHERE state <> 'done' OR date_done IS NULL`);
     await q.query(`DELETE FROM queue_job_unpartitioned WHERE state <> 'done' OR date_done IS NULL`);
     const [{ first_day: firstDay, empty }] = await q.query(`
-      SELECT ((greatest(now(), max(date_done)) AT TIME ZONE 'UTC')::date + 1)::text AS first_day, max(id) IS NULL AS empty
+      SELECT to_char((greatest(now(), max(date_done)) AT TIME ZONE 'UTC')::date + 1, 'YYYY-MM-DD') AS first_day, max(id) IS NULL AS empty
       FROM queue_job_unpartitioned`) as Array<{ first_day: string; empty: boolean }>;
     if (empty) {
       await q.query(`DROP TABLE queue_job_unpartitioned`);

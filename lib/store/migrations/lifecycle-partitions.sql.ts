@@ -66,8 +66,9 @@ export const DONE_PARTITIONS_FUNCTION_SQL = `
         FOR v_day IN SELECT d::date FROM generate_series(p_from, p_to, interval '1 day') d LOOP
           v_name := 'queue_job_done_' || to_char(v_day, 'YYYYMMDD');
           CONTINUE WHEN to_regclass(quote_ident(v_name)) IS NOT NULL;
-          v_low := quote_literal(v_day::text || ' 00:00:00+00');
-          v_high := quote_literal((v_day + 1)::text || ' 00:00:00+00');
+          -- ISO dates whatever the session's DateStyle.
+          v_low := quote_literal(to_char(v_day, 'YYYY-MM-DD') || ' 00:00:00+00');
+          v_high := quote_literal(to_char(v_day + 1, 'YYYY-MM-DD') || ' 00:00:00+00');
           BEGIN
             EXECUTE format('CREATE TABLE %I (LIKE queue_job INCLUDING DEFAULTS INCLUDING CONSTRAINTS)', v_name);
             EXECUTE format('ALTER TABLE %I ADD CONSTRAINT %I CHECK (date_done >= %s AND date_done < %s AND state = ''done'')',

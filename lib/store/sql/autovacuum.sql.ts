@@ -26,11 +26,15 @@ export const MAKE_DONE_PARTITIONS_SQL = `
 SELECT queue_job_done_partitions((now() AT TIME ZONE 'UTC')::date, (now() AT TIME ZONE 'UTC')::date + $1::int) AS made`;
 
 /**
- * The tables of done jobs whose range ends at least \`$1\` days ago (the longest removal interval of
- * any channel): every job in them is expired, so they are dropped whole. The default table has no end.
+ * The tables of done jobs whose range ends at least `$1` days ago (the longest removal interval of
+ * any channel): every job in them is expired, so they are dropped whole. A day table
+ * (`queue_job_done_YYYYMMDD`) ends at the next UTC midnight, the upgrade's table
+ * (`queue_job_done_until_YYYYMMDD`) at that date's; read from the names (`to_date` with a format, so
+ * no DateStyle or time zone of the session changes them). The default table has no end.
  */
 export const EXPIRED_DONE_PARTITIONS_SQL = `
 SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
-WHERE i.inhparent = 'queue_job_done'::regclass
-  AND substring(pg_get_expr(c.relpartbound, c.oid) FROM 'TO \\(''([^'']*)''\\)')::timestamptz <= now() - make_interval(days => $1)
+WHERE i.inhparent = 'queue_job_done'::regclass AND c.relname ~ '^queue_job_done_(until_)?[0-9]{8}$'
+  AND (to_date(right(c.relname, 8), 'YYYYMMDD') + CASE WHEN c.relname LIKE 'queue_job_done_until_%' THEN 0 ELSE 1 END)::timestamp
+      AT TIME ZONE 'UTC' <= now() - make_interval(days => $1)
 ORDER BY c.relname`;
