@@ -23,27 +23,48 @@ export interface DroppedDonePartitions {
 
 /**
  * Drops the tables of done jobs in which every job is past the longest removal interval (`maxDays`):
- * the number of jobs they held. A table whose lock is not granted within 500 ms is left for the next
- * pass (queued behind it, completions would wait as long).
+ * the number of jobs they held. All of them go in one `DROP TABLE`, so completions wait for one lock
+ * of `queue_job_done` per pass, not one per day; when that lock is not granted within 500 ms (a
+ * day's table is busy), each table is tried alone, and those still busy are left for the next pass
+ * (queued behind the drop, completions would wait as long).
  */
 export async function dropExpiredDonePartitions(client: PoolClient, maxDays: number): Promise<DroppedDonePartitions> {
   const { rows } = await client.query<{ name: string }>(EXPIRED_DONE_PARTITIONS_SQL, [maxDays]);
-  const dropped: DroppedDonePartitions = { tables: [], jobs: 0, left: [] };
+  const expired = new Map<string, number>();
   for (const { name } of rows) {
     if (!DONE_PARTITION.test(name)) continue;
-    const { rows: [{ n }] } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${name}`);
-    await client.query('BEGIN');
-    try {
-      await client.query(`SET LOCAL lock_timeout = '${DROP_LOCK_TIMEOUT}'`);
-      await client.query(`DROP TABLE ${name}`);
-      await client.query('COMMIT');
-      dropped.tables.push(name);
-      dropped.jobs += n;
-    } catch (error) {
-      await client.query('ROLLBACK');
-      if ((error as { code?: string }).code !== '55P03') throw error;
-      dropped.left.push(name);
+    // Counted before the drop, on this connection alone: no lock that completions wait for is held meanwhile.
+    expired.set(name, (await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${name}`)).rows[0].n);
+  }
+  const dropped: DroppedDonePartitions = { tables: [], jobs: 0, left: [] };
+  if (expired.size === 0) return dropped;
+  const names = [...expired.keys()];
+  const done = (table: string) => {
+    dropped.tables.push(table);
+    dropped.jobs += expired.get(table)!;
+  };
+  if (await dropWithin(client, names)) names.forEach(done);
+  else {
+    // A busy table held them all back: each alone now, so that the others go.
+    for (const name of names) {
+      if (names.length > 1 && (await dropWithin(client, [name]))) done(name);
+      else dropped.left.push(name);
     }
   }
   return dropped;
+}
+
+/** `DROP TABLE` of `names` in a transaction of its own, waiting at most 500 ms for the locks: whether it was done. */
+async function dropWithin(client: PoolClient, names: string[]): Promise<boolean> {
+  await client.query('BEGIN');
+  try {
+    await client.query(`SET LOCAL lock_timeout = '${DROP_LOCK_TIMEOUT}'`);
+    await client.query(`DROP TABLE ${names.join(', ')}`);
+    await client.query('COMMIT');
+    return true;
+  } catch (error) {
+    await client.query('ROLLBACK');
+    if ((error as { code?: string }).code !== '55P03') throw error;
+    return false;
+  }
 }

@@ -132,6 +132,25 @@ describe('autovacuum by day tables of done jobs', () => {
     expect(await exists(table(-45))).toBe(false);
   });
 
+  it('drops every expired day in one statement, or, when one is busy, the others alone', async () => {
+    await makeTables(-60, -58);
+    for (const offset of [-60, -59, -58]) await done(2, 'root', noonOf(offset), `day${offset}`);
+    const holder = new pg.Client({ connectionString: db.url });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query(`LOCK TABLE ${table(-59)} IN ACCESS SHARE MODE`);
+      expect(await run()).toBe(4);
+      expect([await exists(table(-60)), await exists(table(-59)), await exists(table(-58))]).toEqual([false, true, false]);
+      expect(await tagged('day-59')).toHaveLength(2);
+      await holder.query('COMMIT');
+    } finally {
+      await holder.end();
+    }
+    expect(await run()).toBe(2);
+    expect(await exists(table(-59))).toBe(false);
+  });
+
   it('leaves a day table whose lock is held for the next pass, without waiting for it', async () => {
     await makeTables(-50, -50);
     await done(3, 'root', noonOf(-50), 'locked');
