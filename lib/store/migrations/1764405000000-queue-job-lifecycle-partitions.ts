@@ -3,6 +3,13 @@ import {
   CLAIM_FUNCTION_SQL, DONE_PARTITIONS_FUNCTION_SQL, NOTIFY_TRIGGERS_SQL, PARTITIONED_TABLE_SQL, UNPARTITIONED_INDEXES_SQL,
 } from './lifecycle-partitions.sql.js';
 
+/**
+ * How long the upgrade waits for its lock on `queue_job`: while it waits, every enqueue and claim
+ * queues behind it, so a long transaction on the table makes the upgrade fail (and the app's start)
+ * rather than stall the queue.
+ */
+const LOCK_WAIT = '5s';
+
 /** The indexes of the old table that done jobs do not use: dropped when it becomes the partition of the done history. */
 const INDEXES_FOR_LIVE_JOBS = ['pending_function', 'pending_eta', 'running', 'failed', 'identity_key', 'cancelled', 'unfinished']
   .map((name) => `queue_job_${name}_idx`);
@@ -20,7 +27,7 @@ export class QueueJobLifecyclePartitions1764405000000 implements MigrationInterf
   name = 'QueueJobLifecyclePartitions1764405000000';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query(`LOCK TABLE queue_job IN ACCESS EXCLUSIVE MODE`);
+    await lockQueueJob(q);
     await q.query(`DROP TRIGGER queue_job_notify_insert ON queue_job`);
     await q.query(`DROP FUNCTION queue_job_claim(bigint[], text, uuid, int, text)`);
     await q.query(`ALTER TABLE queue_job RENAME TO queue_job_unpartitioned`);
@@ -35,7 +42,7 @@ export class QueueJobLifecyclePartitions1764405000000 implements MigrationInterf
       FROM queue_job_unpartitioned`) as Array<{ first_day: string; empty: boolean }>;
     if (empty) {
       await q.query(`DROP TABLE queue_job_unpartitioned`);
-      await q.query(`SELECT queue_job_done_partitions(current_date - 1, current_date + 2)`);
+      await q.query(`SELECT queue_job_done_partitions((now() AT TIME ZONE 'UTC')::date - 1, (now() AT TIME ZONE 'UTC')::date + 2)`);
       return;
     }
     await this.attachHistory(q, firstDay);
@@ -52,7 +59,7 @@ export class QueueJobLifecyclePartitions1764405000000 implements MigrationInterf
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query(`LOCK TABLE queue_job IN ACCESS EXCLUSIVE MODE`);
+    await lockQueueJob(q);
     await q.query(`DROP FUNCTION queue_job_claim(bigint[], text, uuid, int, text)`);
     await q.query(`CREATE TABLE queue_job_unpartitioned (LIKE queue_job INCLUDING DEFAULTS INCLUDING CONSTRAINTS)`);
     await q.query(`INSERT INTO queue_job_unpartitioned SELECT * FROM queue_job`);
@@ -63,4 +70,22 @@ export class QueueJobLifecyclePartitions1764405000000 implements MigrationInterf
     for (const sql of UNPARTITIONED_INDEXES_SQL) await q.query(sql);
     await q.query(CLAIM_FUNCTION_SQL);
   }
+}
+
+/**
+ * `LOCK TABLE queue_job` waiting at most LOCK_WAIT; the lock_timeout of the migrations' transaction
+ * is put back after. A busy table fails the upgrade with what to do.
+ */
+async function lockQueueJob(q: QueryRunner): Promise<void> {
+  const [{ previous }] = await q.query(`SELECT current_setting('lock_timeout') AS previous`) as Array<{ previous: string }>;
+  await q.query(`SELECT set_config('lock_timeout', '${LOCK_WAIT}', true)`);
+  try {
+    await q.query(`LOCK TABLE queue_job IN ACCESS EXCLUSIVE MODE`);
+  } catch (error) {
+    if ((error as { code?: string }).code !== '55P03') throw error;
+    throw new Error(`queue_job is held by another transaction for more than ${LOCK_WAIT}: migration `
+      + `QueueJobLifecyclePartitions1764405000000 waits no longer, so that enqueues and claims do not queue behind it. `
+      + 'Start the app again once that transaction has ended (pg_locks shows its pid).', { cause: error });
+  }
+  await q.query(`SELECT set_config('lock_timeout', $1, true)`, [previous]);
 }

@@ -13,6 +13,23 @@ import { NOTIFY_CHANNEL } from '../../queue-job.constants.js';
 
 const LIVE_STATES = `'wait_dependencies', 'pending', 'enqueued', 'started'`;
 
+/** Every table of jobs, indexes named after it: lookups by id and uuid, graphs, the admin's newest first. */
+const jobTableIndexes = (t: string) => [
+  `ALTER TABLE ${t} ADD CONSTRAINT ${t}_pkey PRIMARY KEY (id)`,
+  `CREATE UNIQUE INDEX ${t}_uuid_key ON ${t} (uuid)`,
+  `CREATE INDEX ${t}_graph_idx ON ${t} (graph_uuid) WHERE graph_uuid IS NOT NULL`,
+  `CREATE INDEX ${t}_date_created_idx ON ${t} (date_created DESC, id DESC)`,
+];
+
+/** The table of live jobs: the claim's queues, etas and running counts, and identity keys (atomic: every state that holds a key is here). */
+const liveJobIndexes = (t: string) => [
+  `CREATE INDEX ${t}_pending_function_idx ON ${t} (channel, job_function, priority, date_created, id) WHERE state = 'pending'`,
+  `CREATE INDEX ${t}_pending_eta_idx ON ${t} (eta) WHERE state = 'pending' AND eta IS NOT NULL`,
+  `CREATE INDEX ${t}_running_idx ON ${t} (channel, lease_expires_at) WHERE state IN ('enqueued', 'started')`,
+  `CREATE UNIQUE INDEX ${t}_identity_key_idx ON ${t} (identity_key)
+     WHERE identity_key IS NOT NULL AND state IN ('wait_dependencies', 'pending', 'enqueued')`,
+];
+
 export const PARTITIONED_TABLE_SQL = [
   `CREATE TABLE queue_job (LIKE queue_job_unpartitioned INCLUDING DEFAULTS INCLUDING CONSTRAINTS) PARTITION BY LIST (state)`,
   `ALTER SEQUENCE queue_job_id_seq OWNED BY queue_job.id`,
@@ -21,22 +38,9 @@ export const PARTITIONED_TABLE_SQL = [
   `CREATE TABLE queue_job_cancelled PARTITION OF queue_job FOR VALUES IN ('cancelled')`,
   `CREATE TABLE queue_job_done PARTITION OF queue_job FOR VALUES IN ('done') PARTITION BY RANGE (date_done)`,
   `CREATE TABLE queue_job_done_default PARTITION OF queue_job_done DEFAULT`,
-  // Live jobs: the claim's queues, the running counts, identity keys (atomic: every state that holds a key is here).
-  `ALTER TABLE queue_job_live ADD CONSTRAINT queue_job_live_pkey PRIMARY KEY (id)`,
-  `CREATE UNIQUE INDEX queue_job_live_uuid_key ON queue_job_live (uuid)`,
-  `CREATE INDEX queue_job_live_pending_function_idx ON queue_job_live (channel, job_function, priority, date_created, id) WHERE state = 'pending'`,
-  `CREATE INDEX queue_job_live_pending_eta_idx ON queue_job_live (eta) WHERE state = 'pending' AND eta IS NOT NULL`,
-  `CREATE INDEX queue_job_live_running_idx ON queue_job_live (channel, lease_expires_at) WHERE state IN ('enqueued', 'started')`,
-  `CREATE UNIQUE INDEX queue_job_live_identity_key_idx ON queue_job_live (identity_key)
-     WHERE identity_key IS NOT NULL AND state IN ('wait_dependencies', 'pending', 'enqueued')`,
-  `CREATE INDEX queue_job_live_graph_idx ON queue_job_live (graph_uuid) WHERE graph_uuid IS NOT NULL`,
-  `CREATE INDEX queue_job_live_date_created_idx ON queue_job_live (date_created DESC, id DESC)`,
-  ...['failed', 'cancelled', 'done_default'].flatMap((p) => [
-    `ALTER TABLE queue_job_${p} ADD CONSTRAINT queue_job_${p}_pkey PRIMARY KEY (id)`,
-    `CREATE UNIQUE INDEX queue_job_${p}_uuid_key ON queue_job_${p} (uuid)`,
-    `CREATE INDEX queue_job_${p}_graph_idx ON queue_job_${p} (graph_uuid) WHERE graph_uuid IS NOT NULL`,
-    `CREATE INDEX queue_job_${p}_date_created_idx ON queue_job_${p} (date_created DESC, id DESC)`,
-  ]),
+  ...jobTableIndexes('queue_job_live'),
+  ...liveJobIndexes('queue_job_live'),
+  ...['queue_job_failed', 'queue_job_cancelled', 'queue_job_done_default'].flatMap(jobTableIndexes),
   `CREATE INDEX queue_job_failed_channel_idx ON queue_job_failed (channel)`,
   `CREATE INDEX queue_job_cancelled_date_cancelled_idx ON queue_job_cancelled (date_cancelled)`,
   `CREATE INDEX queue_job_done_default_date_done_idx ON queue_job_done_default (date_done)`,
@@ -111,16 +115,9 @@ export const CLAIM_FUNCTION_SQL = `
 
 /** `down()`: the single table of `…4800000`, with its indexes and trigger, under their names. */
 export const UNPARTITIONED_INDEXES_SQL = [
-  `ALTER TABLE queue_job ADD CONSTRAINT queue_job_pkey PRIMARY KEY (id)`,
-  `CREATE UNIQUE INDEX queue_job_uuid_key ON queue_job (uuid)`,
-  `CREATE INDEX queue_job_pending_function_idx ON queue_job (channel, job_function, priority, date_created, id) WHERE state = 'pending'`,
-  `CREATE INDEX queue_job_pending_eta_idx ON queue_job (eta) WHERE state = 'pending' AND eta IS NOT NULL`,
-  `CREATE INDEX queue_job_running_idx ON queue_job (channel, lease_expires_at) WHERE state IN ('enqueued', 'started')`,
+  ...jobTableIndexes('queue_job'),
+  ...liveJobIndexes('queue_job'),
   `CREATE INDEX queue_job_failed_idx ON queue_job (channel) WHERE state = 'failed'`,
-  `CREATE UNIQUE INDEX queue_job_identity_key_idx ON queue_job (identity_key)
-     WHERE identity_key IS NOT NULL AND state IN ('wait_dependencies', 'pending', 'enqueued')`,
-  `CREATE INDEX queue_job_graph_idx ON queue_job (graph_uuid) WHERE graph_uuid IS NOT NULL`,
-  `CREATE INDEX queue_job_date_created_idx ON queue_job (date_created DESC, id DESC)`,
   `CREATE INDEX queue_job_done_idx ON queue_job (date_done) WHERE state = 'done'`,
   `CREATE INDEX queue_job_cancelled_idx ON queue_job (date_cancelled) WHERE state = 'cancelled'`,
   `CREATE INDEX queue_job_unfinished_idx ON queue_job (date_created DESC, id DESC) WHERE state NOT IN ('done', 'cancelled')`,
