@@ -2,15 +2,14 @@ import type { PoolClient } from 'pg';
 import { EXPIRED_DONE_PARTITIONS_SQL, MAKE_DONE_PARTITIONS_SQL } from '../store/sql/autovacuum.sql.js';
 
 /** Days after today for which the tables of done jobs are made ahead (today's included). */
-export const DONE_PARTITION_DAYS_AHEAD = 3;
+const DONE_PARTITION_DAYS_AHEAD = 3;
 /** How long dropping an expired table may wait for its lock (it blocks completions while it waits). */
 const DROP_LOCK_TIMEOUT = '500ms';
-const DONE_PARTITION = /^queue_job_done_(until_)?\d{8}$/;
 
 /** Makes the tables of done jobs for today and the next days that have none yet: their names. */
 export async function makeDonePartitions(client: PoolClient): Promise<string[]> {
   const { rows } = await client.query<{ made: string }>(MAKE_DONE_PARTITIONS_SQL, [DONE_PARTITION_DAYS_AHEAD]);
-  return rows.map((r) => r.made).filter((name) => name !== null);
+  return rows.map((r) => r.made);
 }
 
 /** What a pass did with the expired tables of done jobs: those dropped and the jobs they held, those left. */
@@ -30,11 +29,11 @@ export interface DroppedDonePartitions {
  */
 export async function dropExpiredDonePartitions(client: PoolClient, maxDays: number): Promise<DroppedDonePartitions> {
   const { rows } = await client.query<{ name: string }>(EXPIRED_DONE_PARTITIONS_SQL, [maxDays]);
+  // Table names as PostgreSQL gives them (EXPIRED_DONE_PARTITIONS_SQL picks them by pattern), quoted all the same.
   const expired = new Map<string, number>();
   for (const { name } of rows) {
-    if (!DONE_PARTITION.test(name)) continue;
     // Counted before the drop, on this connection alone: no lock that completions wait for is held meanwhile.
-    expired.set(name, (await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${name}`)).rows[0].n);
+    expired.set(name, (await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${client.escapeIdentifier(name)}`)).rows[0].n);
   }
   const dropped: DroppedDonePartitions = { tables: [], jobs: 0, left: [] };
   if (expired.size === 0) return dropped;
@@ -44,10 +43,11 @@ export async function dropExpiredDonePartitions(client: PoolClient, maxDays: num
     dropped.jobs += expired.get(table)!;
   };
   if (await dropWithin(client, names)) names.forEach(done);
+  else if (names.length === 1) dropped.left.push(...names);
   else {
     // A busy table held them all back: each alone now, so that the others go.
     for (const name of names) {
-      if (names.length > 1 && (await dropWithin(client, [name]))) done(name);
+      if (await dropWithin(client, [name])) done(name);
       else dropped.left.push(name);
     }
   }
@@ -59,7 +59,7 @@ async function dropWithin(client: PoolClient, names: string[]): Promise<boolean>
   await client.query('BEGIN');
   try {
     await client.query(`SET LOCAL lock_timeout = '${DROP_LOCK_TIMEOUT}'`);
-    await client.query(`DROP TABLE ${names.join(', ')}`);
+    await client.query(`DROP TABLE ${names.map((name) => client.escapeIdentifier(name)).join(', ')}`);
     await client.query('COMMIT');
     return true;
   } catch (error) {

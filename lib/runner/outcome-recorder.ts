@@ -1,4 +1,3 @@
-import { retryMovedRows } from '../store/moved-rows.js';
 import { Logger } from '@nestjs/common';
 import { messageOf } from '../errors/describe-thrown.js';
 import type { ClaimedJobRow } from '../store/claim-cycle.js';
@@ -8,6 +7,7 @@ import { recordOutcomes, type StartedMark } from '../store/record-outcomes.js';
 import type { JobOutcomeRow } from '../store/sql/record-outcomes.sql.js';
 import { isolateOutcomes, refusedOutcome } from './isolate-outcomes.js';
 import { SerialTask } from './serial-task.js';
+import { retryMovedRows } from '../store/moved-rows.js';
 
 const STARTED_FLUSH_MS = 100;
 const ERROR_BACKOFF_MS = 1_000;

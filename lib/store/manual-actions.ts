@@ -1,4 +1,3 @@
-import { isMovedRow } from './moved-rows.js';
 import type { PoolClient } from 'pg';
 import { IllegalJobTransitionError } from '../errors/illegal-job-transition.error.js';
 import { JobNotFoundError } from '../errors/job-not-found.error.js';
@@ -13,6 +12,7 @@ import { isUuid } from './uuid.js';
 import { notifyRunners } from './notify-runners.js';
 import { notifyCancelled } from './cancel-notices.js';
 import { storableText } from './sql/json-text.js';
+import { isMovedRow } from './moved-rows.js';
 
 const RESULT_TEXT: Record<ManualAction, (who: string) => string> = {
   requeue: (who) => `Requeued by ${who}`,

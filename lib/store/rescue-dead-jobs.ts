@@ -1,9 +1,9 @@
-import { retryMovedRows } from './moved-rows.js';
 import type { PoolClient } from 'pg';
 import { notifyRunners } from './notify-runners.js';
 import { beginBounded } from './bounded-transaction.js';
 import { sqlOfClient } from './graph-transitions.js';
 import { ORPHANED_WORKERS_SQL, RESCUE_DEAD_JOBS_SQL } from './sql/leases.sql.js';
+import { retryMovedRows } from './moved-rows.js';
 
 /** A job taken back from a dead (or paused past its lease) executor. */
 export interface RescuedJob {
