@@ -11,10 +11,13 @@ export const DATABASE_PREFIX = 'bench_history_';
 
 export class BenchDatabases {
   /** The start of every name this run gives. */
-  readonly prefix = `${DATABASE_PREFIX}${randomBytes(3).toString('hex')}_`;
+  readonly prefix: string;
   private readonly made = new Set<string>();
 
-  constructor(private readonly adminUrl: string) {}
+  /** `kind` starts the names (`bench_history_` by default). */
+  constructor(private readonly adminUrl: string, kind = DATABASE_PREFIX) {
+    this.prefix = `${kind}${randomBytes(3).toString('hex')}_`;
+  }
 
   /** The URL of database `name` on the admin connection's server. */
   url(name: string): string {

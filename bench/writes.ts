@@ -5,12 +5,12 @@
 // the drain: index entries (btree INSERT_LEAF and INSERT_POST records: one per index entry written),
 // heap records (a COPY writes one MULTI_INSERT record per page), and WAL bytes (full-page images apart), per job, of this database's relations. One JSON line on stdout.
 import 'reflect-metadata';
-import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { JobService } from '../lib/index.js';
 import { JobRunner } from '../lib/runner/job-runner.js';
 import { BenchJobs, createBenchApp, type Payload } from './bench-app.js';
+import { BenchDatabases } from './history-databases.js';
 
 const { values: a } = parseArgs({ options: { n: { type: 'string', default: '20000' } } });
 const n = Number(a.n);
@@ -51,15 +51,14 @@ function perJob(stats: WalStat[]) {
 async function main(): Promise<void> {
   const adminUrl = process.env.DATABASE_URL;
   if (!adminUrl) throw new Error('DATABASE_URL is not set: give the admin connection, e.g. postgres://postgres@127.0.0.1:5432/postgres');
-  const name = `bench_writes_${randomBytes(3).toString('hex')}`;
+  const databases = new BenchDatabases(adminUrl, 'bench_writes_');
+  const name = await databases.create('drain');
+  const url = databases.url(name);
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const probe = new pg.Client({ connectionString: url.toString() });
+  const probe = new pg.Client({ connectionString: url });
   try {
-    const app = await createBenchApp(url.toString(), 20);
+    const app = await createBenchApp(url, 20);
     await probe.connect();
     await probe.query('CREATE EXTENSION IF NOT EXISTS pg_walinspect');
     const jobs = app.get(BenchJobs);
@@ -85,8 +84,8 @@ async function main(): Promise<void> {
   } finally {
     await probe.end().catch(() => undefined);
     await admin.query(`SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = $1`, [name]);
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     await admin.end();
+    await databases.drop(name);
   }
 }
 
