@@ -71,7 +71,7 @@ async function claimLoop(pool: pg.Pool): Promise<void> {
   let claims = 0;
   const t0 = performance.now();
   for (;;) {
-    const { claimed } = await claimNext(pool, { workerId: 'floor', leaseSeconds: 60, limit: concurrency, channels, outcomes, jobFunctions: ['<BenchJobs>.handle'] });
+    const { claimed } = await claimNext(pool, { workerId: 'floor', leaseSeconds: 60, limit: concurrency, channels, outcomes, jobFunctions: ['<BenchJobs>.handle'], flushApart: true });
     claims++;
     if (claimed.length === 0 && outcomes.length === 0) break;
     outcomes = claimed.map(done);

@@ -12,6 +12,8 @@ export const NOTIFY_CHANNEL = 'queue_job';
 
 /** Key of the transaction-scoped advisory lock that serialises claims across app instances. */
 export const CLAIM_LOCK_KEY = 0x71_75_65_75; // "queu"
+/** The claim lock's waiting room: claims waiting for the claim lock hold it shared (claim-durability.ts). */
+export const CLAIM_WAITING_LOCK_KEY = 0x71_6a_63_77; // "qjcw"
 
 /** Key of the session advisory lock held while the module's migrations run. */
 export const MIGRATION_LOCK_KEY = 0x71_6a_6d_67; // "qjmg"

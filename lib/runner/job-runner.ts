@@ -12,6 +12,7 @@ import { readCallTimeouts } from '../store/call-timeouts.js';
 import type { ResolvedQueueJobOptions } from '../queue-job.options.js';
 import { runClaimCycle, type ClaimRequest, type ClaimedJobRow } from '../store/claim-cycle.js';
 import { claimNext } from '../store/claim-next.js';
+import { ClaimNotFlushed, canFlushClaims } from '../store/claim-durability.js';
 import { readChannelSettings } from '../store/channel-settings.js';
 import { EffectiveChannels } from './effective-channels.js';
 import type { JobEvent } from '../hooks/job-event.js';
@@ -64,6 +65,8 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
   /** Capacities only: a claim is one statement, which also writes the outcomes (see `claimsCarry`). */
   /** The job functions registered here, read at start: claims take only their jobs (mixed fleets). */
   private jobFunctions: readonly string[] = [];
+  /** Claims that wait for the claim lock may flush apart (claim-durability.ts): the role may write the flush record. */
+  private flushApart = false;
   /** At most this many jobs per claim: the concurrency, halved after claims the database refused (afterClaimFailed). */
   private claimCap: number;
   private active = false;
@@ -133,6 +136,7 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     if (this.active) return;
     this.active = true;
     this.jobFunctions = this.registry.all().map((fn) => fn.name);
+    this.flushApart = await canFlushClaims(this.store.pool);
     await this.effective.load();
     this.listener = new NotificationListener(this.store.dataSource, this.workerId, (payload) => {
       this.leaseKeeper.abortCancelled(cancelledUuidsOf(payload));
@@ -232,6 +236,10 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
    */
   private afterClaimFailed(error: unknown, outcomes: JobOutcomeRow[]): number {
     const message = messageOf(error);
+    if (error instanceof ClaimNotFlushed) {
+      this.logger.error(`Claim not started: ${message}; its jobs go back to pending when their lease ends`);
+      return ERROR_BACKOFF_MS;
+    }
     if (!isStatementError(error)) {
       this.forClaims.unshift(...outcomes);
       this.logger.error(`Claim failed (${message}); retrying`);
@@ -252,7 +260,7 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
   private async claimInOneStatement(limit: number, outcomes: JobOutcomeRow[]) {
     const result = await claimNext(this.store.pool, {
       workerId: this.workerId, leaseSeconds: this.options.runner.leaseSeconds, limit, channels: this.channels.channels, outcomes,
-      jobFunctions: this.jobFunctions,
+      jobFunctions: this.jobFunctions, flushApart: this.flushApart,
     });
     this.records.warnLostLeases(outcomes, result.recorded);
     return result;

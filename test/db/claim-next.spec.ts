@@ -78,7 +78,7 @@ describe('queue_job_claim_next', () => {
   }
 
   function claim(config: string, limit: number, outcomes: JobOutcomeRow[] = [], jobFunctions: readonly string[] = ['<S>.m']) {
-    return claimNext(database().pool as never, { workerId: 'worker-1', leaseSeconds: 60, limit, channels: ChannelTree.parse(config).channels, outcomes, jobFunctions });
+    return claimNext(database().pool as never, { workerId: 'worker-1', leaseSeconds: 60, limit, channels: ChannelTree.parse(config).channels, outcomes, jobFunctions, flushApart: true });
   }
 
   /** The same claim through the channel manager's path (`queue_job_cycle`, then `queue_job_claim`). */

@@ -3,11 +3,11 @@ import type { INestApplicationContext } from '@nestjs/common';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { QueueJobAutovacuum } from '../../lib/maintenance/autovacuum.service.js';
-import { QUEUE_JOB_MIGRATIONS } from '../../lib/store/migrations/index.js';
 import { QUEUE_JOB_MIGRATIONS_TABLE } from '../../lib/store/run-migrations.js';
 import { createTestApp } from '../support/test-app.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { fillOldSchema } from './support/old-schema-jobs.js';
+import { BEFORE_LIFECYCLE } from './support/lifecycle-migrations.js';
 
 /**
  * The day tables of done jobs are named and bounded in UTC ISO dates, whatever the sessions'
@@ -50,7 +50,7 @@ describe('lifecycle partitions under a non-ISO DateStyle and a non-UTC time zone
 
   it('upgrades into tables named and bounded by UTC ISO dates', async () => {
     db = await dmyDatabase();
-    const old = new DataSource({ type: 'postgres', url: db.url, migrations: QUEUE_JOB_MIGRATIONS.slice(0, -1), migrationsTableName: QUEUE_JOB_MIGRATIONS_TABLE, logging: false });
+    const old = new DataSource({ type: 'postgres', url: db.url, migrations: BEFORE_LIFECYCLE, migrationsTableName: QUEUE_JOB_MIGRATIONS_TABLE, logging: false });
     await old.initialize();
     await old.runMigrations({ transaction: 'all' });
     await old.destroy();

@@ -5,6 +5,7 @@ import { QUEUE_JOB_MIGRATIONS } from '../../lib/store/migrations/index.js';
 import { QUEUE_JOB_MIGRATIONS_TABLE } from '../../lib/store/run-migrations.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { fillOldSchema } from './support/old-schema-jobs.js';
+import { BEFORE_LIFECYCLE } from './support/lifecycle-migrations.js';
 
 /**
  * The upgrade to the lifecycle partitions waits a bounded time for its lock on `queue_job` (while
@@ -27,7 +28,7 @@ describe('migration …5000000 and a transaction that holds queue_job', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    await migrate(QUEUE_JOB_MIGRATIONS.slice(0, -1));
+    await migrate(BEFORE_LIFECYCLE);
     await fillOldSchema(db.pool, 200);
   });
   afterAll(async () => {

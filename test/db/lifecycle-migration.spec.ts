@@ -7,6 +7,7 @@ import { INSERT_JOBS_SQL, insertJobsParams, type NewJobRow } from '../../lib/sto
 import { printFigures, seconds } from '../faults/support/figures.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { fillOldSchema, indexesAndTriggers, jobsByState } from './support/old-schema-jobs.js';
+import { BEFORE_LIFECYCLE, THROUGH_LIFECYCLE } from './support/lifecycle-migrations.js';
 
 /**
  * Migration `…5000000` (issue 18) on a database of the previous schema: `queue_job` becomes a table
@@ -53,7 +54,7 @@ describe('migration …5000000: queue_job partitioned by lifecycle, on an existi
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    await migrate(db.url, QUEUE_JOB_MIGRATIONS.slice(0, -1));
+    await migrate(db.url, BEFORE_LIFECYCLE);
     const filling = performance.now();
     await fillOldSchema(db.pool, ROWS);
     await db.pool.query('ANALYZE queue_job');
@@ -70,7 +71,7 @@ describe('migration …5000000: queue_job partitioned by lifecycle, on an existi
   it('up() keeps every job as it was, the live ones in queue_job_live, the done history in the old table attached', async () => {
     expect(await isPartitioned()).toBe(false);
     expect(Object.keys(before).sort()).toEqual(['cancelled', 'done', 'enqueued', 'failed', 'pending', 'started', 'wait_dependencies']);
-    figures['up (s)'] = seconds(await migrate(db.url, QUEUE_JOB_MIGRATIONS));
+    figures['up (s)'] = seconds(await migrate(db.url, THROUGH_LIFECYCLE));
 
     expect(await jobsByState(db.pool)).toEqual(before);
     expect(await isPartitioned()).toBe(true);
@@ -120,7 +121,7 @@ describe('migration …5000000: queue_job partitioned by lifecycle, on an existi
 
   it('down() gives back the single table, with every job, its indexes under their names and its trigger', async () => {
     const beforeDown = await jobsByState(db.pool);
-    figures['down (s)'] = seconds(await migrate(db.url, QUEUE_JOB_MIGRATIONS, 'down'));
+    figures['down (s)'] = seconds(await migrate(db.url, THROUGH_LIFECYCLE, 'down'));
 
     expect(await isPartitioned()).toBe(false);
     expect((await query<{ relkind: string }>(`SELECT relkind FROM pg_class WHERE oid = 'queue_job'::regclass`))[0].relkind).toBe('r');
@@ -136,7 +137,7 @@ describe('migration …5000000: queue_job partitioned by lifecycle, on an existi
 
   it('up() again, after down(), works', async () => {
     const beforeUp = await jobsByState(db.pool);
-    await migrate(db.url, QUEUE_JOB_MIGRATIONS);
+    await migrate(db.url, THROUGH_LIFECYCLE);
     expect(await isPartitioned()).toBe(true);
     expect(await jobsByState(db.pool)).toEqual(beforeUp);
     const [{ n }] = await query<{ n: number }>(`SELECT count(*)::int AS n FROM queue_job_live`);

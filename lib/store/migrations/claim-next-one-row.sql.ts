@@ -8,13 +8,38 @@ import { NOTIFY_CHANNEL } from '../../queue-job.constants.js';
  * in queue order with the fields the executor reads (dates as epoch milliseconds), the next eta.
  * `extraParameters` (e.g. `, p_functions text[]`, for `…4200000`) are appended to the parameter list
  * for the heads query to use; without them the SQL is the shipped one, character for character.
+ * `flushApart` (for `…5100000`, with `, p_waiting_lock bigint` last) takes the lock with a waiting
+ * room and returns whether the caller must flush (`flush`).
  */
-export function claimNextOneRowSql(create: 'CREATE' | 'CREATE OR REPLACE', headsQuery: string, extraParameters = ''): string {
+/**
+ * The claim lock of the flush-apart claim (`…5100000`, claim-durability.ts). A claim that finds the
+ * lock taken waits in a "waiting room" first: a shared lock on `p_waiting_lock`, held to its commit.
+ * Once its decision is written, the holder tries that lock exclusively: if another session holds it,
+ * claims are waiting, and the holder commits without waiting for its WAL flush (the lock passes on at
+ * once); its caller flushes before starting the jobs (column `flush`). Alone, it commits as before.
+ * NULL `p_waiting_lock`: no waiting room, never apart.
+ */
+const LOCK_WITH_WAITING_ROOM = `IF NOT pg_try_advisory_xact_lock(p_lock) THEN
+          IF p_waiting_lock IS NOT NULL THEN
+            PERFORM pg_advisory_xact_lock_shared(p_waiting_lock);
+            v_flush_apart := true;
+          END IF;
+          PERFORM pg_advisory_xact_lock(p_lock);
+        END IF;`;
+
+const FLUSH_APART_IF_CLAIMS_WAIT = `IF p_waiting_lock IS NOT NULL AND (v_flush_apart OR NOT pg_try_advisory_xact_lock(p_waiting_lock)) THEN
+          v_flush_apart := true;
+          PERFORM set_config('synchronous_commit', 'off', true);
+        END IF;
+        `;
+
+export function claimNextOneRowSql(create: 'CREATE' | 'CREATE OR REPLACE', headsQuery: string, extraParameters = '', flushApart = false): string {
+  const flush = (sql: string) => (flushApart ? sql : '');
   return `
       ${create} FUNCTION queue_job_claim_next(
         p_outcomes jsonb, p_lock bigint, p_limit int, p_now float8, p_channels text[], p_capacities int[],
         p_worker text, p_token uuid, p_lease int, p_wake text${extraParameters})
-      RETURNS TABLE (recorded bigint[], claimed json, next_eta float8)
+      RETURNS TABLE (recorded bigint[], claimed json, next_eta float8${flush(', flush boolean')})
       LANGUAGE plpgsql VOLATILE SET plan_cache_mode = force_generic_plan SET jit = off AS $$
       #variable_conflict use_column
       DECLARE
@@ -26,16 +51,17 @@ export function claimNextOneRowSql(create: 'CREATE' | 'CREATE OR REPLACE', heads
         v_fits boolean;
         v_left_for_others boolean := false;
         v_row record;
-        i int;
+        i int;${flush(`
+        v_flush_apart boolean := false;`)}
       BEGIN
         IF jsonb_array_length(p_outcomes) > 0 THEN
           SELECT array_agg(c.job_id) INTO v_recorded FROM queue_job_cycle(p_outcomes, 0, 0, 0, '{}', '{}') c WHERE c.kind = 'recorded';
         END IF;
         IF p_limit <= 0 THEN
-          RETURN QUERY SELECT v_recorded, NULL::json, NULL::float8;
+          RETURN QUERY SELECT v_recorded, NULL::json, NULL::float8${flush(', false')};
           RETURN;
         END IF;
-        PERFORM pg_advisory_xact_lock(p_lock);
+        ${flushApart ? LOCK_WITH_WAITING_ROOM : 'PERFORM pg_advisory_xact_lock(p_lock);'}
         FOR v_row IN
           SELECT q.channel, count(*)::int AS n FROM queue_job q WHERE q.state IN ('enqueued', 'started')
           GROUP BY q.channel
@@ -87,6 +113,6 @@ ${headsQuery}        LOOP
         IF p_wake IS NOT NULL AND v_left_for_others THEN
           PERFORM pg_notify('${NOTIFY_CHANNEL}', p_wake);
         END IF;
-        RETURN QUERY SELECT v_recorded, v_claimed, v_next_eta;
+        ${flush(FLUSH_APART_IF_CLAIMS_WAIT)}RETURN QUERY SELECT v_recorded, v_claimed, v_next_eta${flush(', v_flush_apart AND (v_recorded IS NOT NULL OR v_claimed IS NOT NULL)')};
       END $$`;
 }

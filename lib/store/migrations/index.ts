@@ -14,6 +14,7 @@ import { QueueJobTimeout1764404300000 } from './1764404300000-queue-job-timeout.
 import { QueueJobProgress1764404600000 } from './1764404600000-queue-job-progress.js';
 import { QueueJobChannelSettings1764404800000 } from './1764404800000-queue-job-channel-settings.js';
 import { QueueJobLifecyclePartitions1764405000000 } from './1764405000000-queue-job-lifecycle-partitions.js';
+import { QueueJobClaimFlushApart1764405100000 } from './1764405100000-queue-job-claim-flush-apart.js';
 
 /** The module's migrations, in order. Add them to your DataSource's `migrations` if you run migrations yourself (`migrationsRun: false`). */
 export const QUEUE_JOB_MIGRATIONS = [QueueJobSchema1764403200000, QueueJobRecords1764403300000, QueueJobAutovacuum1764403400000, QueueJobContext1764403500000,
@@ -21,4 +22,4 @@ export const QUEUE_JOB_MIGRATIONS = [QueueJobSchema1764403200000, QueueJobRecord
   QueueJobCronSlots1764403800000, QueueJobClaimNext1764403900000, QueueJobClaimOneRow1764404000000,
   QueueJobPendingHeads1764404100000, QueueJobMixedFleets1764404200000,
   QueueJobTimeout1764404300000, QueueJobProgress1764404600000, QueueJobChannelSettings1764404800000,
-  QueueJobLifecyclePartitions1764405000000];
+  QueueJobLifecyclePartitions1764405000000, QueueJobClaimFlushApart1764405100000];
