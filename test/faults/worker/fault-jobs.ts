@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { appendFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
 import { Delayable, currentJob } from '../../../lib/index.js';
@@ -31,6 +32,16 @@ export class FaultJobs {
     const execution = await this.begin(tag);
     await sleep(ms);
     await this.persist(END_RUN_SQL, [execution]);
+    return this.result(tag);
+  }
+
+  /**
+   * Notes its start in the file FAULT_START_LOG, outside the database (a database crash cannot take the
+   * note back), and returns.
+   */
+  @Delayable()
+  async noteStart(tag: string): Promise<FaultResult> {
+    appendFileSync(process.env.FAULT_START_LOG!, `${tag}\n`);
     return this.result(tag);
   }
 
