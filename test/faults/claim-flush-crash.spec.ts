@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import type pg from 'pg';
-import { waitFor } from '../support/wait-for.js';
+import { CLAIM_WAITING_LOCK_KEY } from '../../lib/queue-job.constants.js';
+import { sleep, waitFor } from '../support/wait-for.js';
 import { createFaultTables, poolFor } from './support/fault-db.js';
 import { printFigures } from './support/figures.js';
 import { startRestartablePostgres, type RestartablePostgres } from './support/restartable-postgres.js';
@@ -47,6 +48,7 @@ describe('fault: a database crash forgets no claim whose jobs started', () => {
   }
 
   it(`${CRASHES} crashes mid-drain: every job noted as started is still claimed after recovery`, async () => {
+    let inWaitingRoom = 0;
     for (let round = 1; round <= CRASHES; round++) {
       // 3 × 20 slots sharing root:60: all three claim, and wait for the claim lock. (They migrate the database.)
       const workers = await Promise.all([1, 2, 3].map(() => startWorker(url, {
@@ -54,8 +56,19 @@ describe('fault: a database crash forgets no claim whose jobs started', () => {
       })));
       const pool = poolFor(url, 2);
       await insertJobs(pool, round);
-      await pool.end();
+      // Evidence that the claims went through the waiting room (so could flush apart): sampled in pg_locks.
+      let sampling = true;
+      const sampler = (async () => {
+        while (sampling) {
+          const { rows } = await pool.query(`SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND objid = $1 AND objsubid = 1 AND mode = 'ShareLock'`, [CLAIM_WAITING_LOCK_KEY]);
+          if (rows.length > 0) inWaitingRoom++;
+          await sleep(2);
+        }
+      })();
       await waitFor(`round ${round}: 3,000 jobs started`, () => notedStarts(round).length >= 3_000, 60_000, 5);
+      sampling = false;
+      await sampler;
+      await pool.end();
       await server.crash();
       for (const worker of workers) worker.kill('SIGKILL');
       await Promise.all(workers.map((w) => w.exited));
@@ -70,5 +83,7 @@ describe('fault: a database crash forgets no claim whose jobs started', () => {
       figures[`round ${round}: jobs started before the crash`] = started.length;
       expect({ round, jobs: n, startedButUnclaimed: rows.slice(0, 5), count: rows.length }).toEqual({ round, jobs: JOBS, startedButUnclaimed: [], count: 0 });
     }
+    figures['pg_locks samples with a claim in the waiting room'] = inWaitingRoom;
+    expect(inWaitingRoom).toBeGreaterThan(0);
   }, 300_000);
 });
