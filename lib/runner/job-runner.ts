@@ -65,7 +65,7 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
   /** Capacities only: a claim is one statement, which also writes the outcomes (see `claimsCarry`). */
   /** The job functions registered here, read at start: claims take only their jobs (mixed fleets). */
   private jobFunctions: readonly string[] = [];
-  /** Claims that wait for the claim lock may flush apart (claim-durability.ts): the role may write the flush record. */
+  /** Claims under contention may flush apart (claim-durability.ts): the role may write the flush record. */
   private flushApart = false;
   /** At most this many jobs per claim: the concurrency, halved after claims the database refused (afterClaimFailed). */
   private claimCap: number;

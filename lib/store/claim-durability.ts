@@ -4,13 +4,13 @@ import type { ClaimedJobRow } from './claim-cycle.js';
 /**
  * The commit is most of the claim lock's hold: with the lock held to the end of the transaction, every
  * claim of the fleet waited for the one before it to reach the disk (one WAL flush at a time, never a
- * group commit). So a claim that other claims are waiting for commits without waiting for its WAL
- * flush (`synchronous_commit = off` for its transaction alone, set in `queue_job_claim_next`, which
- * sees the waiting claims in a waiting-room lock): the lock passes on as soon as the claim is visible,
- * and the next claim is decided meanwhile. The claiming
+ * group commit). So a claim that waited for the lock, or that sees other claims waiting for it (in a
+ * waiting-room lock, see claim-next-one-row.sql.ts), commits without waiting for its WAL flush
+ * (`synchronous_commit = off` for its transaction alone, set in `queue_job_claim_next`): the lock
+ * passes on as soon as the claim is visible, and the next claim is decided meanwhile. The claiming
  * instance then waits for the flush itself ({@link flushClaims}) and starts no job before it returns:
- * a job never runs on a claim that a database crash could forget. A claim that nobody waits for
- * commits as before, without the extra round trip (one instance alone pays nothing).
+ * a job never runs on a claim that a database crash could forget. A claim that neither waited nor is
+ * waited for commits as before, without the extra round trip (one instance alone pays nothing).
  *
  * Why a later claim cannot outlive an earlier one: the WAL is flushed in order, so a crash loses a
  * suffix of the commits. A claim decided on another (visible, not yet flushed) claim comes after it

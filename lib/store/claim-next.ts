@@ -18,7 +18,7 @@ export interface ClaimNextInput {
   outcomes: readonly JobOutcomeRow[];
   /** The job functions this instance has registered: only their jobs are claimed (mixed fleets). */
   jobFunctions: readonly string[];
-  /** A claim that others wait for releases the claim lock before its WAL flush, then flushes apart (claim-durability.ts). */
+  /** A claim that waited for the claim lock, or that others wait for, releases it before its WAL flush, then flushes apart (claim-durability.ts). */
   flushApart: boolean;
 }
 
@@ -46,8 +46,8 @@ type ClaimNextRow = { recorded: string[] | null; claimed: ClaimedJobRow[] | null
 /**
  * A claim cycle in one prepared statement (autocommit): `queue_job_claim_next` writes the outcomes,
  * takes the claim lock, admits jobs by channel capacity, marks them enqueued under a new lease and
- * returns them, in queue order, with the earliest future eta. A claim that other claims waited for
- * comes back before its WAL flush: the flush is awaited here, so the caller only ever gets durable claims.
+ * returns them, in queue order, with the earliest future eta. A claim made under contention comes back
+ * before its WAL flush: the flush is awaited here, so the caller only ever gets durable claims.
  */
 export async function claimNext(pool: Pool, input: ClaimNextInput): Promise<ClaimNextResult> {
   const leaseToken = randomUUID();

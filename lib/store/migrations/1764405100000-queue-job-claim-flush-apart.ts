@@ -4,7 +4,8 @@ import { CLAIM_NEXT_HEADS } from './mixed-fleets.sql.js';
 
 /**
  * `queue_job_claim_next` with a last argument `p_waiting_lock bigint` and a column `flush`: a claim
- * that other claims are waiting for commits without waiting for its WAL flush, and says so; its
+ * that waited for the claim lock, or that other claims wait for, commits without waiting for its WAL
+ * flush, and says so; its
  * caller then waits for the flush before it starts the jobs (claim-durability.ts). The
  * eleven-argument function stays, for instances of earlier versions during a rolling deploy.
  */

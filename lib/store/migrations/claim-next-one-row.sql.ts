@@ -1,22 +1,12 @@
 import { NOTIFY_CHANNEL } from '../../queue-job.constants.js';
 
 /**
- * The `queue_job_claim_next` that migrations `…4000000` and `…4100000` create, which differ only in
- * the query giving the queue heads to admit (`id`, `channel`, in queue order). The shipped SQL of
- * those migrations: change it only through a new function here for a new migration, never in place.
- * The one-row answer: the ids whose outcome it wrote (`recorded`), the claimed jobs as one JSON array
- * in queue order with the fields the executor reads (dates as epoch milliseconds), the next eta.
- * `extraParameters` (e.g. `, p_functions text[]`, for `…4200000`) are appended to the parameter list
- * for the heads query to use; without them the SQL is the shipped one, character for character.
- * `flushApart` (for `…5100000`, with `, p_waiting_lock bigint` last) takes the lock with a waiting
- * room and returns whether the caller must flush (`flush`).
- */
-/**
  * The claim lock of the flush-apart claim (`…5100000`, claim-durability.ts). A claim that finds the
  * lock taken waits in a "waiting room" first: a shared lock on `p_waiting_lock`, held to its commit.
  * Once its decision is written, the holder tries that lock exclusively: if another session holds it,
- * claims are waiting, and the holder commits without waiting for its WAL flush (the lock passes on at
- * once); its caller flushes before starting the jobs (column `flush`). Alone, it commits as before.
+ * claims are waiting. A holder that waited itself, or that sees claims waiting, commits without
+ * waiting for its WAL flush (the lock passes on at once); its caller flushes before starting the jobs
+ * (column `flush`). A claim that neither waited nor is waited for commits as before.
  * NULL `p_waiting_lock`: no waiting room, never apart.
  */
 const LOCK_WITH_WAITING_ROOM = `IF NOT pg_try_advisory_xact_lock(p_lock) THEN
@@ -33,6 +23,17 @@ const FLUSH_APART_IF_CLAIMS_WAIT = `IF p_waiting_lock IS NOT NULL AND (v_flush_a
         END IF;
         `;
 
+/**
+ * The `queue_job_claim_next` that migrations `…4000000` and `…4100000` create, which differ only in
+ * the query giving the queue heads to admit (`id`, `channel`, in queue order). The shipped SQL of
+ * those migrations: change it only through a new function here for a new migration, never in place.
+ * The one-row answer: the ids whose outcome it wrote (`recorded`), the claimed jobs as one JSON array
+ * in queue order with the fields the executor reads (dates as epoch milliseconds), the next eta.
+ * `extraParameters` (e.g. `, p_functions text[]`, for `…4200000`) are appended to the parameter list
+ * for the heads query to use; without them the SQL is the shipped one, character for character.
+ * `flushApart` (for `…5100000`, with `, p_waiting_lock bigint` last) takes the lock with a waiting
+ * room and returns whether the caller must flush (`flush`).
+ */
 export function claimNextOneRowSql(create: 'CREATE' | 'CREATE OR REPLACE', headsQuery: string, extraParameters = '', flushApart = false): string {
   const flush = (sql: string) => (flushApart ? sql : '');
   return `
