@@ -210,7 +210,7 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
       const { claimed, nextEta } = oneStatement
         ? await this.claimInOneStatement(Math.max(0, limit), outcomes)
         : await this.store.withClient((client) => runClaimCycle(client, {
-          workerId: this.workerId, leaseSeconds: this.options.runner.leaseSeconds, lockTimeoutMs: this.options.lockTimeout,
+          workerId: this.workerId, leaseSeconds: this.options.runner.leaseSeconds, lockTimeoutMs: this.options.lockTimeout, flushApart: this.flushApart,
           claim: this.claimRequest(limit, (t) => (nextWakeup = t)),
         }));
       // Back up to the full batch by doubling: a claim refused for its size would be refused again at once.

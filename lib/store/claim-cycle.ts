@@ -5,6 +5,7 @@ import { CLAIM_LOCK_KEY } from '../queue-job.constants.js';
 import { READ_RATE_WINDOWS_SQL, SAVE_RATE_WINDOWS_SQL, SAVE_THROTTLE_LAST_STARTS_SQL } from './sql/throttle.sql.js';
 import { SqlLiterals } from './sql/literals.js';
 import { boundedBeginSql } from './bounded-transaction.js';
+import { ClaimNotFlushed, ENTER_WAITING_ROOM_SQL, commitApartIfContendedSql, flushClaims } from './claim-durability.js';
 import { retryMovedRows } from './moved-rows.js';
 
 /** A job this worker claimed, with what the executor needs to run it. */
@@ -42,6 +43,8 @@ export interface ClaimRequest {
 export interface CycleInput {
   workerId: string;
   leaseSeconds: number;
+  /** A claim under contention releases the claim lock before its WAL flush, then flushes apart (claim-durability.ts). */
+  flushApart: boolean;
   /** Bound of the cycle's transaction (bounded-transaction.ts). */
   lockTimeoutMs: number;
   claim: ClaimRequest;
@@ -57,21 +60,24 @@ export interface CycleResult {
  * A claim decided by the channel manager (sequential and throttled channels), in one short transaction
  * of two round trips: `BEGIN` + `queue_job_cycle` (the claim lock, then running counts and queue heads),
  * the channel manager chooses, then `queue_job_claim` + `COMMIT`. The transaction-scoped advisory lock
- * serialises claims of all instances, so capacity accounting never races. Configurations of capacities
- * only claim in one statement instead (claim-next.ts).
+ * serialises claims of all instances, so capacity accounting never races. Under contention the claim
+ * commits without its WAL flush and is flushed before it returns (claim-durability.ts). Configurations
+ * of capacities only claim in one statement instead (claim-next.ts).
  */
 export async function runClaimCycle(client: PoolClient, input: CycleInput): Promise<CycleResult> {
   const literals = new SqlLiterals(client);
-  return retryMovedRows(async () => {
+  const { result, apart } = await retryMovedRows(async () => {
     try {
       const now = Date.now() / 1000;
-      const read = await cycleRows(client, literals, input.claim, now, input.lockTimeoutMs);
+      const read = await cycleRows(client, literals, input, now);
       return await claimAndCommit(client, literals, input, input.claim, read, now);
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;
     }
   });
+  if (apart) await flushClaims(client).catch((error: unknown) => { throw new ClaimNotFlushed({ ...result, recorded: new Set() }, error); });
+  return result;
 }
 
 
@@ -82,10 +88,11 @@ type CycleRow = {
 
 type RateWindowRow = { channel: string; starts: number[] };
 
-/** What a cycle reads under the claim lock. */
+/** What a cycle reads under the claim lock, and whether it waited for the lock (in the waiting room). */
 interface CycleRead {
   rows: CycleRow[];
   windows: RateWindowRow[];
+  waited: boolean;
 }
 
 /**
@@ -93,20 +100,30 @@ interface CycleRead {
  * channels (read once the function holds the claim lock). Parameters are inlined as checked literals
  * because a simple query cannot carry bound parameters; the function's own plans stay cached per connection.
  */
-async function cycleRows(client: PoolClient, l: SqlLiterals, request: ClaimRequest, now: number, lockTimeoutMs: number): Promise<CycleRead> {
+async function cycleRows(client: PoolClient, l: SqlLiterals, input: CycleInput, now: number): Promise<CycleRead> {
+  const request = input.claim;
   const call = `SELECT * FROM queue_job_cycle('[]'::jsonb, ${l.number(CLAIM_LOCK_KEY)}, ${l.number(request.limit)}, ${l.number(now)}, `
     + `${l.textArray(request.sequentialChannels)}, ${l.textArray(request.throttledChannels)}, ${l.textArray(request.jobFunctions)})`;
   const rates = request.rateChannels.length > 0 ? `; ${READ_RATE_WINDOWS_SQL(l.textArray(request.rateChannels))}` : '';
+  const room = input.flushApart ? `${ENTER_WAITING_ROOM_SQL}; ` : '';
   // A cycle holds the claim lock of every instance: bounded (bounded-transaction.ts).
-  const results = resultsOf<CycleRow & RateWindowRow>(await client.query(`${boundedBeginSql(lockTimeoutMs)}; ${call}${rates}`));
+  const results = resultsOf<CycleRow & RateWindowRow & { waited: boolean }>(
+    await client.query(`${boundedBeginSql(input.lockTimeoutMs)}; ${room}${call}${rates}`));
+  const waited = input.flushApart && results.at(rates ? -3 : -2)!.rows[0].waited;
   return rates
-    ? { rows: results.at(-2)!.rows, windows: results.at(-1)!.rows }
-    : { rows: results.at(-1)!.rows, windows: [] };
+    ? { rows: results.at(-2)!.rows, windows: results.at(-1)!.rows, waited }
+    : { rows: results.at(-1)!.rows, windows: [], waited };
 }
 
 async function commit(client: PoolClient): Promise<CycleResult> {
   await client.query('COMMIT');
   return { claimed: [], nextEta: null };
+}
+
+/** The claim made, and whether it committed without its flush (claim-durability.ts). */
+interface Committed {
+  result: CycleResult;
+  apart: boolean;
 }
 
 /** The results of each statement of a simple query (pg returns an array of results for several statements). */
@@ -118,10 +135,10 @@ function resultsOf<R>(result: unknown): Array<{ rows: R[] }> {
 /** The channel manager decides on the snapshot; `SELECT * FROM queue_job_claim(...); COMMIT` in one round trip. */
 async function claimAndCommit(
   client: PoolClient, l: SqlLiterals, input: CycleInput, request: ClaimRequest, read: CycleRead, now: number,
-) {
+): Promise<Committed> {
   const { snapshot, nextEta } = toSnapshot(read);
   const decision = request.decide(snapshot, now);
-  if (decision.ids.length === 0) return { ...(await commit(client)), nextEta };
+  if (decision.ids.length === 0) return { result: { ...(await commit(client)), nextEta }, apart: false };
   if (decision.lastStart.size > 0) {
     await client.query(SAVE_THROTTLE_LAST_STARTS_SQL, [[...decision.lastStart.keys()], [...decision.lastStart.values()]]);
   }
@@ -129,9 +146,10 @@ async function claimAndCommit(
   // This instance is full but the channels may have room left: the claim wakes the other instances.
   const wakeOthers = decision.ids.length >= request.limit ? input.workerId : null;
   const claim = `SELECT * FROM queue_job_claim(${l.bigintArray(decision.ids)}, ${l.text(input.workerId)}, `
-    + `${l.text(randomUUID())}::uuid, ${l.number(input.leaseSeconds)}, ${l.text(wakeOthers)}); COMMIT`;
-  const results = (await client.query(claim)) as unknown as Array<{ rows: ClaimedJobRow[] }>;
-  return { claimed: results[0].rows, nextEta };
+    + `${l.text(randomUUID())}::uuid, ${l.number(input.leaseSeconds)}, ${l.text(wakeOthers)})`;
+  const apart = input.flushApart ? `; ${commitApartIfContendedSql(read.waited)}` : '';
+  const results = (await client.query(`${claim}${apart}; COMMIT`)) as unknown as Array<{ rows: ClaimedJobRow[] }>;
+  return { result: { claimed: results[0].rows, nextEta }, apart: input.flushApart && results[1].rows.length > 0 };
 }
 
 function toSnapshot({ rows, windows }: CycleRead): { snapshot: DispatchSnapshot; nextEta: number | null } {

@@ -1,4 +1,5 @@
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
+import { CLAIM_LOCK_KEY, CLAIM_WAITING_LOCK_KEY } from '../queue-job.constants.js';
 import type { ClaimedJobRow } from './claim-cycle.js';
 
 /**
@@ -27,9 +28,22 @@ import type { ClaimedJobRow } from './claim-cycle.js';
 const FLUSH_SQL = `SELECT pg_logical_emit_message(true, 'queue_job', 'claim') AS flushed`;
 
 /** Waits until the claims committed without their flush are durable. */
-export async function flushClaims(pool: Pool): Promise<void> {
-  await pool.query({ name: 'qj_flush_claims', text: FLUSH_SQL });
+export async function flushClaims(db: Pool | PoolClient): Promise<void> {
+  await db.query({ name: 'qj_flush_claims', text: FLUSH_SQL });
 }
+
+/**
+ * The channel manager's cycle (claim-cycle.ts) enters the waiting room as `queue_job_claim_next` does,
+ * before `queue_job_cycle` takes the claim lock: if the lock is free it is taken here (the function
+ * takes it again, which is allowed), else the room is taken shared and the function waits for the
+ * lock. `waited` says which.
+ */
+export const ENTER_WAITING_ROOM_SQL = `SELECT CASE WHEN pg_try_advisory_xact_lock(${CLAIM_LOCK_KEY}) THEN false
+  ELSE (SELECT true FROM pg_advisory_xact_lock_shared(${CLAIM_WAITING_LOCK_KEY})) END AS waited`;
+
+/** Before the cycle's COMMIT: commit without the flush (a row) if it waited or claims wait for it. */
+export const commitApartIfContendedSql = (waited: boolean) =>
+  `SELECT set_config('synchronous_commit', 'off', true) AS apart WHERE ${waited} OR NOT pg_try_advisory_xact_lock(${CLAIM_WAITING_LOCK_KEY})`;
 
 /**
  * Whether this role may write the flush record (`pg_logical_emit_message` is public unless revoked). By

@@ -2,8 +2,10 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { ChannelTree } from '../../lib/channels/channel-tree.js';
+import { selectJobsToStart } from '../../lib/channels/dispatch.js';
 import { CLAIM_LOCK_KEY, CLAIM_WAITING_LOCK_KEY } from '../../lib/queue-job.constants.js';
 import { ClaimNotFlushed, canFlushClaims } from '../../lib/store/claim-durability.js';
+import { runClaimCycle } from '../../lib/store/claim-cycle.js';
 import { claimNext } from '../../lib/store/claim-next.js';
 import { useMigratedDatabase } from '../support/migrated-database.js';
 import { waitFor } from '../support/wait-for.js';
@@ -135,6 +137,56 @@ describe('claims that flush apart', () => {
       const total = (await Promise.all(claims)).reduce((n, r) => n + r.claimed.length, 0);
       expect({ round, total }).toEqual({ round, total: 7 });
     }
+  });
+
+  /** The channel manager's cycle (a sequential channel) on a pooled client whose statements are noted. */
+  async function cycleNoting(statements: string[]) {
+    const client = await database().pool.connect();
+    const query = client.query.bind(client);
+    client.query = ((config: string | { name?: string }, ...rest: unknown[]) => {
+      statements.push(typeof config === 'string' ? (/COMMIT$/.test(config) ? 'claim; COMMIT' : 'cycle') : config.name ?? '?');
+      return (query as (...args: unknown[]) => unknown)(config, ...rest);
+    }) as never;
+    const tree = ChannelTree.parse('root:10,root.s:1:sequential');
+    try {
+      return await runClaimCycle(client, {
+        workerId: 'worker-1', leaseSeconds: 60, lockTimeoutMs: 5_000, flushApart: true,
+        claim: {
+          limit: 5, jobFunctions: ['<S>.m'], sequentialChannels: ['root.s'], throttledChannels: [], rateChannels: [],
+          decide: (snapshot, now) => ({ ids: selectJobsToStart(tree, snapshot, now, 5).start.map((job) => job.id), lastStart: new Map(), recentStarts: new Map() }),
+        },
+      });
+    } finally {
+      client.query = query as never;
+      client.release();
+    }
+  }
+
+  it('the channel manager\'s cycle flushes apart under contention only, after its COMMIT', async () => {
+    await insertPending(3);
+    const alone: string[] = [];
+    expect((await cycleNoting(alone)).claimed).toHaveLength(3);
+    expect(alone).toEqual(['cycle', 'claim; COMMIT']);
+
+    await insertPending(2);
+    await someoneWaiting();
+    const apart: string[] = [];
+    expect((await cycleNoting(apart)).claimed).toHaveLength(2);
+    expect(apart).toEqual(['cycle', 'claim; COMMIT', 'qj_flush_claims']);
+  });
+
+  it('the channel manager\'s cycle waits for the claim lock in the waiting room, then flushes apart', async () => {
+    await insertPending(3);
+    const holder = await connect();
+    await holder.query('BEGIN');
+    await holder.query('SELECT pg_advisory_xact_lock($1)', [CLAIM_LOCK_KEY]);
+    const statements: string[] = [];
+    const cycle = cycleNoting(statements);
+    await waitFor('the cycle in the waiting room', async () => (await database().pool.query(
+      `SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND objid = $1 AND mode = 'ShareLock' AND granted`, [CLAIM_WAITING_LOCK_KEY])).rowCount === 1);
+    await holder.query('COMMIT');
+    expect((await cycle).claimed).toHaveLength(3);
+    expect(statements).toEqual(['cycle', 'claim; COMMIT', 'qj_flush_claims']);
   });
 
   describe('where the role may not write the flush record', () => {

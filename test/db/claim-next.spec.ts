@@ -87,7 +87,7 @@ describe('queue_job_claim_next', () => {
     const client = await database().pool.connect();
     try {
       return await runClaimCycle(client, {
-        workerId: 'worker-1', leaseSeconds: 60, lockTimeoutMs: 5_000,
+        workerId: 'worker-1', leaseSeconds: 60, lockTimeoutMs: 5_000, flushApart: true,
         claim: {
           limit, jobFunctions,
           sequentialChannels: tree.channels.filter((c) => c.sequential).map((c) => c.name),

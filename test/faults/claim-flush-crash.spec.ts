@@ -8,8 +8,9 @@ import { printFigures } from './support/figures.js';
 import { startRestartablePostgres, type RestartablePostgres } from './support/restartable-postgres.js';
 import { killAllWorkers, startWorker } from './support/worker-process.js';
 
-// claim-durability.ts: three instances contend for the claim lock, so their claims commit without
-// waiting for the WAL flush and flush apart before starting the jobs. The suite's own PostgreSQL is
+// claim-durability.ts: three instances contend for the claim lock, so their claims (one-statement
+// claims and the channel manager's cycles, in turn) commit without waiting for the WAL flush and
+// flush apart before starting the jobs. The suite's own PostgreSQL is
 // crashed (SIGQUIT: immediate shutdown, the WAL not yet written out is lost) while they drain; after
 // recovery, every job that a worker noted as started (in a file, outside the database) must still be
 // claimed (its attempt counted): a job never runs on a claim that the crash forgot.
@@ -51,8 +52,10 @@ describe('fault: a database crash forgets no claim whose jobs started', () => {
     let inWaitingRoom = 0;
     for (let round = 1; round <= CRASHES; round++) {
       // 3 × 20 slots sharing root:60: all three claim, and wait for the claim lock. (They migrate the database.)
+      // Odd rounds claim in one statement; even ones through the channel manager's cycle (a sequential channel).
+      const channels = round % 2 === 1 ? 'root:60' : 'root:60,root.seq:1:sequential';
       const workers = await Promise.all([1, 2, 3].map(() => startWorker(url, {
-        channels: 'root:60', concurrency: 20, pollMs: 60_000, env: { FAULT_START_LOG: log },
+        channels, concurrency: 20, pollMs: 60_000, env: { FAULT_START_LOG: log },
       })));
       const pool = poolFor(url, 2);
       await insertJobs(pool, round);
