@@ -76,7 +76,7 @@ export async function runClaimCycle(client: PoolClient, input: CycleInput): Prom
       throw error;
     }
   });
-  if (apart) await flushClaims(client).catch((error: unknown) => { throw new ClaimNotFlushed({ ...result, recorded: new Set() }, error); });
+  if (apart) await flushClaims(client).catch((error: unknown) => { throw new ClaimNotFlushed(result.claimed.length, error); });
   return result;
 }
 

@@ -1,6 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
 import { CLAIM_LOCK_KEY, CLAIM_WAITING_LOCK_KEY } from '../queue-job.constants.js';
-import type { ClaimedJobRow } from './claim-cycle.js';
 
 /**
  * The commit is most of the claim lock's hold: with the lock held to the end of the transaction, every
@@ -58,8 +57,8 @@ const CAN_FLUSH_CLAIMS_SQL = `SELECT coalesce(bool_or(has_function_privilege(p.o
  * requeues them), and its outcomes were written (sending them again would find no lease).
  */
 export class ClaimNotFlushed extends Error {
-  constructor(readonly result: { claimed: ClaimedJobRow[]; recorded: Set<string> }, readonly cause: unknown) {
-    super(`the claim of ${result.claimed.length} job(s) committed but its WAL flush failed (${(cause as Error)?.message ?? String(cause)})`);
+  constructor(jobs: number, cause: unknown) {
+    super(`the claim of ${jobs} job(s) committed but its WAL flush failed (${(cause as Error)?.message ?? String(cause)})`, { cause });
     this.name = 'ClaimNotFlushed';
   }
 }

@@ -62,9 +62,8 @@ export async function claimNext(pool: Pool, input: ClaimNextInput): Promise<Clai
     ],
   }));
   const { recorded, claimed, next_eta: nextEta, flush } = rows[0];
-  const result = { claimed: claimed ?? [], recorded: new Set(recorded), nextEta };
-  if (flush) await flushClaims(pool).catch((error: unknown) => { throw new ClaimNotFlushed(result, error); });
+  if (flush) await flushClaims(pool).catch((error: unknown) => { throw new ClaimNotFlushed(claimed?.length ?? 0, error); });
   // Freshly parsed objects: completed in place, not copied.
-  for (const job of result.claimed) job.lease_token = leaseToken;
-  return result;
+  for (const job of claimed ?? []) job.lease_token = leaseToken;
+  return { claimed: claimed ?? [], recorded: new Set(recorded), nextEta };
 }
