@@ -1,11 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
-import { DataSource } from 'typeorm';
 import { QUEUE_JOB_MIGRATIONS } from '../../lib/store/migrations/index.js';
-import { QUEUE_JOB_MIGRATIONS_TABLE } from '../../lib/store/run-migrations.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { fillOldSchema } from './support/old-schema-jobs.js';
-import { BEFORE_LIFECYCLE } from './support/lifecycle-migrations.js';
+import { BEFORE_LIFECYCLE, migrate } from './support/lifecycle-migrations.js';
 
 /**
  * The upgrade to the lifecycle partitions waits a bounded time for its lock on `queue_job` (while
@@ -15,20 +13,11 @@ import { BEFORE_LIFECYCLE } from './support/lifecycle-migrations.js';
 describe('migration …5000000 and a transaction that holds queue_job', () => {
   let db: TestDatabase;
 
-  const migrate = async (migrations = QUEUE_JOB_MIGRATIONS) => {
-    const dataSource = new DataSource({ type: 'postgres', url: db.url, migrations, migrationsTableName: QUEUE_JOB_MIGRATIONS_TABLE, logging: false });
-    await dataSource.initialize();
-    try {
-      await dataSource.runMigrations({ transaction: 'all' });
-    } finally {
-      await dataSource.destroy();
-    }
-  };
   const isPartitioned = async () => (await db.pool.query(`SELECT 1 FROM pg_partitioned_table WHERE partrelid = 'queue_job'::regclass`)).rowCount === 1;
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    await migrate(BEFORE_LIFECYCLE);
+    await migrate(db.url, BEFORE_LIFECYCLE);
     await fillOldSchema(db.pool, 200);
   });
   afterAll(async () => {
@@ -42,7 +31,7 @@ describe('migration …5000000 and a transaction that holds queue_job', () => {
       await holder.query('BEGIN');
       await holder.query(`SELECT count(*) FROM queue_job`);
       const started = performance.now();
-      await expect(migrate()).rejects.toThrow(/queue_job is held by another transaction for more than 5s: migration QueueJobLifecyclePartitions1764405000000 waits no longer/);
+      await expect(migrate(db.url, QUEUE_JOB_MIGRATIONS)).rejects.toThrow(/queue_job is held by another transaction for more than 5s: migration QueueJobLifecyclePartitions1764405000000 waits no longer/);
       expect(performance.now() - started).toBeGreaterThan(4500);
       expect(performance.now() - started).toBeLessThan(9000);
       expect(await isPartitioned()).toBe(false);
@@ -51,7 +40,7 @@ describe('migration …5000000 and a transaction that holds queue_job', () => {
     } finally {
       await holder.end();
     }
-    await migrate();
+    await migrate(db.url, QUEUE_JOB_MIGRATIONS);
     expect(await isPartitioned()).toBe(true);
     expect((await db.pool.query(`SELECT count(*)::int AS n FROM queue_job`)).rows[0].n).toBe(200);
   }, 30_000);

@@ -1,13 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { DataSource, type MigrationInterface } from 'typeorm';
 import { QUEUE_JOB_MIGRATIONS } from '../../lib/store/migrations/index.js';
 import { QUEUE_JOB_MIGRATIONS_TABLE } from '../../lib/store/run-migrations.js';
 import { INSERT_JOBS_SQL, insertJobsParams, type NewJobRow } from '../../lib/store/sql/insert-jobs.sql.js';
 import { printFigures, seconds } from '../faults/support/figures.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { fillOldSchema, indexesAndTriggers, jobsByState } from './support/old-schema-jobs.js';
-import { BEFORE_LIFECYCLE, THROUGH_LIFECYCLE } from './support/lifecycle-migrations.js';
+import { BEFORE_LIFECYCLE, THROUGH_LIFECYCLE, migrate } from './support/lifecycle-migrations.js';
 
 /**
  * Migration `…5000000` (issue 18) on a database of the previous schema: `queue_job` becomes a table
@@ -16,20 +15,6 @@ import { BEFORE_LIFECYCLE, THROUGH_LIFECYCLE } from './support/lifecycle-migrati
  */
 const ROWS = Number(process.env.QUEUE_JOB_MIGRATION_ROWS ?? 1_000_000);
 const LAST = QUEUE_JOB_MIGRATIONS.at(-1)!;
-
-/** The module's migrations (all, or all but the last) run as the module runs them; returns the milliseconds. */
-async function migrate(url: string, migrations: Array<new () => MigrationInterface>, step: 'up' | 'down' = 'up'): Promise<number> {
-  const dataSource = new DataSource({ type: 'postgres', url, migrations, migrationsTableName: QUEUE_JOB_MIGRATIONS_TABLE, logging: false });
-  await dataSource.initialize();
-  try {
-    const started = performance.now();
-    if (step === 'up') await dataSource.runMigrations({ transaction: 'all' });
-    else await dataSource.undoLastMigration({ transaction: 'all' });
-    return performance.now() - started;
-  } finally {
-    await dataSource.destroy();
-  }
-}
 
 const utcDay = (offsetDays: number) => new Date(Date.now() + offsetDays * 86400_000).toISOString().slice(0, 10).replace(/-/g, '');
 
