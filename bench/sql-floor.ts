@@ -3,7 +3,7 @@
 // - `claim-loop`: N jobs pre-inserted, then `claimNext` in a loop (the drain's one statement per
 //   batch: the outcomes of the previous batch written as `done`, then a claim of C jobs), no handler,
 //   no executor, the next claim sent as soon as the previous one answered;
-// - `insert`: N jobs in statements of 1000 rows (`COPY_JOBS_SQL`, as `enqueueMany` stores calls
+// - `insert`: N jobs in statements of 1000 rows (`copyOfJobs`, as `enqueueMany` stores calls
 //   without identity keys; the data built untimed).
 // `--foreign F` (default 0) adds F pending jobs of a job function the claimer has not registered, at
 // a higher priority in the same channel (a mixed fleet whose other version is down): every claim
@@ -18,7 +18,7 @@ import { newJobUuid } from '../lib/enqueue/job-uuid.js';
 import { claimNext } from '../lib/store/claim-next.js';
 import { runQueueJobMigrations } from '../lib/store/run-migrations.js';
 import { copyJobs } from '../lib/store/copy-jobs.js';
-import { copyJobsText } from '../lib/store/sql/copy-jobs.sql.js';
+import { copyOfJobs } from '../lib/store/sql/copy-jobs.sql.js';
 import type { NewJobRow } from '../lib/store/sql/insert-jobs.sql.js';
 import type { JobOutcomeRow } from '../lib/store/sql/record-outcomes.sql.js';
 
@@ -47,16 +47,16 @@ const line = (phase: string, seconds: number, extra: object = {}) =>
   process.stdout.write(`${JSON.stringify({ system: 'ours-sql', phase, n, concurrency, ...(foreign > 0 ? { foreign } : {}), seconds: Math.round(seconds * 1000) / 1000, jobs_per_s: Math.round(n / seconds), ...extra })}\n`);
 
 async function insertPhase(pool: pg.Pool): Promise<void> {
-  const texts = Array.from({ length: Math.ceil(n / BATCH) }, (_, b) =>
-    copyJobsText(Array.from({ length: Math.min(BATCH, n - b * BATCH) }, (_, k) => benchRow(b * BATCH + k))));
+  const copies = Array.from({ length: Math.ceil(n / BATCH) }, (_, b) =>
+    copyOfJobs(Array.from({ length: Math.min(BATCH, n - b * BATCH) }, (_, k) => benchRow(b * BATCH + k))));
   const client = await pool.connect();
   try {
     const t0 = performance.now();
-    for (const text of texts) await copyJobs(client, text);
+    for (const copy of copies) await copyJobs(client, copy);
     line('insert', (performance.now() - t0) / 1000);
     // Untimed: the other version's jobs, ahead in the queue.
     for (let b = 0; b < foreign; b += BATCH) {
-      await copyJobs(client, copyJobsText(Array.from({ length: Math.min(BATCH, foreign - b) }, (_, k) => benchRow(b + k, '<OtherVersion>.handle', 1))));
+      await copyJobs(client, copyOfJobs(Array.from({ length: Math.min(BATCH, foreign - b) }, (_, k) => benchRow(b + k, '<OtherVersion>.handle', 1))));
     }
   } finally {
     client.release();

@@ -29,7 +29,7 @@ import type { Job } from './job.js';
 import { newJobUuid } from './job-uuid.js';
 import type { JobSink } from './job-sink.js';
 import { BULK_CHUNK } from './bulk-chunks.js';
-import { insertInChunks, jobHandles, type JobOfHandle } from './stored-jobs.js';
+import { insertStreamed, jobHandles, type JobOfHandle } from './stored-jobs.js';
 import { prepareJob, sharedJobOptions, type PreparedJob } from './prepared-job.js';
 import { TypeOrmEntities } from './typeorm-entities.js';
 import type { PendingLimit } from './pending-limits.js';
@@ -114,7 +114,7 @@ export class JobService implements OnApplicationShutdown {
   /**
    * Enqueues many calls of one `@Delayable()` method, all or none (the bulk path): one statement
    * (a COPY from 100 calls without identity keys, else an INSERT), or for more than 500 calls outside
-   * a transaction, statements of at most 500 in one transaction of their own (see `storeInChunks`).
+   * a transaction, a COPY streamed batch by batch in one transaction of its own (see `insertStreamed`).
    * `jobService.enqueueMany(orderService, 'confirm', [[1, 'a'], [2, 'b']], { priority: 5 })`.
    */
   async enqueueMany<T extends object, K extends keyof T & MethodKeys<T>>(
@@ -131,7 +131,7 @@ export class JobService implements OnApplicationShutdown {
       // Every job of one call goes to one channel (an invalid one is refused by prepare, and limits nothing).
       const channel = normalizeChannelName(shared?.channel ?? callOptions.channel ?? fn.channel);
       const limits = this.room.needed(channel, argsList.length);
-      return retryWhileFull(waitIfFullMs, () => this.storeInChunks(argsList, prepare, limits));
+      return retryWhileFull(waitIfFullMs, () => this.storeStreamed(argsList, prepare, limits));
     }
     const prepared = argsList.map(prepare);
     if (this.sink) return this.sink.accept(prepared);
@@ -257,8 +257,8 @@ export class JobService implements OnApplicationShutdown {
     return this.handles(jobs, await this.room.storeJobs(jobs, target, waitIfFullMs, (m) => this.store.insertJobs(rows, m)));
   }
 
-  private async storeInChunks<A>(argsList: readonly A[], prepare: (args: A) => PreparedJob, limits: readonly PendingLimit[]): Promise<Job[]> {
-    const { jobs, stored } = await insertInChunks(this.dataSource, this.store, argsList, prepare, limits);
+  private async storeStreamed<A>(argsList: readonly A[], prepare: (args: A) => PreparedJob, limits: readonly PendingLimit[]): Promise<Job[]> {
+    const { jobs, stored } = await insertStreamed(this.dataSource, this.store, argsList, prepare, limits);
     return this.handles(jobs, stored);
   }
 

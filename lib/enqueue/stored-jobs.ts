@@ -1,9 +1,9 @@
 import type { DataSource } from 'typeorm';
 import type { QueueJobHooks } from '../hooks/queue-job-hooks.js';
 import type { JobState } from '../store/job-state.js';
-import type { InsertedJob, JobStore } from '../store/job-store.js';
+import { NewlyInserted, type InsertedJob, type JobStore } from '../store/job-store.js';
 import { reservePendingRoom } from '../store/pending-room.js';
-import { bulkChunks } from './bulk-chunks.js';
+import { STREAM_BATCH } from './bulk-chunks.js';
 import { Job } from './job.js';
 import type { PendingLimit } from './pending-limits.js';
 import type { PreparedJob } from './prepared-job.js';
@@ -26,38 +26,42 @@ export function jobHandles(jobs: readonly JobOfHandle[], stored: InsertedJob[], 
 }
 
 /**
- * A large bulk call, in one transaction of its own: chunks of calls (`bulkChunks`), each prepared
- * (arguments serialized, hooks run) while the previous one is being inserted, so that the process
- * and the database work at the same time. A bad argument in any chunk rolls back those already
- * inserted: nothing is stored, as with one statement. With `limits`, their room is reserved first.
- * Returns what the handles need of each job (not its arguments and row) and what was stored.
+ * A large bulk call, in one transaction of its own, its rows streamed into a COPY (JobsCopyStream)
+ * batch by batch as they are prepared (arguments serialized, hooks run): the database inserts a batch
+ * while the process prepares the next. A batch with identity keys (an INSERT may skip those rows)
+ * goes in an INSERT of its own, in its place. A bad argument in any batch cancels the COPY and rolls
+ * back what was sent: nothing is stored, as with one statement. With `limits`, their room is
+ * reserved first. Returns what the handles need of each job (not its arguments and row) and what was stored.
  */
-export async function insertInChunks<A>(
+export async function insertStreamed<A>(
   dataSource: DataSource, store: JobStore, argsList: readonly A[], prepare: (args: A) => PreparedJob, limits: readonly PendingLimit[],
 ): Promise<{ jobs: JobOfHandle[]; stored: InsertedJob[] }> {
-  // Let go of each chunk's arguments and rows once it is inserted.
   const jobs: JobOfHandle[] = [];
-  const stored = await dataSource.transaction(async (manager) => {
+  const stored: InsertedJob[] = [];
+  await dataSource.transaction(async (manager) => {
     if (limits.length > 0) await reservePendingRoom(store, limits, manager, true);
-    const inserts: Array<Promise<InsertedJob[]>> = [];
+    const copy = await store.copyStream(manager);
     try {
-      for (const [start, end] of bulkChunks(argsList.length)) {
-        const chunk = argsList.slice(start, end).map(prepare);
+      for (let start = 0; start < argsList.length; start += STREAM_BATCH) {
+        const batch = argsList.slice(start, start + STREAM_BATCH).map(prepare);
         // One handle record for the jobs that share their options (see sharedJobOptions), not one each.
-        for (const { fn, options } of chunk) jobs.push(jobs.at(-1)?.options === options ? jobs.at(-1)! : { fn, options });
-        const { sent, inserted } = store.startInsert(chunk.map((job) => job.row), manager);
-        inserted.catch(() => undefined); // awaited below; not an unhandled rejection while the next chunk is prepared
-        inserts.push(inserted);
-        // The next chunk is prepared once this one's rows are on their way (a COPY waits for the
-        // database's go-ahead), and the previous one's answer is in: the database never waits for the process.
-        await sent;
+        for (const { fn, options } of batch) jobs.push(jobs.at(-1)?.options === options ? jobs.at(-1)! : { fn, options });
+        const rows = batch.map((job) => job.row);
+        if (rows.some((row) => row.identityKey !== null)) {
+          await copy.pause();
+          stored.push(...(await store.insertJobs(rows, manager)));
+        } else {
+          for (const row of rows) stored.push(new NewlyInserted(row.uuid, row.state));
+          await copy.write(rows);
+        }
+        // The socket takes the batch, and the database's messages are read, before the next batch is prepared.
         await new Promise((resolve) => setImmediate(resolve));
       }
-    } finally {
-      // The transaction ends only once every statement sent has answered.
-      await Promise.allSettled(inserts);
+      await copy.end();
+    } catch (error) {
+      await copy.abort(error instanceof Error ? error : new Error(String(error)));
+      throw error;
     }
-    return (await Promise.all(inserts)).flat();
   });
   return { jobs, stored };
 }

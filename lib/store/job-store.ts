@@ -9,7 +9,8 @@ import { RENEW_LEASES_SQL } from './sql/leases.sql.js';
 import { retryMovedRows } from './moved-rows.js';
 import { FIND_JOB_BY_UUID_SQL } from './sql/find-jobs.sql.js';
 import { copyJobs } from './copy-jobs.js';
-import { COPY_MIN_ROWS, copyJobsText } from './sql/copy-jobs.sql.js';
+import { JobsCopyStream } from './jobs-copy-stream.js';
+import { COPY_MIN_ROWS, copyOfJobs, type JobsCopy } from './sql/copy-jobs.sql.js';
 import { FIND_IDENTITY_KEY_HOLDERS_SQL, INSERT_JOBS_SQL, insertJobsParams, type NewJobRow } from './sql/insert-jobs.sql.js';
 
 /** A row with an identity key that INSERT_JOBS_SQL inserted. */
@@ -63,24 +64,24 @@ export class JobStore {
     return (await this.pool.query<R>(sql, params)).rows;
   }
 
-  /** Inserts jobs in one statement; a row whose identity key is taken resolves to the job holding it. */
+  /**
+   * Inserts jobs in one statement; a row whose identity key is taken resolves to the job holding it.
+   * Many rows that no identity key can skip are copied (copyOfJobs), the others inserted (INSERT_JOBS_SQL).
+   */
   insertJobs(rows: readonly NewJobRow[], manager?: EntityManager): Promise<InsertedJob[]> {
-    return this.startInsert(rows, manager).inserted;
+    const answerKey = new InsertAnswerKey(rows);
+    const written = answerKey.keyed.size === 0 && rows.length >= COPY_MIN_ROWS
+      ? this.copy(copyOfJobs(rows), manager)
+      : this.insertStatement(insertJobsParams(rows), manager);
+    rows = []; // not held across the round trip (see InsertAnswerKey)
+    return this.answer(answerKey, written, manager);
   }
 
-  /**
-   * Starts `insertJobs`: `sent` once the rows are on their way to the database. Many rows that no
-   * identity key can skip are copied (COPY_JOBS_SQL), the others inserted (INSERT_JOBS_SQL). A COPY
-   * sends its rows only when the database asks for them: a caller with more work for the process
-   * (the next chunk of a bulk call) waits for `sent`, so that the database is not kept waiting.
-   */
-  startInsert(rows: readonly NewJobRow[], manager?: EntityManager): { sent: Promise<void>; inserted: Promise<InsertedJob[]> } {
-    const answerKey = new InsertAnswerKey(rows);
-    const write = answerKey.keyed.size === 0 && rows.length >= COPY_MIN_ROWS
-      ? this.startCopy(copyJobsText(rows), manager)
-      : { sent: Promise.resolve(), written: this.insertStatement(insertJobsParams(rows), manager) };
-    rows = []; // not held across the round trip (see InsertAnswerKey)
-    return { sent: write.sent, inserted: this.answer(answerKey, write.written, manager) };
+  /** A COPY stream for the rows of a large bulk call, on the connection of its transaction (see JobsCopyStream). */
+  async copyStream(manager: EntityManager): Promise<JobsCopyStream> {
+    const connection = await connectionOf(manager);
+    if (!connection) throw new Error('A COPY stream needs a transaction with a query runner');
+    return new JobsCopyStream(connection);
   }
 
   /** What each row became: inserted, or (its identity key taken) the job holding the key. */
@@ -92,7 +93,7 @@ export class JobStore {
     const result: InsertedJob[] = [];
     for (const [i, uuid] of answerKey.uuids.entries()) {
       const row = answerKey.keyed.get(uuid);
-      if (!row || inserted.has(uuid)) result.push({ uuid, state: answerKey.states[i], created: true });
+      if (!row || inserted.has(uuid)) result.push(new NewlyInserted(uuid, answerKey.states[i]!));
       // The holder moved on (started or finished) between the two statements: the key is free again.
       else result.push(holders.get(row.identityKey!) ?? (await this.insertJobs([row], manager))[0]);
     }
@@ -106,14 +107,11 @@ export class JobStore {
     return (await client.query<KeyedInserted>({ name: 'qj_insert_jobs', text: INSERT_JOBS_SQL, values })).rows;
   }
 
-  /** COPY_JOBS_SQL, on the connection of the caller's transaction if any: nothing is skipped, nothing comes back. */
-  private startCopy(text: string, manager?: EntityManager): { sent: Promise<void>; written: Promise<KeyedInserted[]> } {
-    let markSent!: () => void;
-    const sent = new Promise<void>((resolve) => (markSent = resolve));
-    const copy = (client: PoolClient) => copyJobs(client, text, markSent);
-    const connection = connectionOf(manager);
-    const written = (connection ? connection.then(copy) : this.withClient(copy)).then(() => []);
-    return { sent, written };
+  /** A COPY of jobs (copyOfJobs), on the connection of the caller's transaction if any: nothing is skipped, nothing comes back. */
+  private async copy(jobs: JobsCopy, manager?: EntityManager): Promise<KeyedInserted[]> {
+    const connection = await connectionOf(manager);
+    await (connection ? copyJobs(connection, jobs) : this.withClient((client) => copyJobs(client, jobs)));
+    return [];
   }
 
   /** The jobs holding these identity keys (waiting, pending or enqueued), by key. */
@@ -154,6 +152,18 @@ class InsertAnswerKey {
     this.states = rows.map((row) => row.state);
     for (const row of rows) if (row.identityKey !== null) this.keyed.set(row.uuid, row);
   }
+}
+
+/**
+ * A row the insert stored, as its caller gets it back: made with `new`, not as an object literal. A
+ * literal's allocation site whose objects are all still referenced at a young-generation collection
+ * (these live until the whole bulk call ends) is pretenured by V8: every later object from it goes
+ * straight to the old generation and stays there as garbage until a full collection. As a literal,
+ * this answer made the old generation grow by ~30 MB during a pre-insert of 300,000 jobs.
+ */
+export class NewlyInserted implements InsertedJob {
+  readonly created = true;
+  constructor(readonly uuid: string, readonly state: string) {}
 }
 
 /** The pg connection of a caller's manager (its transaction's), connecting it if need be; undefined when it has no query runner. */

@@ -4,12 +4,12 @@ import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { copyJobs } from '../../lib/store/copy-jobs.js';
 import { JobStore } from '../../lib/store/job-store.js';
-import { COPY_MIN_ROWS, copyJobsText } from '../../lib/store/sql/copy-jobs.sql.js';
+import { COPY_MIN_ROWS, copyOfJobs } from '../../lib/store/sql/copy-jobs.sql.js';
 import { INSERT_JOBS_SQL, insertJobsParams, type NewJobRow } from '../../lib/store/sql/insert-jobs.sql.js';
 import { useMigratedDatabase } from '../support/migrated-database.js';
 
 /**
- * The bulk insert (INSERT_JOBS_SQL) and the bulk copy (COPY_JOBS_SQL) send the values every row
+ * The bulk insert (INSERT_JOBS_SQL) and the bulk copy (copyOfJobs) send the values every row
  * shares once and the others per row: whatever the mix, each row must be stored exactly as given.
  */
 
@@ -20,7 +20,7 @@ const insertRows: Writer = (pool, rows) => pool.query(INSERT_JOBS_SQL, insertJob
 const copyRows: Writer = async (pool, rows) => {
   const client = await pool.connect();
   try {
-    await copyJobs(client, copyJobsText(rows));
+    await copyJobs(client, copyOfJobs(rows));
   } finally {
     client.release();
   }
@@ -55,7 +55,7 @@ function asSent(stored: Record<string, unknown>): NewJobRow {
   };
 }
 
-describe.each<[string, Writer]>([['INSERT_JOBS_SQL', insertRows], ['COPY_JOBS_SQL', copyRows]])('%s', (_, write) => {
+describe.each<[string, Writer]>([['INSERT_JOBS_SQL', insertRows], ['copyOfJobs', copyRows]])('%s', (_, write) => {
   const database = useMigratedDatabase();
 
   async function insertAndRead(rows: NewJobRow[]): Promise<NewJobRow[]> {

@@ -39,8 +39,8 @@ describe('bad input', () => {
       await expect(direct).rejects.toThrow(problem);
       await expect(jobs.withDelay(shop).confirm(1, bad as string)).rejects.toMatchObject({ path });
       await expect(jobs.enqueueMany(shop, 'confirm', [[1, 'fine'], [2, bad as string]])).rejects.toMatchObject({ path });
-      // Over 500 calls the bulk path inserts chunks (here 200, 450 and 451, copied) while it prepares the
-      // next: the bad call in the third chunk rolls back the two chunks already inserted.
+      // Over 500 calls the bulk path streams the calls into a COPY, 100 at a time as they are prepared:
+      // the bad last call cancels the COPY, with the 1100 rows already sent.
       const many = Array.from({ length: 1100 }, (_, i): [number, string] => [i, 'fine']);
       many.push([1100, bad as string]);
       await expect(jobs.enqueueMany(shop, 'confirm', many)).rejects.toMatchObject({ path });
@@ -63,7 +63,7 @@ describe('bad input', () => {
       const attempt = jobs.withDelay(shop, options).confirm(1, 'bad options');
       await expect(attempt).rejects.toThrow(message);
       await expect(attempt).rejects.toThrow(/Cannot enqueue <ShopService>\.confirm: .*Nothing was stored\./);
-      // enqueueMany checks a call's options once, for all its jobs, whether one statement or chunks.
+      // enqueueMany checks a call's options once, for all its jobs, whether one statement or streamed.
       await expect(jobs.enqueueMany(shop, 'confirm', [[1, 'a'], [2, 'b']], options)).rejects.toThrow(message);
       await expect(jobs.enqueueMany(shop, 'confirm', Array.from({ length: 600 }, (_, i): [number, string] => [i, 'x']), options)).rejects.toThrow(message);
       expect(await countJobs(db)).toBe(before);

@@ -63,7 +63,7 @@ describe('identity keys', () => {
   const later = (identityKey: string) => ({ identityKey, eta: 3600 });
   const holders = (key: string) => countJobs(db, `identity_key = $1 AND ${HOLDING}`, [key]);
 
-  it('enqueueMany of more than 500 calls (in chunks): a key repeated across chunks makes one job, the later calls get it', async () => {
+  it('enqueueMany of more than 500 calls (streamed, keyed batches as INSERTs): a key repeated across batches makes one job, the later calls get it', async () => {
     const at = new Date('2030-01-01T00:00:00.000Z');
     const calls = Array.from({ length: 1200 }, (_, i): [number, Date] => [900_000 + (i % 400), at]);
     const handles = await jobsB.enqueueMany(keyedB, 'exact', calls, { eta: 3600 });

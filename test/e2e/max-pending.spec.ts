@@ -68,7 +68,7 @@ describe('maxPending: backpressure at enqueue', () => {
     expect(await pendingIn(db, 'root.mail')).toBe(3);
   });
 
-  it('stores a bulk call all or nothing, in one statement and in chunks of a transaction', async () => {
+  it('stores a bulk call all or nothing, in one statement and streamed in a transaction of its own', async () => {
     const many = (channel: string, n: number) => jobs.enqueueMany(shop, 'nothing', Array.from({ length: n }, () => [] as []), { channel });
     await many('small', 3);
     const small = await thrown(() => many('small', 3));
@@ -78,7 +78,7 @@ describe('maxPending: backpressure at enqueue', () => {
     await many('small', 2);
     expect(await jobsIn(db, 'root.small')).toBe(5);
 
-    // More than 500 calls: the chunked path, in a transaction of its own.
+    // More than 500 calls: the streamed path, in a transaction of its own.
     await many('bulk', 600);
     const bulk = await thrown(() => many('bulk', 401));
     expect(bulk).toMatchObject({ channel: 'root.bulk', pending: 600, maxPending: 1000, adding: 401 });

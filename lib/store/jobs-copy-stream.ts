@@ -1,0 +1,72 @@
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
+import type { ClientBase } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { copyColumns, copySql, copyText, fitsColumns } from './sql/copy-jobs.sql.js';
+import type { NewJobRow } from './sql/insert-jobs.sql.js';
+import type { JobColumn } from './sql/job-columns.js';
+
+/**
+ * Data the stream holds before `write` waits: the first batches are prepared while the COPY's
+ * go-ahead is on its way, and a database slower than the process holds back the process.
+ */
+const BUFFERED_BYTES = 256 * 1024;
+
+/**
+ * The rows of a large bulk call, streamed into one COPY as the process prepares them: the database
+ * inserts the first rows while the process prepares the next, instead of each waiting for the other
+ * at every chunk. Rows that need a column the COPY under way left out (an eta that only later calls
+ * have…) end it and start another on the same connection. Used inside the call's own transaction:
+ * rows that `abort` cancels, or that a later statement's failure rolls back, are not kept.
+ */
+export class JobsCopyStream {
+  private columns: readonly JobColumn[] = [];
+  private stream: Writable | undefined;
+  private readonly statements: Array<Promise<void>> = [];
+  private failure: unknown;
+
+  constructor(private readonly client: ClientBase) {}
+
+  /** Sends `rows`; resolves once the stream can take more (its buffer is bounded, whatever the call's size). */
+  async write(rows: readonly NewJobRow[]): Promise<void> {
+    if (this.failure !== undefined) throw this.failure; // a COPY failed: the call stops here
+    if (rows.length === 0) return;
+    if (!this.stream || !fitsColumns(this.columns, rows)) this.startCopy(copyColumns(rows));
+    if (!this.stream!.write(copyText(this.columns, rows))) await this.drained(this.stream!);
+  }
+
+  /** Ends the COPY under way (the next rows start another): before another statement on this connection. */
+  async pause(): Promise<void> {
+    this.stream?.end();
+    this.stream = undefined;
+    await Promise.all(this.statements);
+  }
+
+  /** Resolves once the database has every row; rejects with the database's error if a COPY failed. */
+  end(): Promise<void> {
+    return this.pause();
+  }
+
+  /** Cancels the COPY under way (CopyFail: the database keeps none of it) and waits for the database's answer. */
+  async abort(reason: Error): Promise<void> {
+    this.stream?.destroy(reason);
+    this.stream = undefined;
+    await Promise.allSettled(this.statements);
+  }
+
+  private startCopy(columns: readonly JobColumn[]): void {
+    this.stream?.end();
+    this.columns = columns;
+    const stream = this.client.query(copyFrom(copySql(columns), { highWaterMark: BUFFERED_BYTES }));
+    const statement = finished(stream);
+    statement.catch((error: unknown) => (this.failure ??= error)); // thrown by the next write, pause or end
+    this.statements.push(statement);
+    this.stream = stream;
+  }
+
+  /** The stream's buffer was emptied, or the COPY failed (its error surfaces in `end`). */
+  private async drained(stream: Writable): Promise<void> {
+    await Promise.race([once(stream, 'drain'), this.statements.at(-1)]).catch(() => undefined);
+  }
+}
