@@ -4,6 +4,7 @@ import { Delayable } from '../../lib/decorators/delayable.decorator.js';
 import { chain } from '../../lib/enqueue/graph/chain-and-group.js';
 import { identityExact } from '../../lib/enqueue/identity-key.js';
 import { JobService } from '../../lib/enqueue/job.service.js';
+import { QueueJobHooks } from '../../lib/hooks/queue-job-hooks.js';
 import type { Job } from '../../lib/enqueue/job.js';
 import { allJobRows, countJobs, inState, jobRow, waitForRow } from '../support/job-rows.js';
 import { createTestApp } from '../support/test-app.js';
@@ -73,6 +74,30 @@ describe('identity keys', () => {
     for (let i = 400; i < 1200; i++) expect(handles[i]!.uuid).toBe(handles[i % 400]!.uuid);
     expect(await countJobs(db, 'uuid = ANY($1::uuid[])', [handles.map((job) => job.uuid)])).toBe(400);
     await jobsB.cancel(handles.slice(0, 400).map((job) => job.uuid));
+  });
+
+  it('enqueueMany of more than 500 calls with keys in one batch only: copied around it, inserted in its place, in call order', async () => {
+    // An enqueue hook keys the calls 300-399 (two calls per key): their batch cannot be copied.
+    const BASE = 7_000_000; // arguments no other test of this file uses
+    const keyOf = (n: number) => (n >= BASE + 300 && n < BASE + 400 ? `batch-${n % 50}` : null);
+    const off = appB.get(QueueJobHooks).onEnqueue((job) => {
+      job.row.identityKey = keyOf(job.args[0] as number);
+    });
+    try {
+      const calls = Array.from({ length: 1000 }, (_, n): [number] => [BASE + n]);
+      const handles = await jobsB.enqueueMany(keyedB, 'first', calls, { eta: 3600 });
+      expect(handles).toHaveLength(1000);
+      for (let n = 350; n < 400; n++) expect(handles[n]).toMatchObject({ uuid: handles[n - 50]!.uuid, created: false });
+      expect(handles.filter((job) => job.created)).toHaveLength(950);
+      const created = handles.filter((job) => job.created).map((job) => job.uuid);
+      const { rows } = await db.pool.query<{ n: number; identity_key: string | null }>(
+        `SELECT (args->>0)::int AS n, identity_key FROM queue_job WHERE uuid = ANY($1::uuid[]) ORDER BY id`, [created]);
+      expect(rows.map((row) => row.n)).toEqual(calls.map(([n]) => n).filter((n) => n < BASE + 350 || n >= BASE + 400));
+      expect(rows.map((row) => row.identity_key)).toEqual(rows.map((row) => keyOf(row.n)));
+      await jobsB.cancel(created);
+    } finally {
+      off();
+    }
   });
 
   it('a string key: the pending job is returned instead of a new one', async () => {
