@@ -4,13 +4,12 @@ import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { ChannelTree } from '../channels/channel-tree.js';
 import { earliest } from '../channels/channel-job.js';
-import { selectJobsToStart } from '../channels/dispatch.js';
 import { JobFunctionRegistry } from '../discovery/job-function.registry.js';
 import { QUEUE_JOB_RESOLVED_OPTIONS } from '../queue-job.constants.js';
 import { eventLoopBlocked, jobTimedOut, noDelayWarning } from '../queue-job.messages.js';
 import { readCallTimeouts } from '../store/call-timeouts.js';
 import type { ResolvedQueueJobOptions } from '../queue-job.options.js';
-import { runClaimCycle, type ClaimRequest, type ClaimedJobRow } from '../store/claim-cycle.js';
+import { runClaimCycle, type ClaimedJobRow } from '../store/claim-cycle.js';
 import { claimNext } from '../store/claim-next.js';
 import { ClaimNotFlushed, canFlushClaims } from '../store/claim-durability.js';
 import { readChannelSettings } from '../store/channel-settings.js';
@@ -27,6 +26,8 @@ import { messageOf } from '../errors/describe-thrown.js';
 import { NotificationListener } from './notification-listener.js';
 import { DeadJobRescuer } from './dead-job-rescuer.js';
 import { SerialTask } from './serial-task.js';
+import { WakeTimer } from './wake-timer.js';
+import { channelManagerRequest } from './channel-manager-request.js';
 import { JobTimeouts } from './job-timeout.js';
 import { JobLeases } from './job-leases.js';
 import { LeaseKeeper } from './lease-keeper.js';
@@ -70,8 +71,7 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
   /** At most this many jobs per claim: the concurrency, halved after claims the database refused (afterClaimFailed). */
   private claimCap: number;
   private active = false;
-  private wakeTimer: NodeJS.Timeout | undefined;
-  private wakeAt = Number.POSITIVE_INFINITY;
+  private readonly wakeTimer = new WakeTimer(() => this.wake());
   private listener: NotificationListener | undefined;
   private readonly leases: JobLeases;
   private readonly leaseKeeper: LeaseKeeper;
@@ -162,7 +162,7 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     this.active = false;
     // @nestjs/schedule may have cleared its intervals already during shutdown.
     if (this.scheduler.doesExist('interval', this.pollName)) this.scheduler.deleteInterval(this.pollName);
-    clearTimeout(this.wakeTimer);
+    this.wakeTimer.clear();
     this.records.stopMarking();
     this.rescuer.stop();
     // A claim under way may still launch the jobs it claims: wait for it before counting running jobs.
@@ -211,7 +211,7 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
         ? await this.claimInOneStatement(Math.max(0, limit), outcomes)
         : await this.store.withClient((client) => runClaimCycle(client, {
           workerId: this.workerId, leaseSeconds: this.options.runner.leaseSeconds, lockTimeoutMs: this.options.lockTimeout, flushApart: this.flushApart,
-          claim: this.claimRequest(limit, (t) => (nextWakeup = t)),
+          claim: channelManagerRequest(this.channels, this.jobFunctions, limit, (t) => (nextWakeup = t)),
         }));
       // Back up to the full batch by doubling: a claim refused for its size would be refused again at once.
       this.claimCap = Math.min(this.options.runner.concurrency, this.claimCap * 2);
@@ -281,22 +281,6 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     else this.records.add(outcome);
   }
 
-  private claimRequest(limit: number, onWakeup: (t: number | null) => void): ClaimRequest {
-    const configs = this.channels.channels;
-    return {
-      limit,
-      sequentialChannels: configs.filter((c) => c.sequential).map((c) => c.name),
-      throttledChannels: configs.filter((c) => c.throttle > 0).map((c) => c.name),
-      rateChannels: configs.filter((c) => c.rate).map((c) => c.name),
-      jobFunctions: this.jobFunctions,
-      decide: (snapshot, now) => {
-        const decision = selectJobsToStart(this.channels, snapshot, now, limit);
-        onWakeup(decision.nextWakeup);
-        return { ids: decision.start.map((job) => job.id), lastStart: decision.lastStart, recentStarts: decision.recentStarts };
-      },
-    };
-  }
-
   private launch(job: ClaimedJobRow): void {
     const abort = this.timeouts.watch(job, this.timeoutOf(job));
     const run = this.executor.execute(job, this.addEvent, abort).then(
@@ -326,17 +310,6 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
   }
 
   private scheduleWake(at: number | null): void {
-    // Infinity: a sequential channel held by a job that only another instance can run, which has no
-    // time to wait for: the next NOTIFY or poll looks again.
-    if (at === null || !Number.isFinite(at) || !this.active) return;
-    if (at >= this.wakeAt && this.wakeTimer) return;
-    clearTimeout(this.wakeTimer);
-    this.wakeAt = at;
-    const delay = Math.max(0, Math.min(at * 1000 - Date.now(), 2 ** 31 - 1));
-    this.wakeTimer = setTimeout(() => {
-      this.wakeTimer = undefined;
-      this.wakeAt = Number.POSITIVE_INFINITY;
-      this.wake();
-    }, delay);
+    if (this.active) this.wakeTimer.set(at);
   }
 }
