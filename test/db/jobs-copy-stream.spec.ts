@@ -64,6 +64,7 @@ describe('JobsCopyStream', () => {
         const text = (q as unknown as { text?: string }).text;
         if (text?.startsWith('COPY')) statements.push(text);
       }
+      query.mockRestore(); // the pool hands this client to the next test
     });
     const all = [...plain, ...withEta, ...withRecords, ...plainAgain];
     const rows = await stored();
@@ -81,6 +82,25 @@ describe('JobsCopyStream', () => {
     expect(statements[0]).not.toMatch(/\beta\b|records|context/);
     expect(statements[1]).toMatch(/\beta\b/);
     expect(statements[2]).toMatch(/records.*context/);
+  });
+
+  it('starts another COPY before one would take more than its row limit (each statement stays short)', async () => {
+    const batches = [batch(0, 100), batch(100, 100), batch(200, 50), batch(250, 100)];
+    const statements: string[] = [];
+    await inTransaction(database().pool, async (_copy, client) => {
+      const copy = new JobsCopyStream(client, 150);
+      const query = jest.spyOn(client, 'query');
+      for (const rows of batches) await copy.write(rows);
+      await copy.end();
+      for (const [q] of query.mock.calls) {
+        const text = (q as unknown as { text?: string }).text;
+        if (text?.startsWith('COPY')) statements.push(text);
+      }
+      query.mockRestore(); // the pool hands this client to the next test
+    });
+    // 100 | 100 + 50 | 100: a batch that would pass 150 rows goes into the next COPY, whole.
+    expect(statements).toHaveLength(3);
+    expect((await stored()).map((r) => r.uuid)).toEqual(batches.flat().map((r) => r.uuid));
   });
 
   it('leaves out of a COPY the columns every row leaves at their default, and stores those defaults', async () => {
