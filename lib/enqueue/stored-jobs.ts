@@ -59,7 +59,7 @@ export async function insertStreamed<A>(
       }
       await copy.end();
     } catch (error) {
-      await copy.abort(error instanceof Error ? error : new Error(String(error)));
+      await copy.abort(error);
       throw error;
     }
   });

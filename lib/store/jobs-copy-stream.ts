@@ -3,6 +3,7 @@ import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import type { ClientBase } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { messageOf } from '../errors/describe-thrown.js';
 import { copyColumns, copySql, copyText, fitsColumns } from './sql/copy-jobs.sql.js';
 import type { NewJobRow } from './sql/insert-jobs.sql.js';
 import type { JobColumn } from './sql/job-columns.js';
@@ -58,9 +59,13 @@ export class JobsCopyStream {
     return this.pause();
   }
 
-  /** Cancels the COPY under way (CopyFail: the database keeps none of it) and waits for the database's answer. */
-  async abort(reason: Error): Promise<void> {
-    this.stream?.destroy(reason);
+  /**
+   * Cancels the COPY under way (CopyFail: the database keeps none of it) and waits for the database's
+   * answer. `reason` is whatever stopped the call (user code may throw anything): only its message,
+   * read safely, goes to the database.
+   */
+  async abort(reason: unknown): Promise<void> {
+    this.stream?.destroy(new Error(messageOf(reason)));
     this.stream = undefined;
     await Promise.allSettled(this.statements);
   }

@@ -1,6 +1,9 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
 import type { INestApplicationContext } from '@nestjs/common';
 import { JobService } from '../../lib/enqueue/job.service.js';
+import { QueueJobHooks } from '../../lib/hooks/queue-job-hooks.js';
+import { hostileThrown } from '../support/hostile-values.js';
 import type { Job } from '../../lib/enqueue/job.js';
 import { ArgumentSerializationError } from '../../lib/errors/argument-serialization.error.js';
 import type { DelayCallOptions } from '../../lib/enqueue/with-delay.js';
@@ -45,6 +48,32 @@ describe('bad input', () => {
       many.push([1100, bad as string]);
       await expect(jobs.enqueueMany(shop, 'confirm', many)).rejects.toMatchObject({ path });
       expect(await countJobs(db)).toBe(before);
+    });
+  });
+
+  it('an enqueue hook throwing anything in the middle of a large call: the call rejects with it, nothing stored, the pool still serves', async () => {
+    // Calls past 500 are streamed into a COPY: the 551st throws once the COPY is under way.
+    await fc.assert(fc.asyncProperty(hostileThrown, async (thrown) => {
+      const before = await countJobs(db);
+      let n = 0;
+      const off = app.get(QueueJobHooks).onEnqueue(() => {
+        if (++n === 551) throw thrown;
+      });
+      try {
+        const many = Array.from({ length: 600 }, (_, i): [number, string] => [i, 'fine']);
+        await expect(jobs.enqueueMany(shop, 'confirm', many)).rejects.toBe(thrown);
+      } finally {
+        off();
+      }
+      expect(await countJobs(db)).toBe(before);
+      expect((await jobs.enqueueMany(shop, 'confirm', [[1, 'after']], { eta: 3600 }))[0]!.created).toBe(true);
+    }), {
+      numRuns: 12,
+      // Always tried too: what String() and err.message cannot read.
+      examples: [
+        [Object.defineProperty(new Error('x'), 'message', { get: () => { throw new Error('message refuses'); } })],
+        [{ toString: () => { throw new Error('toString refuses'); } }],
+      ],
     });
   });
 
