@@ -48,7 +48,7 @@ export async function insertStreamed<A>(
         for (const { fn, options } of batch) jobs.push(jobs.at(-1)?.options === options ? jobs.at(-1)! : { fn, options });
         const rows = batch.map((job) => job.row);
         if (rows.some((row) => row.identityKey !== null)) {
-          await copy.pause();
+          await copy.end();
           stored.push(...(await store.insertJobs(rows, manager)));
         } else {
           for (const row of rows) stored.push(new NewlyInserted(row.uuid, row.state));

@@ -47,16 +47,15 @@ export class JobsCopyStream {
     if (!this.stream!.write(copyText(this.columns, rows))) await this.drained(this.stream!);
   }
 
-  /** Ends the COPY under way (the next rows start another): before another statement on this connection. */
-  async pause(): Promise<void> {
+  /**
+   * Ends the COPY under way and resolves once the database has every row (the next `write` starts
+   * another COPY: call it before another statement on this connection); rejects with the database's
+   * error if a COPY failed.
+   */
+  async end(): Promise<void> {
     this.stream?.end();
     this.stream = undefined;
     await Promise.all(this.statements);
-  }
-
-  /** Resolves once the database has every row; rejects with the database's error if a COPY failed. */
-  end(): Promise<void> {
-    return this.pause();
   }
 
   /**
@@ -80,7 +79,7 @@ export class JobsCopyStream {
     this.rowsInCopy = 0;
     const stream = this.client.query(copyFrom(copySql(columns), { highWaterMark: BUFFERED_BYTES }));
     const statement = finished(stream);
-    statement.catch((error: unknown) => (this.failure ??= error)); // thrown by the next write, pause or end
+    statement.catch((error: unknown) => (this.failure ??= error)); // thrown by the next write or end
     this.statements.push(statement);
     this.stream = stream;
   }

@@ -40,6 +40,26 @@ async function inTransaction(pool: pg.Pool, fn: (copy: JobsCopyStream, client: p
   }
 }
 
+/** Writes `batches` through one stream (in a committed transaction); returns the COPY statements it sent. */
+async function copyStatementsOf(pool: pg.Pool, batches: NewJobRow[][], rowsPerCopy?: number): Promise<string[]> {
+  const statements: string[] = [];
+  await inTransaction(pool, async (_copy, client) => {
+    const copy = new JobsCopyStream(client, rowsPerCopy);
+    const query = jest.spyOn(client, 'query');
+    try {
+      for (const rows of batches) await copy.write(rows);
+      await copy.end();
+      for (const [q] of query.mock.calls) {
+        const text = (q as unknown as { text?: string }).text;
+        if (text?.startsWith('COPY')) statements.push(text);
+      }
+    } finally {
+      query.mockRestore(); // the pool hands this client to the next test
+    }
+  });
+  return statements;
+}
+
 describe('JobsCopyStream', () => {
   const database = useMigratedDatabase();
 
@@ -54,18 +74,8 @@ describe('JobsCopyStream', () => {
     const withEta = batch(150, 100, { eta: ETA });
     const withRecords = batch(250, 100, { records: '[{"$record":{"entity":"Order","id":7}}]', context: '{"tenant":"a"}' });
     const plainAgain = batch(350, 120);
-    const statements: string[] = [];
-    await inTransaction(database().pool, async (copy, client) => {
-      const query = jest.spyOn(client, 'query');
-      for (const rows of [plain, withEta, withRecords, plainAgain]) await copy.write(rows);
-      await copy.end();
-      // The COPY statements sent, as the stream names their columns.
-      for (const [q] of query.mock.calls) {
-        const text = (q as unknown as { text?: string }).text;
-        if (text?.startsWith('COPY')) statements.push(text);
-      }
-      query.mockRestore(); // the pool hands this client to the next test
-    });
+    // The COPY statements sent, as the stream names their columns.
+    const statements = await copyStatementsOf(database().pool, [plain, withEta, withRecords, plainAgain]);
     const all = [...plain, ...withEta, ...withRecords, ...plainAgain];
     const rows = await stored();
     expect(rows.map((r) => r.uuid)).toEqual(all.map((r) => r.uuid));
@@ -86,18 +96,7 @@ describe('JobsCopyStream', () => {
 
   it('starts another COPY before one would take more than its row limit (each statement stays short)', async () => {
     const batches = [batch(0, 100), batch(100, 100), batch(200, 50), batch(250, 100)];
-    const statements: string[] = [];
-    await inTransaction(database().pool, async (_copy, client) => {
-      const copy = new JobsCopyStream(client, 150);
-      const query = jest.spyOn(client, 'query');
-      for (const rows of batches) await copy.write(rows);
-      await copy.end();
-      for (const [q] of query.mock.calls) {
-        const text = (q as unknown as { text?: string }).text;
-        if (text?.startsWith('COPY')) statements.push(text);
-      }
-      query.mockRestore(); // the pool hands this client to the next test
-    });
+    const statements = await copyStatementsOf(database().pool, batches, 150);
     // 100 | 100 + 50 | 100: a batch that would pass 150 rows goes into the next COPY, whole.
     expect(statements).toHaveLength(3);
     expect((await stored()).map((r) => r.uuid)).toEqual(batches.flat().map((r) => r.uuid));
