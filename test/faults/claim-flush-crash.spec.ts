@@ -3,7 +3,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import type pg from 'pg';
 import { CLAIM_WAITING_LOCK_KEY } from '../../lib/queue-job.constants.js';
 import { sleep, waitFor } from '../support/wait-for.js';
-import { createFaultTables, poolFor } from './support/fault-db.js';
+import { createFaultTables, createFaultsDatabase, poolFor } from './support/fault-db.js';
 import { printFigures } from './support/figures.js';
 import { startRestartablePostgres, type RestartablePostgres } from './support/restartable-postgres.js';
 import { killAllWorkers, startWorker } from './support/worker-process.js';
@@ -24,10 +24,7 @@ describe('fault: a database crash forgets no claim whose jobs started', () => {
 
   beforeAll(async () => {
     server = await startRestartablePostgres('claim-flush-crash');
-    url = server.url.replace(/\/postgres$/, '/faults');
-    const admin = poolFor(server.url, 1);
-    await admin.query('CREATE DATABASE faults');
-    await admin.end();
+    url = await createFaultsDatabase(server);
     const pool = poolFor(url, 1);
     await createFaultTables(pool);
     await pool.end();

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type pg from 'pg';
 import { WORKER_LOCK_NAMESPACE } from '../../lib/store/sql/leases.sql.js';
 import { waitFor } from '../support/wait-for.js';
-import { createFaultTables, insertRawJob, jobFigures, poolFor, runsOf } from './support/fault-db.js';
+import { createFaultTables, createFaultsDatabase, insertRawJob, jobFigures, poolFor, runsOf } from './support/fault-db.js';
 import { printFigures, seconds } from './support/figures.js';
 import { startRestartablePostgres, type RestartablePostgres } from './support/restartable-postgres.js';
 import { killAllWorkers, startWorker, type WorkerProcess } from './support/worker-process.js';
@@ -19,10 +19,7 @@ describe('fault: database restart under load', () => {
 
   beforeAll(async () => {
     server = await startRestartablePostgres('faults-pg');
-    url = server.url.replace(/\/postgres$/, '/faults');
-    const admin = poolFor(server.url, 1);
-    await admin.query('CREATE DATABASE faults');
-    await admin.end();
+    url = await createFaultsDatabase(server);
     pool = poolFor(url);
     pool.on('error', () => undefined); // the test's own idle connections are cut by the restart too
     await createFaultTables(pool);

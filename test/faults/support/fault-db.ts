@@ -79,3 +79,14 @@ export async function jobRowsByTag(pool: pg.Pool, tagLike: string) {
 }
 
 export const poolFor = (url: string, max = 4) => new pg.Pool({ connectionString: url, max });
+
+/** Makes the database `faults` on a server of the suite's own (`startRestartablePostgres`) and returns its URL. */
+export async function createFaultsDatabase(server: { url: string }): Promise<string> {
+  const admin = poolFor(server.url, 1);
+  try {
+    await admin.query('CREATE DATABASE faults');
+  } finally {
+    await admin.end();
+  }
+  return server.url.replace(/\/postgres$/, '/faults');
+}
