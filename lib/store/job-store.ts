@@ -77,11 +77,19 @@ export class JobStore {
     return this.answer(answerKey, written, manager);
   }
 
-  /** A COPY stream for the rows of a large bulk call, on the connection of its transaction (see JobsCopyStream). */
+  /**
+   * A COPY stream for the rows of a large bulk call, on the connection of the transaction of its own
+   * that `manager` runs (see JobsCopyStream). A COPY waiting for rows is not idle, so
+   * `idle_in_transaction_session_timeout` does not bound it: `statement_timeout` (lockTimeout) does,
+   * in this transaction, and the stream starts a new COPY every lockTimeout / 2. A process paused in
+   * the middle holds the locks of its transaction (a channel's maxPending room, identity keys) at most
+   * that long, as every other lock holder of the module.
+   */
   async copyStream(manager: EntityManager): Promise<JobsCopyStream> {
     const connection = await connectionOf(manager);
     if (!connection) throw new Error('A COPY stream needs a transaction with a query runner');
-    return new JobsCopyStream(connection);
+    await connection.query(`SELECT set_config('statement_timeout', $1, true)`, [String(Math.trunc(this.lockTimeoutMs))]);
+    return new JobsCopyStream(connection, { maxCopyMs: this.lockTimeoutMs / 2 });
   }
 
   /** What each row became: inserted, or (its identity key taken) the job holding the key. */

@@ -33,10 +33,20 @@ export class JobsCopyStream {
   private stream: Writable | undefined;
   private readonly statements: Array<Promise<void>> = [];
   private failure: unknown;
-  /** Rows sent into the COPY under way. */
+  /** Rows sent into the COPY under way, and when it started (ms). */
   private rowsInCopy = 0;
+  private copyStartedAt = 0;
+  private readonly rowsPerCopy: number;
+  private readonly maxCopyMs: number;
 
-  constructor(private readonly client: ClientBase, private readonly rowsPerCopy = ROWS_PER_COPY) {}
+  /**
+   * `maxCopyMs`: a COPY older than this is ended before the next rows, so that a `statement_timeout`
+   * of twice as long cancels only a COPY whose process stopped sending (paused, or blocked in user code).
+   */
+  constructor(private readonly client: ClientBase, limits: { rowsPerCopy?: number; maxCopyMs?: number } = {}) {
+    this.rowsPerCopy = limits.rowsPerCopy ?? ROWS_PER_COPY;
+    this.maxCopyMs = limits.maxCopyMs ?? Number.POSITIVE_INFINITY;
+  }
 
   /** Sends `rows`; resolves once the stream can take more (its buffer is bounded, whatever the call's size). */
   async write(rows: readonly NewJobRow[]): Promise<void> {
@@ -70,13 +80,15 @@ export class JobsCopyStream {
   }
 
   private needsAnotherCopy(rows: readonly NewJobRow[]): boolean {
-    return !this.stream || !fitsColumns(this.columns, rows) || this.rowsInCopy + rows.length > this.rowsPerCopy;
+    return !this.stream || !fitsColumns(this.columns, rows) || this.rowsInCopy + rows.length > this.rowsPerCopy
+      || Date.now() - this.copyStartedAt > this.maxCopyMs;
   }
 
   private startCopy(columns: readonly JobColumn[]): void {
     this.stream?.end();
     this.columns = columns;
     this.rowsInCopy = 0;
+    this.copyStartedAt = Date.now();
     const stream = this.client.query(copyFrom(copySql(columns), { highWaterMark: BUFFERED_BYTES }));
     const statement = finished(stream);
     statement.catch((error: unknown) => (this.failure ??= error)); // thrown by the next write or end

@@ -1,6 +1,8 @@
 import { describe, expect, it, jest } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
+import { DataSource, type EntityManager } from 'typeorm';
+import { JobStore } from '../../lib/store/job-store.js';
 import { JobsCopyStream } from '../../lib/store/jobs-copy-stream.js';
 import { copyOfJobs } from '../../lib/store/sql/copy-jobs.sql.js';
 import type { NewJobRow } from '../../lib/store/sql/insert-jobs.sql.js';
@@ -41,10 +43,10 @@ async function inTransaction(pool: pg.Pool, fn: (copy: JobsCopyStream, client: p
 }
 
 /** Writes `batches` through one stream (in a committed transaction); returns the COPY statements it sent. */
-async function copyStatementsOf(pool: pg.Pool, batches: NewJobRow[][], rowsPerCopy?: number): Promise<string[]> {
+async function copyStatementsOf(pool: pg.Pool, batches: NewJobRow[][], limits?: { rowsPerCopy?: number; maxCopyMs?: number }): Promise<string[]> {
   const statements: string[] = [];
   await inTransaction(pool, async (_copy, client) => {
-    const copy = new JobsCopyStream(client, rowsPerCopy);
+    const copy = new JobsCopyStream(client, limits);
     const query = jest.spyOn(client, 'query');
     try {
       for (const rows of batches) await copy.write(rows);
@@ -96,10 +98,33 @@ describe('JobsCopyStream', () => {
 
   it('starts another COPY before one would take more than its row limit (each statement stays short)', async () => {
     const batches = [batch(0, 100), batch(100, 100), batch(200, 50), batch(250, 100)];
-    const statements = await copyStatementsOf(database().pool, batches, 150);
+    const statements = await copyStatementsOf(database().pool, batches, { rowsPerCopy: 150 });
     // 100 | 100 + 50 | 100: a batch that would pass 150 rows goes into the next COPY, whole.
     expect(statements).toHaveLength(3);
     expect((await stored()).map((r) => r.uuid)).toEqual(batches.flat().map((r) => r.uuid));
+  });
+
+  it('a COPY whose process stops sending is cancelled by the transaction\'s statement_timeout; a live one is renewed before it', async () => {
+    const store = new JobStore(new DataSource({ type: 'postgres', url: database().url }), 400);
+    const client = await database().pool.connect();
+    try {
+      await client.query('BEGIN');
+      const manager = { queryRunner: { connect: async () => client } } as unknown as EntityManager;
+      const copy = await store.copyStream(manager);
+      expect((await client.query('SHOW statement_timeout')).rows[0].statement_timeout).toBe('400ms');
+      // Alive: a batch every 150 ms for 900 ms, each COPY renewed past 200 ms, none cancelled.
+      for (let i = 0; i < 6; i++) {
+        await copy.write(batch(i * 10, 10));
+        await new Promise((resolve) => setTimeout(resolve, 150));
+      }
+      // Stopped: nothing sent for 700 ms, the COPY under way is cancelled.
+      await copy.write(batch(60, 10));
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      await expect(copy.end()).rejects.toThrow(/statement timeout/);
+      await client.query('ROLLBACK');
+    } finally {
+      client.release();
+    }
   });
 
   it('leaves out of a COPY the columns every row leaves at their default, and stores those defaults', async () => {
