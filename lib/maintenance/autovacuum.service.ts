@@ -1,5 +1,6 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { AUTOVACUUM_LOCK_KEY, QUEUE_JOB_RESOLVED_OPTIONS } from '../queue-job.constants.js';
 import type { ResolvedQueueJobOptions } from '../queue-job.options.js';
 import { JobStore } from '../store/job-store.js';
@@ -15,11 +16,16 @@ const PARTITIONS_ONLY_INTERVAL_MS = 6 * 3600_000;
  * on a schedule (@nestjs/schedule) in every instance whose runner is on; one instance at a time does
  * the work. The done jobs of a UTC day have a table of their own (lifecycle partitions): a day past
  * every channel's interval is dropped whole; expired jobs of the days that also hold jobs to keep are
- * deleted row by row, in batches. Each pass also makes the day tables of the next days.
+ * deleted row by row, in batches. Each pass also makes the day tables of the next days. A pass rests
+ * between the days it removes (done-partitions.ts); shutting down ends the rest and waits for the
+ * statement under way.
  */
 @Injectable()
 export class QueueJobAutovacuum implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('QueueJob');
+  /** Aborted at shutdown: a pass resting between days stops. */
+  private readonly stopping = new AbortController();
+  private readonly passes = new Set<Promise<unknown>>();
 
   constructor(
     private readonly store: JobStore,
@@ -31,10 +37,14 @@ export class QueueJobAutovacuum implements OnApplicationBootstrap, BeforeApplica
     const { interval } = this.options.autovacuum;
     if (!this.options.runsJobs) return;
     const pass = interval === 0 ? () => this.makePartitions() : () => this.run();
+    const tracked = () => {
+      const running = pass().catch((e: Error) => this.logger.error(`Autovacuum failed: ${e.message}`));
+      this.passes.add(running);
+      void running.finally(() => this.passes.delete(running));
+    };
     // Apps restarted more often than the autovacuum runs still get their day tables.
     await this.makePartitions().catch((e: Error) => this.logger.error(`Autovacuum failed: ${e.message}`));
-    this.scheduler.addInterval(INTERVAL_NAME, setInterval(() => void pass().catch((e: Error) => this.logger.error(`Autovacuum failed: ${e.message}`)),
-      interval || PARTITIONS_ONLY_INTERVAL_MS));
+    this.scheduler.addInterval(INTERVAL_NAME, setInterval(tracked, interval || PARTITIONS_ONLY_INTERVAL_MS));
   }
 
   /** Makes the day tables of done jobs for today and the next days (those missing). */
@@ -42,9 +52,15 @@ export class QueueJobAutovacuum implements OnApplicationBootstrap, BeforeApplica
     return this.store.withClient((client) => makeDonePartitions(client));
   }
 
-  beforeApplicationShutdown(): void {
+  async beforeApplicationShutdown(): Promise<void> {
     if (this.scheduler.doesExist('interval', INTERVAL_NAME)) this.scheduler.deleteInterval(INTERVAL_NAME);
+    this.stopping.abort();
+    await Promise.all(this.passes);
   }
+
+  /** The rest between two days removed: false once the app is shutting down. */
+  private readonly rest = (ms: number): Promise<boolean> =>
+    sleep(ms, true, { signal: this.stopping.signal }).catch(() => false);
 
   /** One pass; returns the number of jobs deleted (0 when another instance holds the turn). */
   async run(): Promise<number> {
@@ -57,7 +73,7 @@ export class QueueJobAutovacuum implements OnApplicationBootstrap, BeforeApplica
         const minDays = Math.min(intervals?.min_days ?? rootDays, rootDays);
         const maxDays = Math.max(intervals?.max_days ?? rootDays, rootDays);
         await makeDonePartitions(client);
-        const dropped = await dropExpiredDonePartitions(client, maxDays);
+        const dropped = await dropExpiredDonePartitions(client, maxDays, this.rest);
         let deleted = dropped.jobs;
         for (const sql of [DELETE_OLD_DONE_SQL, DELETE_OLD_CANCELLED_SQL]) {
           for (;;) {
@@ -67,7 +83,7 @@ export class QueueJobAutovacuum implements OnApplicationBootstrap, BeforeApplica
           }
         }
         if (deleted > 0) {
-          const tables = dropped.tables.length > 0 ? ` (${dropped.jobs} by dropping ${dropped.tables.join(', ')})` : '';
+          const tables = dropped.tables.length > 0 ? ` (${dropped.jobs} by emptying day tables, ${dropped.tables.join(', ')} dropped)` : '';
           this.logger.log(`Autovacuum deleted ${deleted} old job(s)${tables}`);
         }
         return deleted;

@@ -3,8 +3,8 @@ import { EXPIRED_DONE_PARTITIONS_SQL, MAKE_DONE_PARTITIONS_SQL } from '../store/
 
 /** Days after today for which the tables of done jobs are made ahead (today's included). */
 const DONE_PARTITION_DAYS_AHEAD = 3;
-/** How long dropping an expired table may wait for its lock (it blocks completions while it waits). */
-const DROP_LOCK_TIMEOUT = '500ms';
+/** How long emptying or dropping an expired table may wait for its locks (a drop blocks completions while it waits). */
+const LOCK_TIMEOUT = '500ms';
 
 /** Makes the tables of done jobs for today and the next days that have none yet: their names. */
 export async function makeDonePartitions(client: PoolClient): Promise<string[]> {
@@ -16,50 +16,65 @@ export async function makeDonePartitions(client: PoolClient): Promise<string[]> 
 export interface DroppedDonePartitions {
   tables: string[];
   jobs: number;
-  /** Expired, but their lock was busy: dropped by the next pass (their jobs are not deleted one by one meanwhile). */
+  /** Expired, but their lock was busy: emptied by the next pass (their jobs are not deleted one by one meanwhile). */
   left: string[];
 }
 
 /**
- * Drops the tables of done jobs in which every job is past the longest removal interval (`maxDays`):
- * the number of jobs they held. All of them go in one `DROP TABLE`, so completions wait for one lock
- * of `queue_job_done` per pass, not one per day; when that lock is not granted within 500 ms (a
- * day's table is busy), each table is tried alone, and those still busy are left for the next pass
- * (queued behind the drop, completions would wait as long).
+ * After emptying a table the pass rests this many times as long as that took, so that at most a
+ * tenth of its time is work: removing a day's files competes with the claims for the cores and the
+ * disk (as PostgreSQL's own vacuum spreads its I/O with `vacuum_cost_delay`). Measured in BENCHMARKS.md.
  */
-export async function dropExpiredDonePartitions(client: PoolClient, maxDays: number): Promise<DroppedDonePartitions> {
+const REST_PER_WORK = 9;
+/** The longest rest after one table (a very large one), in milliseconds. */
+const MAX_REST_MS = 10_000;
+
+/** Waits `ms` milliseconds; false when the pass must stop (the app is shutting down). */
+export type Rest = (ms: number) => Promise<boolean>;
+
+/**
+ * Removes the tables of done jobs in which every job is past the longest removal interval
+ * (`maxDays`). Each table is first emptied alone (`TRUNCATE`, which locks that table only: completions,
+ * which write today's table, go on), then the pass rests (see REST_PER_WORK). The empty tables are then
+ * dropped in one `DROP TABLE`, which locks `queue_job_done` (completions wait) for a few milliseconds
+ * only, since nothing is left to remove. A table whose lock is not granted within 500 ms (a report
+ * reading that day) is left, whole, for the next pass; an empty table whose drop had to wait stays
+ * until the next pass too. Returns what was dropped and the jobs it held.
+ */
+export async function dropExpiredDonePartitions(client: PoolClient, maxDays: number, rest: Rest): Promise<DroppedDonePartitions> {
   const { rows } = await client.query<{ name: string }>(EXPIRED_DONE_PARTITIONS_SQL, [maxDays]);
-  // Table names as PostgreSQL gives them (EXPIRED_DONE_PARTITIONS_SQL picks them by pattern), quoted all the same.
-  const expired = new Map<string, number>();
-  for (const { name } of rows) {
-    // Counted before the drop, on this connection alone: no lock that completions wait for is held meanwhile.
-    expired.set(name, (await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${client.escapeIdentifier(name)}`)).rows[0].n);
-  }
+  const emptied = new Map<string, number>();
   const dropped: DroppedDonePartitions = { tables: [], jobs: 0, left: [] };
-  if (expired.size === 0) return dropped;
-  const names = [...expired.keys()];
-  const done = (table: string) => {
-    dropped.tables.push(table);
-    dropped.jobs += expired.get(table)!;
-  };
-  if (await dropWithin(client, names)) names.forEach(done);
-  else if (names.length === 1) dropped.left.push(...names);
-  else {
-    // A busy table held them all back: each alone now, so that the others go.
-    for (const name of names) {
-      if (await dropWithin(client, [name])) done(name);
-      else dropped.left.push(name);
+  for (const [i, { name }] of rows.entries()) {
+    const started = performance.now();
+    const jobs = await emptyWithin(client, name);
+    if (jobs === null) {
+      dropped.left.push(name);
+      continue;
     }
+    emptied.set(name, jobs);
+    dropped.jobs += jobs;
+    const more = await rest(Math.min(MAX_REST_MS, REST_PER_WORK * (performance.now() - started)));
+    if (!more) {
+      dropped.left.push(...rows.slice(i + 1).map((r) => r.name));
+      break;
+    }
+  }
+  const names = [...emptied.keys()];
+  if (names.length > 0 && await dropWithin(client, names)) dropped.tables.push(...names);
+  else if (names.length > 1) {
+    // A busy table held them all back: each alone now, so that the others go.
+    for (const name of names) if (await dropWithin(client, [name])) dropped.tables.push(name);
   }
   return dropped;
 }
 
-/** `DROP TABLE` of `names` in a transaction of its own, waiting at most 500 ms for the locks: whether it was done. */
-async function dropWithin(client: PoolClient, names: string[]): Promise<boolean> {
+/** Each statement in a transaction of its own, waiting at most 500 ms for its locks: false if one was not granted. */
+async function withinLockTimeout(client: PoolClient, statements: (client: PoolClient) => Promise<void>): Promise<boolean> {
   await client.query('BEGIN');
   try {
-    await client.query(`SET LOCAL lock_timeout = '${DROP_LOCK_TIMEOUT}'`);
-    await client.query(`DROP TABLE ${names.map((name) => client.escapeIdentifier(name)).join(', ')}`);
+    await client.query(`SET LOCAL lock_timeout = '${LOCK_TIMEOUT}'`);
+    await statements(client);
     await client.query('COMMIT');
     return true;
   } catch (error) {
@@ -67,4 +82,23 @@ async function dropWithin(client: PoolClient, names: string[]): Promise<boolean>
     if ((error as { code?: string }).code !== '55P03') throw error;
     return false;
   }
+}
+
+/** Counts the jobs of `name` and empties it, under that table's lock alone: the jobs it held, or null if the lock was busy. */
+async function emptyWithin(client: PoolClient, name: string): Promise<number | null> {
+  const table = client.escapeIdentifier(name);
+  let jobs = 0;
+  const emptied = await withinLockTimeout(client, async () => {
+    await client.query(`LOCK TABLE ${table} IN ACCESS EXCLUSIVE MODE`);
+    jobs = (await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n;
+    await client.query(`TRUNCATE ${table}`);
+  });
+  return emptied ? jobs : null;
+}
+
+/** `DROP TABLE` of `names` within the lock timeout: whether it was done. */
+function dropWithin(client: PoolClient, names: string[]): Promise<boolean> {
+  return withinLockTimeout(client, async () => {
+    await client.query(`DROP TABLE ${names.map((name) => client.escapeIdentifier(name)).join(', ')}`);
+  });
 }

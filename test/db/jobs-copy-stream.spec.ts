@@ -7,6 +7,7 @@ import { JobsCopyStream } from '../../lib/store/jobs-copy-stream.js';
 import { copyOfJobs } from '../../lib/store/sql/copy-jobs.sql.js';
 import type { NewJobRow } from '../../lib/store/sql/insert-jobs.sql.js';
 import { useMigratedDatabase } from '../support/migrated-database.js';
+import { inPoolTransaction } from '../support/pool-transaction.js';
 
 /**
  * The COPY a large bulk call streams its rows into: rows that need a column the COPY under way left
@@ -28,19 +29,8 @@ const batch = (from: number, count: number, overrides: Partial<NewJobRow> = {}) 
   Array.from({ length: count }, (_, k) => row(from + k, overrides));
 
 /** Runs `fn` with a stream in a transaction of its own connection, committed unless `fn` throws. */
-async function inTransaction(pool: pg.Pool, fn: (copy: JobsCopyStream, client: pg.PoolClient) => Promise<void>): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    await fn(new JobsCopyStream(client), client);
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK');
-    throw error;
-  } finally {
-    client.release();
-  }
-}
+const inTransaction = (pool: pg.Pool, fn: (copy: JobsCopyStream, client: pg.PoolClient) => Promise<void>): Promise<void> =>
+  inPoolTransaction(pool, (client) => fn(new JobsCopyStream(client), client));
 
 /** Writes `batches` through one stream (in a committed transaction); returns the COPY statements it sent. */
 async function copyStatementsOf(pool: pg.Pool, batches: NewJobRow[][], limits?: { rowsPerCopy?: number; maxCopyMs?: number }): Promise<string[]> {
