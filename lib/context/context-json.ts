@@ -1,5 +1,5 @@
 import { MAX_NESTING, childPath, className, isPlainObject, unstorableString } from '../enqueue/argument-serializer.js';
-import { attempt, messageOf } from '../errors/describe-thrown.js';
+import { attempt, isInstance, messageOf } from '../errors/describe-thrown.js';
 import { isStorableText } from '../store/sql/json-text.js';
 import { JobContextError } from '../errors/job-context.error.js';
 import { USER_ID_KEY } from './context-options.js';
@@ -52,7 +52,7 @@ export function encodeContext(jobFunction: string, captured: unknown): EncodedCo
     try {
       checkObject(value, path);
     } catch (error) {
-      if (error instanceof JobContextError) throw error;
+      if (isInstance(error, JobContextError)) throw error;
       refuse(path, `a value that threw when read (${messageOf(error)})`, 'capture plain data, read beforehand');
     }
   };

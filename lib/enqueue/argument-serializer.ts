@@ -1,5 +1,5 @@
 import { ArgumentSerializationError } from '../errors/argument-serialization.error.js';
-import { messageOf } from '../errors/describe-thrown.js';
+import { isInstance, messageOf } from '../errors/describe-thrown.js';
 import { isStorableText } from '../store/sql/json-text.js';
 
 /** A value JSON (and a jsonb column) keeps as it is. */
@@ -72,7 +72,7 @@ export function serializeArguments(args: readonly unknown[], inspector: EntityIn
     try {
       return encodeObjectOf(value, path);
     } catch (error) {
-      if (error instanceof ArgumentSerializationError) throw error;
+      if (isInstance(error, ArgumentSerializationError)) throw error;
       return refuse(path, `a value that threw when read (${messageOf(error)})`, `${USE_DATA}, read beforehand`);
     }
   };

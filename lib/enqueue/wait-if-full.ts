@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { isInstance } from '../errors/describe-thrown.js';
 import { QueueFullError } from '../errors/queue-full.error.js';
 import { invalidDelayOption } from '../queue-job.messages.js';
 
@@ -28,7 +29,7 @@ export async function retryWhileFull<T>(waitIfFullMs: number, attempt: () => Pro
     try {
       return await attempt();
     } catch (error) {
-      if (!(error instanceof QueueFullError) || waitIfFullMs === 0 || error.adding > error.maxPending) throw error;
+      if (!isInstance(error, QueueFullError) || waitIfFullMs === 0 || error.adding > error.maxPending) throw error;
       const left = start + waitIfFullMs - Date.now();
       if (left <= 0) throw new QueueFullError(error.channel, error.pending, error.maxPending, error.adding, Date.now() - start);
       await sleep(Math.min(pause, left));

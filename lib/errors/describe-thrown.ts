@@ -15,7 +15,7 @@ export interface ThrownDescription {
  * A thrown non-Error is named by its type.
  */
 export function describeThrown(error: unknown): ThrownDescription {
-  if (!attempt(() => error instanceof Error, false)) {
+  if (!isInstance(error, Error)) {
     const text = describeValue(error);
     return { name: typeof error, message: text, stack: text };
   }
@@ -34,6 +34,15 @@ const asText = (value: unknown): string => (typeof value === 'string' ? value : 
 /** `String(value)`, or its `[object Tag]`, or a placeholder: whatever a value does, this returns. */
 export function describeValue(value: unknown): string {
   return attempt(() => String(value), undefined) ?? attempt(() => Object.prototype.toString.call(value), '[unprintable value]');
+}
+
+/**
+ * `value instanceof type`, false when asking throws: user code may throw a Proxy whose
+ * `getPrototypeOf` trap throws, and a catch block that tests what it caught must rethrow that very
+ * value, not the trap's error.
+ */
+export function isInstance<T>(value: unknown, type: abstract new (...args: never[]) => T): value is T {
+  return attempt(() => value instanceof type, false);
 }
 
 /** What `read` returns, or `fallback` if it throws: for reading values user code handed over. */

@@ -1,3 +1,4 @@
+import { messageOf } from '../errors/describe-thrown.js';
 import type { JobEvent } from '../hooks/job-event.js';
 
 /** User-facing messages of the observability integrations (one factory per message). */
@@ -15,7 +16,7 @@ export const unknownFailureTarget = (name: string, owner: string, known: string[
   `@OnJobFailure('${name}') on ${owner} names no @Delayable() job function of this app; known job functions: ${known.join(', ') || 'none'}. Fix the name (e.g. '<OrderService>.confirm', or the @Delayable({ name }) given).`;
 
 export const failureHandlerThrew = (owner: string, event: JobEvent, error: unknown) =>
-  `@OnJobFailure handler ${owner} threw for job ${event.uuid} ${event.jobFunction}: ${error instanceof Error ? error.message : String(error)}`;
+  `@OnJobFailure handler ${owner} threw for job ${event.uuid} ${event.jobFunction}: ${messageOf(error)}`;
 
 const attempt = (event: JobEvent) => `attempt ${event.retry}/${event.maxRetries > 0 ? event.maxRetries : '∞'}`;
 const seconds = (value: number | undefined) => (value === undefined ? '' : ` in ${value.toFixed(3)} s`);

@@ -1,6 +1,7 @@
 import type { JobFunction } from '../discovery/job-function.js';
 import { deserializeArguments } from '../enqueue/argument-deserializer.js';
 import type { EntityLoader, JsonValue } from '../enqueue/argument-serializer.js';
+import { isInstance } from '../errors/describe-thrown.js';
 import { NothingToDoJob } from '../errors/nothing-to-do-job.error.js';
 import { RecordNotFoundError } from '../errors/record-not-found.error.js';
 import { skippedMissingRecord } from '../queue-job.messages.js';
@@ -14,7 +15,7 @@ export async function jobArguments(stored: readonly JsonValue[], loader: EntityL
   try {
     return await deserializeArguments(stored, loader);
   } catch (error) {
-    if (error instanceof RecordNotFoundError && fn.onMissingRecord === 'done') throw new NothingToDoJob(skippedMissingRecord(error.entity, error.id));
+    if (isInstance(error, RecordNotFoundError) && fn.onMissingRecord === 'done') throw new NothingToDoJob(skippedMissingRecord(error.entity, error.id));
     throw error;
   }
 }

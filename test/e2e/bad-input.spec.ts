@@ -82,6 +82,8 @@ describe('bad input', () => {
         [Object.defineProperty(new Error('x'), 'message', { get: () => { throw new Error('message refuses'); } })],
         [{ toString: () => { throw new Error('toString refuses'); } }],
         [new Proxy({}, { get: (_t, key) => { if (typeof key === 'symbol') return undefined; throw new Error('proxy get'); } })],
+        // `instanceof` asks its prototype: a catch block that tests what it caught must not throw instead.
+        [new Proxy({}, { getPrototypeOf: () => { throw new Error('proxy getPrototypeOf'); } })],
       ],
     });
   });

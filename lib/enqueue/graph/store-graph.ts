@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { isInstance } from '../../errors/describe-thrown.js';
 import type { InsertedJob, JobStore } from '../../store/job-store.js';
 import type { PreparedJob } from '../prepared-job.js';
 
@@ -22,7 +23,7 @@ export async function storeGraph(store: JobStore, jobs: PreparedJob[], manager?:
     try {
       return await (manager ?? store.dataSource.manager).transaction((m) => storeOnce(store, jobs, m));
     } catch (error) {
-      if (!(error instanceof KeyTakenMeanwhile) || attempt >= 3) throw error;
+      if (!isInstance(error, KeyTakenMeanwhile) || attempt >= 3) throw error;
     }
   }
 }

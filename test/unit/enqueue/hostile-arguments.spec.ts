@@ -4,7 +4,7 @@ import { encodeContext } from '../../../lib/context/context-json.js';
 import { MAX_NESTING, serializeArguments } from '../../../lib/enqueue/argument-serializer.js';
 import { ArgumentSerializationError } from '../../../lib/errors/argument-serialization.error.js';
 import { JobContextError } from '../../../lib/errors/job-context.error.js';
-import { everyTextStorable, hostileString, hostileValue } from '../../support/hostile-values.js';
+import { everyTextStorable, hostileString, hostileThrown, hostileValue } from '../../support/hostile-values.js';
 import { inspector } from './fake-entities.js';
 
 /** What was thrown, or null when nothing was. */
@@ -57,6 +57,15 @@ describe('hostile job arguments at enqueue', () => {
     expect(thrownBy(() => serializeArguments([[proxy]], inspector))).toMatchObject({ path: 'args[0][0]' });
   });
 
+  it('a getter that throws anything (a Proxy whose traps throw included) is refused with its path, never rethrown as another error', () => {
+    fc.assert(fc.property(hostileThrown, (thrown) => {
+      const order = { id: 1, get total(): number { throw thrown; } };
+      const error = thrownBy(() => serializeArguments(['x', order], inspector));
+      expect(error).toBeInstanceOf(ArgumentSerializationError);
+      expect((error as ArgumentSerializationError).path).toBe('args[1]');
+    }), { numRuns: 200 });
+  });
+
   it(`nesting deeper than ${MAX_NESTING} levels is refused (PostgreSQL would refuse it)`, () => {
     expect(() => serializeArguments([nested(MAX_NESTING - 1)], inspector)).not.toThrow();
     const error = thrownBy(() => serializeArguments([nested(MAX_NESTING + 5)], inspector)) as ArgumentSerializationError;
@@ -75,6 +84,14 @@ describe('a hostile context at enqueue', () => {
       expect(error).toBeInstanceOf(JobContextError);
       expect((error as JobContextError).message).toMatch(/its context value context.* is /s);
     }), { numRuns: 500 });
+  });
+
+  it('a getter that throws anything is refused with a JobContextError naming its path', () => {
+    fc.assert(fc.property(hostileThrown, (thrown) => {
+      const error = thrownBy(() => encodeContext('<S>.m', { tenant: { get id(): string { throw thrown; } } }));
+      expect(error).toBeInstanceOf(JobContextError);
+      expect((error as JobContextError).message).toContain('context.tenant is a value that threw when read');
+    }), { numRuns: 200 });
   });
 
   it('a getter that throws, a lone surrogate', () => {
