@@ -2,6 +2,7 @@ import { ConflictException, Injectable, NotFoundException, UnprocessableEntityEx
 import { JobService } from '../../enqueue/job.service.js';
 import { NoRelatedActionError, type RelatedActionResult } from '../../enqueue/related-action.js';
 import type { RecordRef } from '../../enqueue/argument-serializer.js';
+import { isInstance, messageOf } from '../../errors/describe-thrown.js';
 import { IllegalJobTransitionError } from '../../errors/illegal-job-transition.error.js';
 import { JobNotFoundError } from '../../errors/job-not-found.error.js';
 import { JobStore } from '../../store/job-store.js';
@@ -53,7 +54,7 @@ export class AdminActions {
       try {
         return { uuid, ...(await this.related(uuid)) };
       } catch (error) {
-        return { uuid, error: (error as Error).message };
+        return { uuid, error: messageOf(error) };
       }
     }));
   }
@@ -78,8 +79,9 @@ function isRecordRef(ref: unknown): ref is RecordRef {
   return typeof ref === 'object' && typeof entity === 'string' && (key(id) || columns);
 }
 
+/** A related action's handler is app code: what it threw is tested without `instanceof` throwing again. */
 function asHttpError(error: unknown): unknown {
-  if (error instanceof JobNotFoundError || error instanceof NoRelatedActionError) return new NotFoundException((error as Error).message);
-  if (error instanceof IllegalJobTransitionError) return new ConflictException(error.message);
+  if (isInstance(error, JobNotFoundError) || isInstance(error, NoRelatedActionError)) return new NotFoundException(error.message);
+  if (isInstance(error, IllegalJobTransitionError)) return new ConflictException(error.message);
   return error;
 }
