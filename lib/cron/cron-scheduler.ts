@@ -2,6 +2,7 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBoo
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { CronJob } from 'cron';
 import type { DataSource } from 'typeorm';
+import { messageOf } from '../errors/describe-thrown.js';
 import { JobFunctionRegistry } from '../discovery/job-function.registry.js';
 import type { JobFunction } from '../discovery/job-function.js';
 import { Job } from '../enqueue/job.js';
@@ -116,7 +117,7 @@ export class CronScheduler implements OnApplicationBootstrap, BeforeApplicationS
   private track(cron: ScheduledCron, work: Promise<unknown>, slot: string): void {
     const tracked = work
       .then((outcome) => outcome && this.logger.debug(`Cron ${cron.fn.name} @ ${slot}: ${String(outcome)}`))
-      .catch((error: Error) => this.logger.error(cronSlotFailed(cron.fn.name, slot, error.message)))
+      .catch((error: unknown) => this.logger.error(cronSlotFailed(cron.fn.name, slot, messageOf(error))))
       .finally(() => this.inFlight.delete(tracked));
     this.inFlight.add(tracked);
   }

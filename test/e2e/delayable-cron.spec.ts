@@ -3,10 +3,12 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { CronScheduler } from '../../lib/cron/cron-scheduler.js';
 import { CronSchedule, formatSlot } from '../../lib/cron/cron-schedule.js';
+import { QueueJobHooks } from '../../lib/hooks/queue-job-hooks.js';
 import { JobRunner } from '../../lib/runner/job-runner.js';
 import {
   BadCron, BadMissedSlots, CATCH_UP_MINUTE, EverySecondReport, HourlyReports, SlowReport, cronLog,
 } from '../fixtures/cron-probes.js';
+import { CaptureLogger } from '../support/capture-logger.js';
 import { allJobRows } from '../support/job-rows.js';
 import { createTestApp } from '../support/test-app.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
@@ -108,6 +110,27 @@ describe('@DelayableCron', () => {
       expect(await scheduler.fire(scheduler.crons[0]!, first!.slot)).toBe('taken');
       expect((await ofFirstSlot()).map((j) => j.state)).toEqual(['done']);
     } finally {
+      await app.close();
+    }
+  });
+
+  it('an enqueue hook throwing a value that refuses every read: the slot is logged as failed, the next slots still fire', async () => {
+    const logger = new CaptureLogger();
+    const app = await createTestApp({ url: db.url, channels: 'root:4,root.cron:4', providers: [EverySecondReport], logger });
+    const refusing = new Proxy({}, { getPrototypeOf: () => { throw new Error('trap'); }, get: () => { throw new Error('trap'); } });
+    let throwing = true;
+    const off = app.get(QueueJobHooks).onEnqueue(() => {
+      if (throwing) throw refusing;
+    });
+    try {
+      const failed = () => logger.messages('error').filter((m) => m.startsWith('Cron <EverySecondReport>.tick: the slot '));
+      await waitFor('a slot logged as failed', () => failed().length > 0 || undefined, 3_000);
+      expect(failed()[0]).toMatch(/could not be enqueued: \[object Object\]|could not be enqueued: \[unprintable value\]/);
+      throwing = false;
+      const before = (await slotRows('<EverySecondReport>.tick')).length;
+      await waitFor('a later slot enqueued', async () => (await slotRows('<EverySecondReport>.tick')).length > before || undefined, 3_000);
+    } finally {
+      off();
       await app.close();
     }
   });
