@@ -1,8 +1,10 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
+import type { PoolClient } from 'pg';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AUTOVACUUM_LOCK_KEY, QUEUE_JOB_RESOLVED_OPTIONS } from '../queue-job.constants.js';
 import type { ResolvedQueueJobOptions } from '../queue-job.options.js';
+import { boundedBeginSql } from '../store/bounded-transaction.js';
 import { JobStore } from '../store/job-store.js';
 import { DELETE_OLD_CANCELLED_SQL, DELETE_OLD_DONE_SQL, REMOVAL_INTERVALS_SQL } from '../store/sql/autovacuum.sql.js';
 import { dropExpiredDonePartitions, makeDonePartitions } from './done-partitions.js';
@@ -77,9 +79,9 @@ export class QueueJobAutovacuum implements OnApplicationBootstrap, BeforeApplica
         let deleted = dropped.jobs;
         for (const sql of [DELETE_OLD_DONE_SQL, DELETE_OLD_CANCELLED_SQL]) {
           for (;;) {
-            const { rowCount } = await client.query(sql, [minDays, rootDays, this.options.autovacuum.batchSize, dropped.left]);
-            deleted += rowCount ?? 0;
-            if ((rowCount ?? 0) < this.options.autovacuum.batchSize) break;
+            const rowCount = await deleteBatchWithoutJit(client, this.options.lockTimeout, sql, [minDays, rootDays, this.options.autovacuum.batchSize, dropped.left]);
+            deleted += rowCount;
+            if (rowCount < this.options.autovacuum.batchSize) break;
           }
         }
         if (deleted > 0) {
@@ -91,5 +93,21 @@ export class QueueJobAutovacuum implements OnApplicationBootstrap, BeforeApplica
         await client.query('SELECT pg_advisory_unlock($1)', [AUTOVACUUM_LOCK_KEY]);
       }
     });
+  }
+}
+
+/**
+ * One batch of row deletes in a transaction of its own, bounded (bounded-transaction.ts: its rows are
+ * locked until it commits) and planned without JIT (autovacuum.sql.ts): the rows deleted.
+ */
+async function deleteBatchWithoutJit(client: PoolClient, lockTimeoutMs: number, sql: string, values: unknown[]): Promise<number> {
+  await client.query(`${boundedBeginSql(lockTimeoutMs)}; SET LOCAL jit = off`);
+  try {
+    const { rowCount } = await client.query(sql, values);
+    await client.query('COMMIT');
+    return rowCount ?? 0;
+  } catch (error) {
+    await client.query('ROLLBACK');
+    throw error;
   }
 }

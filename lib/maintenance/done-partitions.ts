@@ -1,10 +1,14 @@
 import type { PoolClient } from 'pg';
+import { beginBounded } from '../store/bounded-transaction.js';
 import { EXPIRED_DONE_PARTITIONS_SQL, MAKE_DONE_PARTITIONS_SQL } from '../store/sql/autovacuum.sql.js';
 
 /** Days after today for which the tables of done jobs are made ahead (today's included). */
 const DONE_PARTITION_DAYS_AHEAD = 3;
-/** How long emptying or dropping an expired table may wait for its locks (a drop blocks completions while it waits). */
-const LOCK_TIMEOUT = '500ms';
+/**
+ * How long emptying or dropping an expired table may wait for its locks (a drop blocks completions
+ * while it waits), and stay idle holding them (a paused process would block completions meanwhile).
+ */
+const LOCK_TIMEOUT_MS = 500;
 
 /** Makes the tables of done jobs for today and the next days that have none yet: their names. */
 export async function makeDonePartitions(client: PoolClient): Promise<string[]> {
@@ -68,11 +72,10 @@ export async function dropExpiredDonePartitions(client: PoolClient, maxDays: num
   return dropped;
 }
 
-/** Each statement in a transaction of its own, waiting at most 500 ms for its locks: false if one was not granted. */
+/** The statements in a transaction of its own, bounded to 500 ms (bounded-transaction.ts): false if a lock was not granted. */
 async function withinLockTimeout(client: PoolClient, statements: (client: PoolClient) => Promise<void>): Promise<boolean> {
-  await client.query('BEGIN');
+  await beginBounded(client, LOCK_TIMEOUT_MS);
   try {
-    await client.query(`SET LOCAL lock_timeout = '${LOCK_TIMEOUT}'`);
     await statements(client);
     await client.query('COMMIT');
     return true;

@@ -78,9 +78,10 @@ describe('autovacuum: expired day tables removed one at a time, with rests', () 
     expect(await rowsOf('queue_job')).toBe(3); // the three completions made during the rests
   });
 
-  it('while a day is being emptied, it alone is locked: a completion writes today\'s table without waiting', async () => {
+  it('while a day is being emptied, it alone is locked, for 500 ms at most: a completion writes today\'s table without waiting', async () => {
     await expiredDays([-71], 20);
     const locksWhileEmptying: string[] = [];
+    const bounds: string[] = [];
     const rest: Rest = async () => true;
     await withClient(async (client) => {
       const pid = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid;
@@ -92,6 +93,10 @@ describe('autovacuum: expired day tables removed one at a time, with rests', () 
             const { rows } = await db.pool.query<{ rel: string }>(`SELECT DISTINCT relation::regclass::text AS rel FROM pg_locks
               WHERE pid = $1 AND locktype = 'relation' AND relation::regclass::text LIKE 'queue_job%' AND relation::regclass::text NOT LIKE '%idx'`, [pid]);
             locksWhileEmptying.push(...rows.map((r) => r.rel));
+            // Bounded: a process paused here would hold the day's lock 500 ms at most, and waits for one as long.
+            for (const setting of ['idle_in_transaction_session_timeout', 'lock_timeout']) {
+              bounds.push((await client.query<Record<string, string>>(`SHOW ${setting}`)).rows[0][setting]);
+            }
             await completeJobNow();
           }
           return result;
@@ -100,6 +105,7 @@ describe('autovacuum: expired day tables removed one at a time, with rests', () 
       await dropExpiredDonePartitions(spied, 30, rest);
     });
     expect(locksWhileEmptying.sort()).toEqual([table(-71)]);
+    expect(bounds).toEqual(['500ms', '500ms']);
     expect(await rowsOf(`queue_job WHERE name = 'now'`)).toBe(1);
     expect(await exists(table(-71))).toBe(false);
   });

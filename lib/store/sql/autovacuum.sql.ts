@@ -1,14 +1,19 @@
 /**
  * Deletes at most `$3` done (or cancelled) jobs older than their channel's removal interval; jobs of
- * channels without a record use root's (`$2` days). `$1` (the smallest interval of any channel) lets
- * the partial index on the finish date bound the scan. The jobs of the expired day tables whose lock
- * was busy (`$4`, names) are left to the next pass, which drops them whole, rather than deleted one by one.
+ * channels without a record use root's (`$2` days). `$1` (the smallest interval of any channel) bounds
+ * the scan. The channel's interval is read per job (a subquery, not a join), so the jobs are read in
+ * finish-date order from the date indexes of the tables, and a batch stops after `$3` of them: with a
+ * join the planner read every expired job and sorted them, for every batch (0.33 s a batch of 1000
+ * among 300,000, against 0.03 s). Run with JIT off (autovacuum.service.ts): the planner's estimates
+ * over every day table pass `jit_above_cost`, and compiling took most of the rest. The jobs of the
+ * expired day tables whose lock was busy (`$4`, names) are left to the next pass, which removes them whole.
  */
 const deleteOld = (state: string, dateColumn: string) => `
 DELETE FROM queue_job WHERE state = '${state}' AND uuid IN (
-  SELECT j.uuid FROM queue_job j LEFT JOIN queue_job_channel c ON c.complete_name = j.channel
+  SELECT j.uuid FROM queue_job j
   WHERE j.state = '${state}' AND j.${dateColumn} < now() - make_interval(days => $1)
-    AND j.${dateColumn} < now() - make_interval(days => COALESCE(c.removal_interval, $2))
+    AND j.${dateColumn} < now() - make_interval(days =>
+      COALESCE((SELECT c.removal_interval FROM queue_job_channel c WHERE c.complete_name = j.channel), $2))
     AND j.tableoid <> ALL($4::text[]::regclass[])
   ORDER BY j.${dateColumn}
   LIMIT $3)`;
