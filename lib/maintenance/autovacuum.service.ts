@@ -4,7 +4,7 @@ import type { PoolClient } from 'pg';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AUTOVACUUM_LOCK_KEY, QUEUE_JOB_RESOLVED_OPTIONS } from '../queue-job.constants.js';
 import type { ResolvedQueueJobOptions } from '../queue-job.options.js';
-import { boundedBeginSql } from '../store/bounded-transaction.js';
+import { inBoundedTransaction } from '../store/bounded-transaction.js';
 import { JobStore } from '../store/job-store.js';
 import { DELETE_OLD_CANCELLED_SQL, DELETE_OLD_DONE_SQL, REMOVAL_INTERVALS_SQL } from '../store/sql/autovacuum.sql.js';
 import { dropExpiredDonePartitions, makeDonePartitions } from './done-partitions.js';
@@ -60,7 +60,7 @@ export class QueueJobAutovacuum implements OnApplicationBootstrap, BeforeApplica
     await Promise.all(this.passes);
   }
 
-  /** The rest between two days removed: false once the app is shutting down. */
+  /** The rest between two days removed (done-partitions.ts): false once the app is shutting down. */
   private readonly rest = (ms: number): Promise<boolean> =>
     sleep(ms, true, { signal: this.stopping.signal }).catch(() => false);
 
@@ -100,14 +100,9 @@ export class QueueJobAutovacuum implements OnApplicationBootstrap, BeforeApplica
  * One batch of row deletes in a transaction of its own, bounded (bounded-transaction.ts: its rows are
  * locked until it commits) and planned without JIT (autovacuum.sql.ts): the rows deleted.
  */
-async function deleteBatchWithoutJit(client: PoolClient, lockTimeoutMs: number, sql: string, values: unknown[]): Promise<number> {
-  await client.query(`${boundedBeginSql(lockTimeoutMs)}; SET LOCAL jit = off`);
-  try {
-    const { rowCount } = await client.query(sql, values);
-    await client.query('COMMIT');
-    return rowCount ?? 0;
-  } catch (error) {
-    await client.query('ROLLBACK');
-    throw error;
-  }
+function deleteBatchWithoutJit(client: PoolClient, lockTimeoutMs: number, sql: string, values: unknown[]): Promise<number> {
+  return inBoundedTransaction(client, lockTimeoutMs, async () => {
+    await client.query('SET LOCAL jit = off');
+    return (await client.query(sql, values)).rowCount ?? 0;
+  });
 }

@@ -1,5 +1,5 @@
 import type { PoolClient } from 'pg';
-import { beginBounded } from '../store/bounded-transaction.js';
+import { inBoundedTransaction } from '../store/bounded-transaction.js';
 import { EXPIRED_DONE_PARTITIONS_SQL, MAKE_DONE_PARTITIONS_SQL } from '../store/sql/autovacuum.sql.js';
 
 /** Days after today for which the tables of done jobs are made ahead (today's included). */
@@ -41,9 +41,10 @@ export type Rest = (ms: number) => Promise<boolean>;
  * (`maxDays`). Each table is first emptied alone (`TRUNCATE`, which locks that table only: completions,
  * which write today's table, go on), then the pass rests (see REST_PER_WORK). The empty tables are then
  * dropped in one `DROP TABLE`, which locks `queue_job_done` (completions wait) only briefly, since
- * nothing is left to remove (14 ms for eight days on the benchmark machine). A table whose lock is not granted within 500 ms (a report
- * reading that day) is left, whole, for the next pass; an empty table whose drop had to wait stays
- * until the next pass too. Returns what was dropped and the jobs it held.
+ * nothing is left to remove (14 ms for eight days on the benchmark machine). A table whose lock is
+ * not granted within 500 ms (a report reading that day) is left, whole, for the next pass; an empty
+ * table whose drop had to wait stays until the next pass too. Returns what was dropped and the jobs
+ * it held.
  */
 export async function dropExpiredDonePartitions(client: PoolClient, maxDays: number, rest: Rest): Promise<DroppedDonePartitions> {
   const { rows } = await client.query<{ name: string }>(EXPIRED_DONE_PARTITIONS_SQL, [maxDays]);
@@ -72,15 +73,12 @@ export async function dropExpiredDonePartitions(client: PoolClient, maxDays: num
   return dropped;
 }
 
-/** The statements in a transaction of its own, bounded to 500 ms (bounded-transaction.ts): false if a lock was not granted. */
-async function withinLockTimeout(client: PoolClient, statements: (client: PoolClient) => Promise<void>): Promise<boolean> {
-  await beginBounded(client, LOCK_TIMEOUT_MS);
+/** `statements` in a transaction of its own, bounded to 500 ms (bounded-transaction.ts): false if a lock was not granted. */
+async function withinLockTimeout(client: PoolClient, statements: () => Promise<void>): Promise<boolean> {
   try {
-    await statements(client);
-    await client.query('COMMIT');
+    await inBoundedTransaction(client, LOCK_TIMEOUT_MS, statements);
     return true;
   } catch (error) {
-    await client.query('ROLLBACK');
     if ((error as { code?: string }).code !== '55P03') throw error;
     return false;
   }

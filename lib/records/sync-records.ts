@@ -1,4 +1,4 @@
-import { beginBounded } from '../store/bounded-transaction.js';
+import { inBoundedTransaction } from '../store/bounded-transaction.js';
 import { RECORDS_LOCK_KEY } from '../queue-job.constants.js';
 import { announceWorker, type WorkerAnnouncement } from '../store/fleet.js';
 import type { JobStore } from '../store/job-store.js';
@@ -21,8 +21,7 @@ const json = (value: unknown) => (value === null || value === undefined ? null :
 export async function syncRecords(store: JobStore, desired: DesiredRecords, self: WorkerAnnouncement, graceSeconds: number): Promise<void> {
   await store.withClient(async (client) => {
     // Instances starting together wait for this lock: bounded (bounded-transaction.ts).
-    await beginBounded(client, store.lockTimeoutMs);
-    try {
+    await inBoundedTransaction(client, store.lockTimeoutMs, async () => {
       await client.query('SELECT pg_advisory_xact_lock($1)', [RECORDS_LOCK_KEY]);
       await announceWorker(client, self);
       const root = desired.channels.find((c) => c.completeName === 'root');
@@ -38,10 +37,6 @@ export async function syncRecords(store: JobStore, desired: DesiredRecords, self
         fns.map((f) => json(f.relatedAction)), fns.map((f) => JSON.stringify(f.declaredBy)),
       ]);
       await client.query(DELETE_UNDECLARED_JOB_FUNCTIONS_SQL, [graceSeconds]);
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    }
+    });
   });
 }

@@ -19,3 +19,20 @@ export async function beginBounded(client: PoolClient, ms: number): Promise<void
 /** The same bound for a transaction already open (a job's own), as select-list items: `$n` is the bound in ms, as text. */
 export const boundTransactionColumns = (param: string) =>
   `set_config('idle_in_transaction_session_timeout', ${param}, true), set_config('lock_timeout', ${param}, true)`;
+
+/**
+ * Runs `work` in a bounded transaction on `client` (see beginBounded): committed when it returns,
+ * rolled back when it throws, and what it threw rethrown (a failed ROLLBACK, on a connection the
+ * bound closed, does not hide it).
+ */
+export async function inBoundedTransaction<T>(client: PoolClient, ms: number, work: () => Promise<T>): Promise<T> {
+  await beginBounded(client, ms);
+  try {
+    const result = await work();
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+}

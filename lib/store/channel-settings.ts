@@ -1,6 +1,6 @@
 import type { ChannelSetting } from '../channels/channel-settings.js';
 import type { JobStore } from './job-store.js';
-import { beginBounded } from './bounded-transaction.js';
+import { inBoundedTransaction } from './bounded-transaction.js';
 import { CHANGE_CHANNEL_SETTING_SQL, CHANNEL_AUDIT_SQL, READ_CHANNEL_SETTINGS_SQL } from './sql/channel-settings.sql.js';
 
 /** Run-time channel actions, as recorded in the audit log. */
@@ -30,17 +30,10 @@ export async function changeChannelSetting(
   store: JobStore, channel: string, action: ChannelAction, changes: Record<string, unknown>, by: string,
 ): Promise<ChannelSetting> {
   const group = action === 'pause' || action === 'resume' ? 'paused' : 'limits';
-  return store.withClient(async (client) => {
-    await beginBounded(client, store.lockTimeoutMs);
-    try {
-      const { rows } = await client.query<SettingRow>(CHANGE_CHANNEL_SETTING_SQL, [channel, JSON.stringify(changes), action, by, group]);
-      await client.query('COMMIT');
-      return toSetting(rows[0]);
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    }
-  });
+  return store.withClient((client) => inBoundedTransaction(client, store.lockTimeoutMs, async () => {
+    const { rows } = await client.query<SettingRow>(CHANGE_CHANNEL_SETTING_SQL, [channel, JSON.stringify(changes), action, by, group]);
+    return toSetting(rows[0]);
+  }));
 }
 
 /** The latest changes, newest first (of one channel, or of all). */

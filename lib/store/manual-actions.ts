@@ -3,7 +3,7 @@ import { IllegalJobTransitionError } from '../errors/illegal-job-transition.erro
 import { JobNotFoundError } from '../errors/job-not-found.error.js';
 import type { JobEvent } from '../hooks/job-event.js';
 import type { QueueJobHooks } from '../hooks/queue-job-hooks.js';
-import { beginBounded } from './bounded-transaction.js';
+import { inBoundedTransaction } from './bounded-transaction.js';
 import { cancelDescendants, lockGraphTransitions, releaseChildren, sqlOfClient, type TouchedJob } from './graph-transitions.js';
 import { MANUAL_ACTION_FROM, RUNNING_STATES, type ManualAction } from './job-state.js';
 import type { JobStore } from './job-store.js';
@@ -59,8 +59,7 @@ async function applyOnce(
   client: PoolClient, action: ManualAction, wanted: string[], who: string, nowait: boolean, lockTimeoutMs: number,
 ): Promise<TouchedJob[]> {
   const sql = sqlOfClient(client);
-  await beginBounded(client, lockTimeoutMs);
-  try {
+  return inBoundedTransaction(client, lockTimeoutMs, async () => {
     if (action !== 'requeue') await lockGraphTransitions(sql, lockTimeoutMs);
     const { rows } = await client.query<TouchedJob & { state: string }>(nowait ? LOCK_JOBS_NOWAIT_SQL : LOCK_JOBS_SQL, [wanted]);
     checkTransitions(action, wanted, rows);
@@ -76,12 +75,8 @@ async function applyOnce(
     }
     // Any of these may unblock a channel (a failed job in a sequential channel, a freed slot): wake the runners.
     await notifyRunners(sql);
-    await client.query('COMMIT');
     return changed;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  }
+  });
 }
 
 const EVENT_OF: Record<ManualAction, JobEvent['name'] | null> = { requeue: null, setDone: 'job.done', cancel: 'job.cancelled' };

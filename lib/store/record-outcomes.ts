@@ -1,5 +1,5 @@
 import type { PoolClient } from 'pg';
-import { beginBounded } from './bounded-transaction.js';
+import { inBoundedTransaction } from './bounded-transaction.js';
 import { lockGraphTransitions, releaseChildren, sqlOfClient, type Sql } from './graph-transitions.js';
 import { MARK_STARTED_SQL, RECORD_OUTCOMES_SQL, outcomesJson, type JobOutcomeRow } from './sql/record-outcomes.sql.js';
 
@@ -16,18 +16,12 @@ export async function recordOutcomes(
   client: PoolClient, outcomes: JobOutcomeRow[], started: StartedMark[], lockTimeoutMs: number,
 ): Promise<Set<string>> {
   if (!outcomes.some(releasesChildren) && started.length === 0) return writeOutcomes(client, outcomes);
-  await beginBounded(client, lockTimeoutMs);
-  try {
+  return inBoundedTransaction(client, lockTimeoutMs, async () => {
     if (started.length > 0) {
       await client.query(MARK_STARTED_SQL, [started.map((m) => m.id), started.map((m) => m.leaseToken), started.map((m) => m.dateStarted)]);
     }
-    const recorded = await writeOutcomesInTransaction(sqlOfClient(client), outcomes, lockTimeoutMs);
-    await client.query('COMMIT');
-    return recorded;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  }
+    return writeOutcomesInTransaction(sqlOfClient(client), outcomes, lockTimeoutMs);
+  });
 }
 
 /**

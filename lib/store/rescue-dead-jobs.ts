@@ -1,6 +1,6 @@
 import type { PoolClient } from 'pg';
 import { notifyRunners } from './notify-runners.js';
-import { beginBounded } from './bounded-transaction.js';
+import { inBoundedTransaction } from './bounded-transaction.js';
 import { sqlOfClient } from './graph-transitions.js';
 import { ORPHANED_WORKERS_SQL, RESCUE_DEAD_JOBS_SQL } from './sql/leases.sql.js';
 import { retryMovedRows } from './moved-rows.js';
@@ -33,16 +33,9 @@ export async function rescueDeadJobs(
 ): Promise<RescuedJob[]> {
   const orphans = await client.query<{ worker_id: string }>(ORPHANED_WORKERS_SQL, [workerId]);
   const dead = pickDead(orphans.rows.map((row) => row.worker_id));
-  return retryMovedRows(async () => {
-    await beginBounded(client, lockTimeoutMs);
-    try {
-      const rescued = (await client.query<RescuedJob>(RESCUE_DEAD_JOBS_SQL, [dead, JSON.stringify(leases.byFunction), leases.default])).rows;
-      if (rescued.some((job) => job.state === 'pending')) await notifyRunners(sqlOfClient(client));
-      await client.query('COMMIT');
-      return rescued;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    }
-  });
+  return retryMovedRows(() => inBoundedTransaction(client, lockTimeoutMs, async () => {
+    const rescued = (await client.query<RescuedJob>(RESCUE_DEAD_JOBS_SQL, [dead, JSON.stringify(leases.byFunction), leases.default])).rows;
+    if (rescued.some((job) => job.state === 'pending')) await notifyRunners(sqlOfClient(client));
+    return rescued;
+  }));
 }
