@@ -2,6 +2,7 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBoo
 import { SchedulerRegistry } from '@nestjs/schedule';
 import type { PoolClient } from 'pg';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { messageOf } from '../errors/describe-thrown.js';
 import { AUTOVACUUM_LOCK_KEY, QUEUE_JOB_RESOLVED_OPTIONS } from '../queue-job.constants.js';
 import type { ResolvedQueueJobOptions } from '../queue-job.options.js';
 import { inBoundedTransaction } from '../store/bounded-transaction.js';
@@ -39,13 +40,14 @@ export class QueueJobAutovacuum implements OnApplicationBootstrap, BeforeApplica
     const { interval } = this.options.autovacuum;
     if (!this.options.runsJobs) return;
     const pass = interval === 0 ? () => this.makePartitions() : () => this.run();
+    const logFailure = (error: unknown) => this.logger.error(`Autovacuum failed: ${messageOf(error)}`);
     const tracked = () => {
-      const running = pass().catch((e: Error) => this.logger.error(`Autovacuum failed: ${e.message}`));
+      const running = pass().catch(logFailure);
       this.passes.add(running);
       void running.finally(() => this.passes.delete(running));
     };
     // Apps restarted more often than the autovacuum runs still get their day tables.
-    await this.makePartitions().catch((e: Error) => this.logger.error(`Autovacuum failed: ${e.message}`));
+    await this.makePartitions().catch(logFailure);
     this.scheduler.addInterval(INTERVAL_NAME, setInterval(tracked, interval || PARTITIONS_ONLY_INTERVAL_MS));
   }
 
