@@ -62,17 +62,27 @@ describe('autovacuum: expired day tables removed one at a time, with rests', () 
     const days = [-70, -69, -68];
     await expiredDays(days, 50);
     const seenAtRests: number[][] = [];
-    const rests: number[] = [];
+    /** Each rest asked for, and how long the pass worked before asking (since it started or last rested). */
+    const rests: Array<{ ms: number; worked: number }> = [];
+    let resumed = 0;
     const rest: Rest = async (ms) => {
-      rests.push(ms);
+      rests.push({ ms, worked: performance.now() - resumed });
       seenAtRests.push(await Promise.all(days.map((d) => rowsOf(table(d)))));
       await completeJobNow();
+      resumed = performance.now();
       return true;
     };
-    const dropped = await withClient((client) => dropExpiredDonePartitions(client, 30, rest));
+    const dropped = await withClient((client) => {
+      resumed = performance.now();
+      return dropExpiredDonePartitions(client, 30, rest);
+    });
 
     expect(seenAtRests).toEqual([[0, 50, 50], [0, 0, 50], [0, 0, 0]]);
-    for (const ms of rests) expect(ms).toBeGreaterThanOrEqual(0);
+    // In proportion to the work: nine times the emptying, which took some of the time the pass worked.
+    for (const { ms, worked } of rests) {
+      expect(ms).toBeGreaterThan(0);
+      expect(ms).toBeLessThanOrEqual(9 * worked + 0.01);
+    }
     expect(dropped).toEqual({ tables: days.map(table), jobs: 150, left: [] });
     for (const d of days) expect(await exists(table(d))).toBe(false);
     expect(await rowsOf('queue_job')).toBe(3); // the three completions made during the rests
