@@ -1,7 +1,7 @@
 // The benchmark's Nest application context, built as a user would: TypeORM on the database URL,
 // QueueJobModule with channels `root:<C>`, and a provider whose no-op method is @Delayable().
 import 'reflect-metadata';
-import { Injectable, Logger, Module, type INestApplicationContext, type LoggerService } from '@nestjs/common';
+import { Injectable, Logger, Module, type DynamicModule, type INestApplicationContext, type LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { currentJob, Delayable, QueueJobModule } from '../lib/index.js';
@@ -42,13 +42,15 @@ class StderrLogger implements LoggerService {
 
 /**
  * Builds and initialises the app with the runner off: worker workloads start it themselves (JobRunner.start()).
- * `capacity` of `root` defaults to the runner's concurrency (bench:scaling sets it for several instances).
+ * `capacity` of `root` defaults to the runner's concurrency (bench:scaling sets it for several instances);
+ * `features` are more modules, e.g. `QueueJobModule.forFeature(…)` declaring channel records (bench:history).
  */
-export async function createBenchApp(url: string, concurrency: number, capacity = concurrency): Promise<INestApplicationContext> {
+export async function createBenchApp(url: string, concurrency: number, capacity = concurrency, features: DynamicModule[] = []): Promise<INestApplicationContext> {
   @Module({
     imports: [
       TypeOrmModule.forRoot({ type: 'postgres', url, entities: [], synchronize: false, logging: false, retryAttempts: 1, retryDelay: 500 }),
       QueueJobModule.forRoot({ channels: `root:${capacity}`, runner: { enabled: false, concurrency } }),
+      ...features,
     ],
     providers: [BenchJobs],
   })

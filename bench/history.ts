@@ -5,7 +5,11 @@
 // - admin: the admin's documented queries on that history, median of 3 each;
 // - autovacuum: a copy holding H kept and E expired done jobs, in R rounds drained once with the
 //   library's autovacuum after the drain, once while it deletes the expired ones: its duration, and
-//   the claim rate over the autovacuum's window against the same window without it.
+//   the claim rate over the autovacuum's window against the same window without it;
+// - autovacuum by rows: the same on a copy holding the H kept jobs only, with one channel given a
+//   shorter removal interval (`root.mail`, 7 days), so that its expired jobs are deleted row by row
+//   from day tables that also hold jobs to keep.
+// Each autovacuum run checks that the intervals were honoured exactly (history-autovacuum.ts).
 // DATABASE_URL is the admin connection: the databases are made (bench_history_<tag>_*) and dropped
 // here. One JSON line on stdout, readable lines on stderr. `--quick`: H 50,000, N 5,000, E 20,000, 1 round.
 import 'reflect-metadata';
@@ -13,7 +17,7 @@ import { parseArgs } from 'node:util';
 import { timeAdminQueries } from './history-admin.js';
 import { measureAutovacuum } from './history-autovacuum-rounds.js';
 import { BenchDatabases, settle, withClient } from './history-databases.js';
-import { EXPIRED, insertDoneJobs, KEPT } from './history-rows.js';
+import { EXPIRED, insertDoneJobs, KEPT, SHORT_INTERVAL } from './history-rows.js';
 import { median } from './median.js';
 import { runScript } from './run-script.js';
 
@@ -92,6 +96,7 @@ async function main(): Promise<void> {
     await databases.drop(adminDatabase);
     for (const t of admin) log(`admin ${t.route}: ${t.median_ms} ms (median of ${t.runs_ms.join(', ')})`);
 
+    const rowsTemplate = await databases.copy(template, 'rows');
     const expiredTemplate = await databases.copy(template, 'expired');
     await withClient(databases.url(expiredTemplate), async (client) => {
       await insertDoneJobs(client, expired, EXPIRED);
@@ -100,6 +105,9 @@ async function main(): Promise<void> {
     await databases.drop(template);
     const autovacuum = await measureAutovacuum(databases, expiredTemplate, { n, concurrency, rounds }, log);
     log(`autovacuum: median ${autovacuum.seconds_alone} s alone, ${autovacuum.seconds_during_drain} s during a drain; claims ${autovacuum.ratio} × (median)`);
+    await databases.drop(expiredTemplate);
+    const byRows = await measureAutovacuum(databases, rowsTemplate, { n, concurrency, rounds, channelInterval: SHORT_INTERVAL }, log);
+    log(`autovacuum by rows: median ${byRows.seconds_alone} s alone, ${byRows.seconds_during_drain} s during a drain; claims ${byRows.ratio} × (median)`);
 
     const r2 = (x: number) => Math.round(x * 100) / 100;
     process.stdout.write(`${JSON.stringify({
@@ -108,6 +116,7 @@ async function main(): Promise<void> {
       drain: { empty_jobs_per_s: empty, history_jobs_per_s: withHistory, median_empty: median(empty), median_history: median(withHistory), ratio: r2(ratio) },
       admin,
       autovacuum,
+      autovacuum_by_rows: { channel_interval: SHORT_INTERVAL, ...byRows },
     })}\n`);
   } finally {
     await databases.dropAll();

@@ -1,14 +1,13 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import type { PoolClient } from 'pg';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { messageOf } from '../errors/describe-thrown.js';
 import { AUTOVACUUM_LOCK_KEY, QUEUE_JOB_RESOLVED_OPTIONS } from '../queue-job.constants.js';
 import type { ResolvedQueueJobOptions } from '../queue-job.options.js';
-import { inBoundedTransaction } from '../store/bounded-transaction.js';
 import { JobStore } from '../store/job-store.js';
-import { DELETE_OLD_CANCELLED_SQL, DELETE_OLD_DONE_SQL, REMOVAL_INTERVALS_SQL } from '../store/sql/autovacuum.sql.js';
+import { REMOVAL_INTERVALS_SQL } from '../store/sql/autovacuum.sql.js';
 import { dropExpiredDonePartitions, makeDonePartitions } from './done-partitions.js';
+import { deleteExpiredRows } from './expired-rows.js';
 
 const INTERVAL_NAME = 'queue_job:autovacuum';
 /** With the autovacuum off, the tables of done jobs of the next days are still made, this often. */
@@ -20,8 +19,8 @@ const PARTITIONS_ONLY_INTERVAL_MS = 6 * 3600_000;
  * the work. The done jobs of a UTC day have a table of their own (lifecycle partitions): a day past
  * every channel's interval is dropped whole; expired jobs of the days that also hold jobs to keep are
  * deleted row by row, in batches. Each pass also makes the day tables of the next days. A pass rests
- * between the days it removes (done-partitions.ts); shutting down ends the rest and waits for the
- * statement under way.
+ * after each day it removes and each batch it deletes, in proportion to the work (pacing.ts); shutting
+ * down ends the rest and waits for the statement under way.
  */
 @Injectable()
 export class QueueJobAutovacuum implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -62,7 +61,7 @@ export class QueueJobAutovacuum implements OnApplicationBootstrap, BeforeApplica
     await Promise.all(this.passes);
   }
 
-  /** The rest between two days removed (done-partitions.ts): false once the app is shutting down. */
+  /** The rest between two steps of a pass (pacing.ts): false once the app is shutting down. */
   private readonly rest = (ms: number): Promise<boolean> =>
     sleep(ms, true, { signal: this.stopping.signal }).catch(() => false);
 
@@ -78,14 +77,9 @@ export class QueueJobAutovacuum implements OnApplicationBootstrap, BeforeApplica
         const maxDays = Math.max(intervals?.max_days ?? rootDays, rootDays);
         await makeDonePartitions(client);
         const dropped = await dropExpiredDonePartitions(client, maxDays, this.rest);
-        let deleted = dropped.jobs;
-        for (const sql of [DELETE_OLD_DONE_SQL, DELETE_OLD_CANCELLED_SQL]) {
-          for (;;) {
-            const rowCount = await deleteBatchWithoutJit(client, this.options.lockTimeout, sql, [minDays, rootDays, this.options.autovacuum.batchSize, dropped.left]);
-            deleted += rowCount;
-            if (rowCount < this.options.autovacuum.batchSize) break;
-          }
-        }
+        const { batchSize } = this.options.autovacuum;
+        const deleted = dropped.jobs + await deleteExpiredRows(client,
+          { minDays, rootDays, batchSize, lockTimeoutMs: this.options.lockTimeout, left: dropped.left }, this.rest);
         if (deleted > 0) {
           const tables = dropped.tables.length > 0 ? ` (${dropped.jobs} by emptying day tables, ${dropped.tables.join(', ')} dropped)` : '';
           this.logger.log(`Autovacuum deleted ${deleted} old job(s)${tables}`);
@@ -96,15 +90,4 @@ export class QueueJobAutovacuum implements OnApplicationBootstrap, BeforeApplica
       }
     });
   }
-}
-
-/**
- * One batch of row deletes in a transaction of its own, bounded (bounded-transaction.ts: its rows are
- * locked until it commits) and planned without JIT (autovacuum.sql.ts): the rows deleted.
- */
-function deleteBatchWithoutJit(client: PoolClient, lockTimeoutMs: number, sql: string, values: unknown[]): Promise<number> {
-  return inBoundedTransaction(client, lockTimeoutMs, async () => {
-    await client.query('SET LOCAL jit = off');
-    return (await client.query(sql, values)).rowCount ?? 0;
-  });
 }

@@ -1,6 +1,7 @@
 import type { PoolClient } from 'pg';
 import { inBoundedTransaction } from '../store/bounded-transaction.js';
 import { EXPIRED_DONE_PARTITIONS_SQL, MAKE_DONE_PARTITIONS_SQL } from '../store/sql/autovacuum.sql.js';
+import { restAfterWork, type Rest } from './pacing.js';
 
 /** Days after today for which the tables of done jobs are made ahead (today's included). */
 const DONE_PARTITION_DAYS_AHEAD = 3;
@@ -25,21 +26,9 @@ export interface DroppedDonePartitions {
 }
 
 /**
- * After emptying a table the pass rests this many times as long as that took, so that at most a
- * tenth of its time is work: removing a day's files competes with the claims for the cores and the
- * disk (as PostgreSQL's own vacuum spreads its I/O with `vacuum_cost_delay`). Measured in BENCHMARKS.md.
- */
-const REST_PER_WORK = 9;
-/** The longest rest after one table (a very large one), in milliseconds. */
-const MAX_REST_MS = 10_000;
-
-/** Waits `ms` milliseconds; false when the pass must stop (the app is shutting down). */
-export type Rest = (ms: number) => Promise<boolean>;
-
-/**
  * Removes the tables of done jobs in which every job is past the longest removal interval
  * (`maxDays`). Each table is first emptied alone (`TRUNCATE`, which locks that table only: completions,
- * which write today's table, go on), then the pass rests (see REST_PER_WORK). The empty tables are then
+ * which write today's table, go on), then the pass rests (pacing.ts). The empty tables are then
  * dropped in one `DROP TABLE`, which locks `queue_job_done` (completions wait) only briefly, since
  * nothing is left to remove (14 ms for eight days on the benchmark machine). A table whose lock is
  * not granted within 500 ms (a report reading that day) is left, whole, for the next pass; an empty
@@ -59,8 +48,7 @@ export async function dropExpiredDonePartitions(client: PoolClient, maxDays: num
     }
     emptied.push(name);
     dropped.jobs += jobs;
-    const more = await rest(Math.min(MAX_REST_MS, REST_PER_WORK * (performance.now() - started)));
-    if (!more) {
+    if (!(await restAfterWork(rest, started))) {
       dropped.left.push(...rows.slice(i + 1).map((r) => r.name));
       break;
     }
@@ -84,12 +72,16 @@ async function withinLockTimeout(client: PoolClient, statements: () => Promise<v
   }
 }
 
-/** Counts the jobs of `name` and empties it, under that table's lock alone: the jobs it held, or null if the lock was busy. */
+/**
+ * Counts the jobs of `name` and empties it, under that table's locks alone: the jobs it held, or null
+ * if a lock was busy. The count runs under a lock that stops writes but not reads (a lookup by uuid
+ * reads every table of done jobs); only the `TRUNCATE` itself keeps readers out.
+ */
 async function emptyWithin(client: PoolClient, name: string): Promise<number | null> {
   const table = client.escapeIdentifier(name);
   let jobs = 0;
   const emptied = await withinLockTimeout(client, async () => {
-    await client.query(`LOCK TABLE ${table} IN ACCESS EXCLUSIVE MODE`);
+    await client.query(`LOCK TABLE ${table} IN SHARE ROW EXCLUSIVE MODE`);
     jobs = (await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n;
     await client.query(`TRUNCATE ${table}`);
   });

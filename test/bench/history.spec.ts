@@ -77,6 +77,35 @@ describe('npm run bench:history -- --quick', () => {
     }
   });
 
+  it('removes by rows the jobs of a channel with a shorter removal interval, exactly those, with the claim rates over its window', () => {
+    const byRows = result.autovacuum_by_rows;
+    expect(byRows.channel_interval).toBe('mail:7');
+    // root.mail holds a sixth of the history, ~22 of its 29 days past 7 days: a few thousand jobs.
+    expect(byRows.deleted).toBeGreaterThan(4_000);
+    expect(byRows.deleted).toBeLessThan(50_000 / 6);
+    expect(byRows.rounds).toHaveLength(1);
+    for (const key of ['seconds_alone', 'seconds_during_drain', 'window_seconds', 'claims_per_s_during', 'claims_per_s_without', 'ratio']) {
+      expect([key, byRows.rounds[0][key]]).toEqual([key, positive]);
+      expect(byRows.rounds[0][key]).toBeGreaterThan(0);
+    }
+  });
+
+  it('checks in every autovacuum run that nothing expired is left and nothing within its interval is gone', () => {
+    const runs = [result.autovacuum, result.autovacuum_by_rows].flatMap((phase) =>
+      phase.rounds.flatMap((round: Record<string, any>) => [round.removal_alone, round.removal_during]));
+    expect(runs).toHaveLength(4);
+    for (const removal of runs) {
+      expect(removal.expired_before).toBeGreaterThan(0);
+      expect(removal.expired_left).toBe(0);
+      expect(removal.kept_before).toBeGreaterThan(0);
+      expect(removal.kept_after).toBe(removal.kept_before);
+    }
+    // The expired history: the 20,000 past every interval; by rows, the mail jobs past 7 days (deleted >= those
+    // counted at the run's start: a job may expire while it runs).
+    expect(result.autovacuum.rounds[0].removal_during.expired_before).toBe(20_000);
+    expect(result.autovacuum_by_rows.deleted).toBeGreaterThanOrEqual(result.autovacuum_by_rows.rounds[0].removal_during.expired_before);
+  });
+
   it('drops every database it made', async () => {
     expect(result.databases).toMatch(/^bench_history_[0-9a-f]{6}_\*$/);
     const client = new pg.Client({ connectionString: serverUrl() });

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { PoolClient } from 'pg';
-import { dropExpiredDonePartitions, type Rest } from '../../lib/maintenance/done-partitions.js';
+import { dropExpiredDonePartitions } from '../../lib/maintenance/done-partitions.js';
+import type { Rest } from '../../lib/maintenance/pacing.js';
 import { QueueJobAutovacuum } from '../../lib/maintenance/autovacuum.service.js';
 import { inPoolTransaction } from '../support/pool-transaction.js';
 import { createTestApp } from '../support/test-app.js';
@@ -118,6 +119,30 @@ describe('autovacuum: expired day tables removed one at a time, with rests', () 
     expect(bounds).toEqual(['500ms', '500ms']);
     expect(await rowsOf(`queue_job WHERE name = 'now'`)).toBe(1);
     expect(await exists(table(-71))).toBe(false);
+  });
+
+  it('while a day\'s jobs are counted, reads of that day go on; only its TRUNCATE keeps them out', async () => {
+    await expiredDays([-72], 20);
+    /** A lookup by uuid from another session (it reads every table of done jobs), waiting 200 ms at most for a lock. */
+    const lookup = () => inPoolTransaction(db.pool, async (client) => {
+      await client.query(`SET LOCAL lock_timeout = '200ms'`);
+      return (await client.query(`SELECT count(*)::int AS n FROM queue_job WHERE uuid = '00000000-0000-7000-8000-000000000000'`)).rows[0].n as number;
+    }).then(() => 'read', (error: { code?: string }) => (error.code === '55P03' ? 'lock timeout' : `error ${error.code}`));
+    const seen: Record<string, string> = {};
+    await withClient(async (client) => {
+      const spied = Object.assign(Object.create(client) as PoolClient, {
+        query: async (...args: Parameters<PoolClient['query']>) => {
+          const sql = typeof args[0] === 'string' ? args[0] : '';
+          if (sql.startsWith('SELECT count(*)')) seen.count = await lookup();
+          const result = await (client.query as (...a: unknown[]) => Promise<unknown>)(...args);
+          if (sql.startsWith('TRUNCATE')) seen.truncate = await lookup();
+          return result;
+        },
+      });
+      await dropExpiredDonePartitions(spied, 30, async () => true);
+    });
+    expect(seen).toEqual({ count: 'read', truncate: 'lock timeout' });
+    expect(await exists(table(-72))).toBe(false);
   });
 
   it('a rest that says stop leaves the days not reached whole, and drops those already emptied', async () => {
