@@ -104,10 +104,10 @@ async function main(): Promise<void> {
     });
     await databases.drop(template);
     const autovacuum = await measureAutovacuum(databases, expiredTemplate, { n, concurrency, rounds }, log);
-    log(`autovacuum: median ${autovacuum.seconds_alone} s alone, ${autovacuum.seconds_during_drain} s during a drain; claims ${autovacuum.ratio} × (median)`);
+    log(`autovacuum: median ${autovacuum.seconds_alone} s alone, ${autovacuum.seconds_during_drain} s during a drain; claims ${autovacuum.ratio.toFixed(2)} × (median)`);
     await databases.drop(expiredTemplate);
     const byRows = await measureAutovacuum(databases, rowsTemplate, { n, concurrency, rounds, channelInterval: SHORT_INTERVAL }, log);
-    log(`autovacuum by rows: median ${byRows.seconds_alone} s alone, ${byRows.seconds_during_drain} s during a drain; claims ${byRows.ratio} × (median)`);
+    log(`autovacuum by rows: median ${byRows.seconds_alone} s alone, ${byRows.seconds_during_drain} s during a drain; claims ${byRows.ratio.toFixed(2)} × (median)`);
 
     const r2 = (x: number) => Math.round(x * 100) / 100;
     process.stdout.write(`${JSON.stringify({
