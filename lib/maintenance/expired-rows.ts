@@ -28,7 +28,7 @@ export async function deleteExpiredRows(client: PoolClient, p: ExpiredRows, rest
     let from = '-infinity';
     for (;;) {
       const started = performance.now();
-      const batch = await deleteBatchWithoutJit(client, p.lockTimeoutMs, sql, [p.minDays, p.rootDays, p.batchSize, p.left, from]);
+      const batch = await deleteBatch(client, p.lockTimeoutMs, sql, [p.minDays, p.rootDays, p.batchSize, p.left, from]);
       deleted += batch.n;
       if (batch.n < p.batchSize) break;
       from = batch.last!;
@@ -39,13 +39,20 @@ export async function deleteExpiredRows(client: PoolClient, p: ExpiredRows, rest
 }
 
 /**
- * One batch of row deletes in a transaction of its own, bounded (bounded-transaction.ts: its rows are
- * locked until it commits) and planned without JIT (autovacuum.sql.ts): the jobs deleted, and the
- * latest date among them.
+ * The plan of a batch (autovacuum.sql.ts): without JIT (the planner's estimates over every day table
+ * pass `jit_above_cost`, and compiling took most of the time), and joining the batch's jobs to their
+ * rows by a nested loop, each job looked up in its own day table (its date prunes the others at run
+ * time); given literal values the planner chose a hash join, which reads every day table whole.
  */
-function deleteBatchWithoutJit(client: PoolClient, lockTimeoutMs: number, sql: string, values: unknown[]): Promise<{ n: number; last: string | null }> {
+const BATCH_PLAN_SQL = 'SET LOCAL jit = off; SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off';
+
+/**
+ * One batch of row deletes in a transaction of its own, bounded (bounded-transaction.ts: its rows are
+ * locked until it commits), with the plan settings above: the jobs deleted, and the latest date among them.
+ */
+function deleteBatch(client: PoolClient, lockTimeoutMs: number, sql: string, values: unknown[]): Promise<{ n: number; last: string | null }> {
   return inBoundedTransaction(client, lockTimeoutMs, async () => {
-    await client.query('SET LOCAL jit = off');
+    await client.query(BATCH_PLAN_SQL);
     return (await client.query<{ n: number; last: string | null }>(sql, values)).rows[0];
   });
 }

@@ -13,8 +13,7 @@
  *   time in the square of the jobs it deleted (batches of 1000 from 0.12 s to 0.6 s after 50 of them).
  * - The jobs are deleted by uuid and date: the date picks the one table of each (by uuid alone, each
  *   was looked up in every table of done jobs).
- * Run with JIT off (autovacuum.service.ts): the planner's estimates over every day table pass
- * `jit_above_cost`, and compiling took most of the rest. The jobs of the expired day tables whose lock
+ * Run without JIT and with a nested loop as its join (expired-rows.ts). The jobs of the expired day tables whose lock
  * was busy (`$4`, names) are left to the next pass, which removes them whole.
  */
 const deleteOld = (state: string, dateColumn: string) => `
