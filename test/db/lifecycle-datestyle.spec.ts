@@ -85,4 +85,18 @@ describe('lifecycle partitions under a non-ISO DateStyle and a non-UTC time zone
     expect(await app.get(QueueJobAutovacuum).run()).toBe(4);
     expect(await query(`SELECT to_regclass($1) AS t`, [`queue_job_done_${utcDay(-45)}`])).toEqual([{ t: null }]);
   });
+
+  it('deletes by rows, batch after batch, every expired job (each batch starts at the date where the last one ended)', async () => {
+    db = await dmyDatabase();
+    app = await createTestApp({ url: db.url, autovacuum: { interval: 3_600_000, batchSize: 2 } });
+    // Ten jobs 40 days old, half an hour apart, in the default table (no day table covers them): row deletes,
+    // five batches. A date read back in the session's style (`… IST`, which also names Israel's time) would put
+    // the next batch's start 3.5 hours late and skip the jobs in between.
+    await query(`INSERT INTO queue_job (uuid, name, job_function, service_name, method_name, channel, state, date_done)
+      SELECT gen_random_uuid(), 'old', '<S>.x', 'S', 'x', 'root', 'done', now() - interval '40 days' + k * interval '30 minutes'
+      FROM generate_series(1, 10) k`);
+    expect(await query(`SELECT DISTINCT tableoid::regclass::text AS t FROM queue_job WHERE name = 'old'`)).toEqual([{ t: 'queue_job_done_default' }]);
+    expect(await app.get(QueueJobAutovacuum).run()).toBe(10);
+    expect(await query(`SELECT count(*)::int AS n FROM queue_job WHERE name = 'old'`)).toEqual([{ n: 0 }]);
+  });
 });

@@ -2,8 +2,9 @@
  * Deletes at most `$3` done (or cancelled) jobs older than their channel's removal interval, finished
  * at `$5` or later (where the previous batch ended: `-infinity` first); jobs of channels without a
  * record use root's (`$2` days). `$1` (the smallest interval of any channel) bounds the scan. Returns
- * the jobs deleted (`n`) and the latest date among them (`last`, text: exact to the microsecond), the
- * next batch's `$5`.
+ * the jobs deleted (`n`) and the latest date among them (`last`), the next batch's `$5`: ISO 8601 in
+ * UTC, exact to the microsecond, read back the same whatever the session's DateStyle and time zone (in
+ * the session's own style, `… IST` for Asia/Kolkata would be read back as Israel's time, 3.5 h off).
  * - The channel's interval is read per job (a subquery, not a join), so the jobs are read in
  *   finish-date order from the date indexes of the tables, and a batch stops after `$3` of them: with
  *   a join the planner read every expired job and sorted them, for every batch (0.33 s a batch of
@@ -29,7 +30,7 @@ WITH gone AS (
   WHERE d.state = '${state}' AND d.uuid = expired.uuid AND d.${dateColumn} = expired.at
   RETURNING d.${dateColumn} AS at
 )
-SELECT count(*)::int AS n, max(at)::text AS last FROM gone`;
+SELECT count(*)::int AS n, to_char(max(at) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS last FROM gone`;
 
 export const DELETE_OLD_DONE_SQL = deleteOld('done', 'date_done');
 export const DELETE_OLD_CANCELLED_SQL = deleteOld('cancelled', 'date_cancelled');
