@@ -33,9 +33,9 @@ export async function measureAutovacuum(
   log: (line: string) => void,
 ) {
   const phase = p.channelInterval === undefined ? 'autovacuum' : `autovacuum by rows (${p.channelInterval})`;
+  const records = p.channelInterval === undefined ? [] : ['--channel-interval', p.channelInterval];
   const drain = async (when: 'during' | 'after', round: number) => {
     const name = await databases.copy(template, `autovacuum_${when}_${round}`);
-    const records = p.channelInterval === undefined ? [] : ['--channel-interval', p.channelInterval];
     try {
       return await runScript<AutovacuumRun>('./history-autovacuum.js',
         ['--autovacuum', when, '--n', String(p.n), '--concurrency', String(p.concurrency), ...records], databases.url(name));

@@ -108,6 +108,7 @@ async function main(): Promise<void> {
     await databases.drop(expiredTemplate);
     const byRows = await measureAutovacuum(databases, rowsTemplate, { n, concurrency, rounds, channelInterval: SHORT_INTERVAL }, log);
     log(`autovacuum by rows: median ${byRows.seconds_alone} s alone, ${byRows.seconds_during_drain} s during a drain; claims ${byRows.ratio.toFixed(2)} × (median)`);
+    await databases.drop(rowsTemplate);
 
     const r2 = (x: number) => Math.round(x * 100) / 100;
     process.stdout.write(`${JSON.stringify({

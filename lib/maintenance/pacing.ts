@@ -7,7 +7,7 @@ export type Rest = (ms: number) => Promise<boolean>;
  * history competes with the claims for the cores and the disk (as PostgreSQL's own vacuum spreads its
  * I/O with `vacuum_cost_delay`). Measured in BENCHMARKS.md ("Autovacuum by days", "… by rows").
  */
-export const REST_PER_WORK = 9;
+const REST_PER_WORK = 9;
 /** The longest rest after one step (a very large table), in milliseconds. */
 const MAX_REST_MS = 10_000;
 
