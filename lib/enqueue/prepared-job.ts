@@ -1,7 +1,8 @@
 import { newJobUuid } from './job-uuid.js';
 import type { JobFunction } from '../discovery/job-function.js';
 import type { NewJobRow } from '../store/sql/insert-jobs.sql.js';
-import { serializeArguments, type EntityInspector } from './argument-serializer.js';
+import { serializeArguments, type EntityInspector, type JsonValue } from './argument-serializer.js';
+import { plainArgsJson } from './plain-args-json.js';
 import { effectiveDelayOptions, type EffectiveDelayOptions } from './delay-options.js';
 import { describeCall } from './describe-call.js';
 import type { DelayOptions } from '../decorators/delayable.decorator.js';
@@ -42,8 +43,11 @@ export interface Preparation {
 export function prepareJob(
   fn: JobFunction, args: unknown[], callOptions: DelayOptions, entities: EntityInspector, { placement, shared }: Preparation = {},
 ): PreparedJob {
-  const serialized = serializeArguments(args, entities);
-  const options = shared ?? jobOptions(fn, callOptions, computedKey(fn, callOptions, { jobFunction: fn.name, args, storedArgs: serialized.args }));
+  // Plain data is written as it is read (plainArgsJson); anything else is tagged, or refused, here.
+  const plainJson = plainArgsJson(args, entities);
+  const serialized = plainJson === undefined ? serializeArguments(args, entities) : undefined;
+  const storedArgs = () => serialized?.args ?? (JSON.parse(plainJson!) as JsonValue[]);
+  const options = shared ?? jobOptions(fn, callOptions, computedKey(fn, callOptions, () => ({ jobFunction: fn.name, args, storedArgs: storedArgs() })));
   const waits = (placement?.dependsOn.length ?? 0) > 0;
   const row: NewJobRow = {
     uuid: placement?.uuid ?? newJobUuid(),
@@ -53,8 +57,8 @@ export function prepareJob(
     serviceName: fn.serviceName,
     methodName: fn.methodName,
     funcString: describeCall(fn.serviceName, fn.methodName, args, entities),
-    args: JSON.stringify(serialized.args),
-    records: JSON.stringify(serialized.records),
+    args: plainJson ?? JSON.stringify(serialized!.args),
+    records: serialized ? JSON.stringify(serialized.records) : '[]',
     dependencies: placement
       ? JSON.stringify({ depends_on: placement.dependsOn, reverse_depends_on: placement.reverseDependsOn })
       : null,
@@ -94,12 +98,12 @@ function keyedPerJob(fn: JobFunction, callOptions: DelayOptions): boolean {
  * The key the identity key function in force (the call's, else the decorator's) computes for this job;
  * undefined when the key in force is a string. What it returns is checked here, where the function is known.
  */
-function computedKey(fn: JobFunction, callOptions: DelayOptions, source: IdentityKeySource): string | undefined {
+function computedKey(fn: JobFunction, callOptions: DelayOptions, source: () => IdentityKeySource): string | undefined {
   const key = callOptions.identityKey ?? fn.options.identityKey;
   if (typeof key !== 'function') return undefined;
   let computed: unknown;
   try {
-    computed = key(source);
+    computed = key(source());
   } catch (error) {
     throw new Error(identityKeyFunctionThrew(fn.name, messageOf(error)), { cause: error });
   }

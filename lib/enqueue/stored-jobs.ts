@@ -19,9 +19,10 @@ export function jobHandles(jobs: readonly JobOfHandle[], stored: InsertedJob[], 
     const o = jobs[i].options;
     hooks.emit({ name: 'job.enqueued', uuid: s.uuid, jobFunction: jobs[i].fn.name, channel: o.channel, retry: 0, maxRetries: o.maxRetries, at });
   });
+  const find = (uuid: string) => store.findByUuid(uuid);
   return stored.map((s, i) => {
     const o = jobs[i]?.options;
-    return new Job(s.uuid, jobs[i].fn.name, o.channel, o.priority, o.eta, s.state as JobState, s.created, (id) => store.findByUuid(id));
+    return new Job(s.uuid, jobs[i].fn.name, o.channel, o.priority, o.eta, s.state as JobState, s.created, find);
   });
 }
 
