@@ -40,7 +40,8 @@ function plainJson(value: unknown, inspector: EntityInspector, depth: number): s
       return value ? 'true' : 'false';
     case 'object':
       if (value === null) return 'null';
-      if (depth >= PLAIN_DEPTH) return undefined;
+      // A Date is tagged; checked first, as the serializer does (an array can have Date's prototype).
+      if (depth >= PLAIN_DEPTH || value instanceof Date) return undefined;
       return Array.isArray(value) ? plainArray(value, inspector, depth + 1) : plainObject(value, inspector, depth + 1);
     default:
       return undefined; // undefined, bigint, function, symbol: tagged or refused by the serializer
@@ -62,7 +63,7 @@ function plainArray(value: readonly unknown[], inspector: EntityInspector, depth
 
 /** The serializer's checks, in its order; an `undefined` property is left out, as it does. */
 function plainObject(value: object, inspector: EntityInspector, depth: number): string | undefined {
-  if (value instanceof Date || inspector.identify(value) !== null || !isPlainObject(value)) return undefined;
+  if (inspector.identify(value) !== null || !isPlainObject(value)) return undefined;
   if (Object.getOwnPropertySymbols(value).length > 0) return undefined;
   let text = '{';
   let first = true;
