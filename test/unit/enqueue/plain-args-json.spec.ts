@@ -48,7 +48,8 @@ describe('plainArgsJson: the args column of plain data, in one pass', () => {
     const holey = [1, , 3]; // eslint-disable-line no-sparse-arrays
     const throwing = Object.defineProperty({}, 'total', { enumerable: true, get: () => { throw new Error('not loaded'); } });
     class Money { constructor(readonly cents: number) {} }
-    const datedArray = Object.setPrototypeOf([1], Date.prototype) as unknown; // the serializer refuses it (getTime throws)
+    // An array given Date's prototype (and an iterator back): the serializer refuses it (getTime throws).
+    const datedArray = Object.assign(Object.setPrototypeOf([1], Date.prototype), { [Symbol.iterator]: Array.prototype[Symbol.iterator] }) as unknown;
     for (const args of [[new Date(0)], [new Order(5)], [{ $set: 1 }], [holey], [undefined], [[undefined]], [1n], [NaN],
       ['cut \ud83d'], [{ ['k\0']: 1 }], [{ [Symbol('s')]: 1 }], [throwing], [new Money(5)], [{ toJSON: () => 'x' }], [datedArray]]) {
       expect(plainArgsJson(args, inspector)).toBeUndefined();
