@@ -12,8 +12,9 @@ const PLAIN_DEPTH = 64;
  * bad one. Undefined as soon as a value needs more — a Date, an entity, a `bigint`, `undefined` in
  * an array, a key starting with `$`, a string or number PostgreSQL cannot store, a class instance,
  * a symbol key, a getter that throws, deep nesting: the caller then calls serializeArguments, which
- * tags the value or refuses it with its path. A bulk call's arguments are mostly plain data: this
- * is most of the work its process does per job.
+ * tags the value or refuses it with its path (and reads the values again: a getter runs twice). A
+ * bulk call's arguments are mostly plain data, and serializing them was the largest part of the
+ * process's work per job.
  */
 export function plainArgsJson(args: readonly unknown[], inspector: EntityInspector): string | undefined {
   if (prototypesHaveToJson()) return undefined;
