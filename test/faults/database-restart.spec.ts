@@ -33,6 +33,14 @@ describe('fault: database restart under load', () => {
     const tails = workers.map((w) => `worker ${w.pid} (${w.alive ? 'alive' : 'dead'}):\n${w.lines.slice(-25).join('\n')}`);
     return [JSON.stringify(states.rows), ...tails].join('\n');
   };
+  /** Who holds or waits for a worker lock, and what every session of the database is doing. */
+  const lockDiagnosis = async () => {
+    const locks = await pool.query(`SELECT l.pid, l.objid, l.granted, a.state, a.query, a.backend_start FROM pg_locks l
+      JOIN pg_stat_activity a USING (pid) WHERE l.locktype = 'advisory' AND l.classid = $1 AND l.objsubid = 2`, [WORKER_LOCK_NAMESPACE]);
+    const sessions = await pool.query(`SELECT pid, application_name, state, wait_event, left(query, 80) AS query, backend_start
+      FROM pg_stat_activity WHERE datname = current_database()`);
+    return `worker locks: ${JSON.stringify(locks.rows)}\nsessions: ${JSON.stringify(sessions.rows)}`;
+  };
   afterAll(async () => {
     await killAllWorkers();
     await pool?.end();
@@ -69,7 +77,8 @@ describe('fault: database restart under load', () => {
     // Both runners hold their worker lock again: it is taken on the LISTEN connection, right after LISTEN.
     await waitFor('both worker locks', async () => (await pool.query(
       `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND classid = $1 AND objsubid = 2 AND granted`,
-      [WORKER_LOCK_NAMESPACE])).rows[0].n === 2, 10_000);
+      [WORKER_LOCK_NAMESPACE])).rows[0].n === 2, 10_000)
+      .catch(async (error: Error) => { throw new Error(`${error.message}\n${await lockDiagnosis()}\n${await diagnosis()}`); });
     // A job enqueued now starts at once, although no runner polls for 10 minutes: LISTEN works again.
     const probeAt = Date.now();
     await insertRawJob(pool, '<FaultJobs>.sleep', '["probe", 0, 0]');
