@@ -30,7 +30,8 @@ describe('fault: database restart under load', () => {
   /** What is stuck, and what the workers said: printed when the test times out. */
   const diagnosis = async () => {
     const states = await pool.query(`SELECT state, worker_id, count(*)::int AS n, min(lease_expires_at) AS lease FROM queue_job GROUP BY 1, 2`);
-    const tails = workers.map((w) => `worker ${w.pid} (${w.alive ? 'alive' : 'dead'}):\n${w.lines.slice(-25).join('\n')}`);
+    // Each line behind a bar: a crash's stack frames stay in the message (jest folds lines that start with "at").
+    const tails = workers.map((w) => `worker ${w.pid} (${w.alive ? 'alive' : 'dead'}):\n${w.lines.slice(-25).map((line) => `| ${line}`).join('\n')}`);
     return [JSON.stringify(states.rows), ...tails].join('\n');
   };
   /** Who holds or waits for a worker lock, and what every session of the database is doing. */
