@@ -31,7 +31,8 @@ describe('fault: database restart under load', () => {
   const diagnosis = async () => {
     const states = await pool.query(`SELECT state, worker_id, count(*)::int AS n, min(lease_expires_at) AS lease FROM queue_job GROUP BY 1, 2`);
     // Each line behind a bar: a crash's stack frames stay in the message (jest folds lines that start with "at").
-    const tails = workers.map((w) => `worker ${w.pid} (${w.alive ? 'alive' : 'dead'}):\n${w.lines.slice(-25).map((line) => `| ${line}`).join('\n')}`);
+    // A dead worker's last 80: a crash report (which emitter, which error) is longer than 25 lines.
+    const tails = workers.map((w) => `worker ${w.pid} (${w.alive ? 'alive' : 'dead'}):\n${w.lines.slice(w.alive ? -25 : -80).map((line) => `| ${line}`).join('\n')}`);
     return [JSON.stringify(states.rows), ...tails].join('\n');
   };
   /** Who holds or waits for a worker lock, and what every session of the database is doing. */
