@@ -85,8 +85,6 @@ function plainObject(value: object, inspector: EntityInspector, depth: number): 
  * writes for every value of that type, which the text made here would not: the serializer's way then.
  */
 function prototypesHaveToJson(): boolean {
-  return JSON_PROTOTYPES.some((proto) => 'toJSON' in proto);
+  // JSON.stringify asks only objects for a `toJSON`; arrays inherit Object.prototype's.
+  return 'toJSON' in Array.prototype;
 }
-
-/** The prototypes of the objects written here (JSON.stringify asks only objects for a `toJSON`). */
-const JSON_PROTOTYPES: readonly object[] = [Object.prototype, Array.prototype];

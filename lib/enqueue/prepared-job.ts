@@ -1,8 +1,8 @@
 import { newJobUuid } from './job-uuid.js';
 import type { JobFunction } from '../discovery/job-function.js';
 import type { NewJobRow } from '../store/sql/insert-jobs.sql.js';
-import { serializeArguments, type EntityInspector, type JsonValue } from './argument-serializer.js';
-import { plainArgsJson } from './plain-args-json.js';
+import type { EntityInspector, JsonValue } from './argument-serializer.js';
+import { storedArguments } from './stored-arguments.js';
 import { effectiveDelayOptions, type EffectiveDelayOptions } from './delay-options.js';
 import { describeCall } from './describe-call.js';
 import type { DelayOptions } from '../decorators/delayable.decorator.js';
@@ -43,11 +43,9 @@ export interface Preparation {
 export function prepareJob(
   fn: JobFunction, args: unknown[], callOptions: DelayOptions, entities: EntityInspector, { placement, shared }: Preparation = {},
 ): PreparedJob {
-  // Plain data is written as it is read (plainArgsJson); anything else is tagged, or refused, here.
-  const plainJson = plainArgsJson(args, entities);
-  const serialized = plainJson === undefined ? serializeArguments(args, entities) : undefined;
-  const storedArgs = () => serialized?.args ?? (JSON.parse(plainJson!) as JsonValue[]);
-  const options = shared ?? jobOptions(fn, callOptions, computedKey(fn, callOptions, () => ({ jobFunction: fn.name, args, storedArgs: storedArgs() })));
+  const stored = storedArguments(args, entities);
+  const options = shared ?? jobOptions(fn, callOptions, computedKey(fn, callOptions,
+    () => ({ jobFunction: fn.name, args, storedArgs: stored.tagged ?? (JSON.parse(stored.args) as JsonValue[]) })));
   const waits = (placement?.dependsOn.length ?? 0) > 0;
   const row: NewJobRow = {
     uuid: placement?.uuid ?? newJobUuid(),
@@ -57,8 +55,8 @@ export function prepareJob(
     serviceName: fn.serviceName,
     methodName: fn.methodName,
     funcString: describeCall(fn.serviceName, fn.methodName, args, entities),
-    args: plainJson ?? JSON.stringify(serialized!.args),
-    records: serialized ? JSON.stringify(serialized.records) : '[]',
+    args: stored.args,
+    records: stored.records,
     dependencies: placement
       ? JSON.stringify({ depends_on: placement.dependsOn, reverse_depends_on: placement.reverseDependsOn })
       : null,

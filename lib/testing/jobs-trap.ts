@@ -1,5 +1,6 @@
 import type { JobFunctionRegistry } from '../discovery/job-function.registry.js';
-import { serializeArguments, type EntityInspector, type EntityLoader, type JsonValue } from '../enqueue/argument-serializer.js';
+import type { EntityInspector, EntityLoader, JsonValue } from '../enqueue/argument-serializer.js';
+import { storedArguments } from '../enqueue/stored-arguments.js';
 import { Job } from '../enqueue/job.js';
 import type { JobSink } from '../enqueue/job-sink.js';
 import type { JobService } from '../enqueue/job.service.js';
@@ -158,7 +159,7 @@ export class JobsTrap implements JobSink, Disposable {
   }
 
   private stored(args: readonly unknown[]): string {
-    return JSON.stringify(serializeArguments(args, this.entities).args);
+    return storedArguments(args, this.entities).args;
   }
 
   private listing(): string {

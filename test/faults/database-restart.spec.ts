@@ -27,21 +27,17 @@ describe('fault: database restart under load', () => {
     const settings = { channels: 'root:16', pollMs: 600_000, leaseSeconds: 10 };
     workers = await Promise.all([startWorker(url, settings), startWorker(url, settings)]);
   }, 120_000);
-  /** What is stuck, and what the workers said: printed when the test times out. */
+  /** What is stuck, who holds or waits for a worker lock, what every session does, and what the workers said: printed when the test times out. */
   const diagnosis = async () => {
     const states = await pool.query(`SELECT state, worker_id, count(*)::int AS n, min(lease_expires_at) AS lease FROM queue_job GROUP BY 1, 2`);
-    // Each line behind a bar: a crash's stack frames stay in the message (jest folds lines that start with "at").
-    // A dead worker's last 80: a crash report (which emitter, which error) is longer than 25 lines.
-    const tails = workers.map((w) => `worker ${w.pid} (${w.alive ? 'alive' : 'dead'}):\n${w.lines.slice(w.alive ? -25 : -80).map((line) => `| ${line}`).join('\n')}`);
-    return [JSON.stringify(states.rows), ...tails].join('\n');
-  };
-  /** Who holds or waits for a worker lock, and what every session of the database is doing. */
-  const lockDiagnosis = async () => {
     const locks = await pool.query(`SELECT l.pid, l.objid, l.granted, a.state, a.query, a.backend_start FROM pg_locks l
       JOIN pg_stat_activity a USING (pid) WHERE l.locktype = 'advisory' AND l.classid = $1 AND l.objsubid = 2`, [WORKER_LOCK_NAMESPACE]);
     const sessions = await pool.query(`SELECT pid, application_name, state, wait_event, left(query, 80) AS query, backend_start
       FROM pg_stat_activity WHERE datname = current_database()`);
-    return `worker locks: ${JSON.stringify(locks.rows)}\nsessions: ${JSON.stringify(sessions.rows)}`;
+    // Each line behind a bar: a crash's stack frames stay in the message (jest folds lines that start with "at").
+    // A dead worker's last 80: a crash report (which emitter, which error) is longer than 25 lines.
+    const tails = workers.map((w) => `worker ${w.pid} (${w.alive ? 'alive' : 'dead'}):\n${w.lines.slice(w.alive ? -25 : -80).map((line) => `| ${line}`).join('\n')}`);
+    return [JSON.stringify(states.rows), `worker locks: ${JSON.stringify(locks.rows)}`, `sessions: ${JSON.stringify(sessions.rows)}`, ...tails].join('\n');
   };
   afterAll(async () => {
     await killAllWorkers();
@@ -80,7 +76,7 @@ describe('fault: database restart under load', () => {
     await waitFor('both worker locks', async () => (await pool.query(
       `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND classid = $1 AND objsubid = 2 AND granted`,
       [WORKER_LOCK_NAMESPACE])).rows[0].n === 2, 10_000)
-      .catch(async (error: Error) => { throw new Error(`${error.message}\n${await lockDiagnosis()}\n${await diagnosis()}`); });
+      .catch(async (error: Error) => { throw new Error(`${error.message}\n${await diagnosis()}`); });
     // A job enqueued now starts at once, although no runner polls for 10 minutes: LISTEN works again.
     const probeAt = Date.now();
     await insertRawJob(pool, '<FaultJobs>.sleep', '["probe", 0, 0]');

@@ -63,6 +63,15 @@ describe('plainArgsJson: the args column of plain data, in one pass', () => {
     expect(plainArgsJson([deep], inspector)).toBeUndefined();
   });
 
+  it('huge values: the same text as the serializer, or nothing when one character cannot be stored', () => {
+    const big = 'é'.repeat(5_000_000);
+    expect(plainArgsJson([big], inspector)).toBe(serializedText([big]));
+    expect(plainArgsJson([{ text: `${big}\ud800` }], inspector)).toBeUndefined();
+    expect(serializedText([{ text: `${big}\ud800` }])).toBeNull();
+    const wide = Array.from({ length: 200_000 }, (_, i) => (i % 3 === 0 ? { i } : i % 3 === 1 ? `s${i}` : i / 7));
+    expect(plainArgsJson([wide], inspector)).toBe(serializedText([wide]));
+  });
+
   it('steps aside when an app has put a toJSON on a prototype, which changes what JSON.stringify writes', () => {
     const proto = Array.prototype as unknown as { toJSON?: () => string };
     let fast: string | undefined;
