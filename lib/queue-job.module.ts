@@ -29,6 +29,7 @@ import { JobRunner } from './runner/job-runner.js';
 import { ChannelSettingsService } from './channels/channel-settings.service.js';
 import { OBSERVABILITY_EXPORTS, OBSERVABILITY_PROVIDERS } from './observability/observability.providers.js';
 import { JobStore } from './store/job-store.js';
+import { keepErrorListenerOnLentConnections } from './store/lent-connections.js';
 import { runQueueJobMigrations } from './store/run-migrations.js';
 import { checkQueueJobMigrationsRan } from './store/pending-migrations.js';
 import { checkServerVersion, MIN_SERVER_VERSION_NUM, QUEUE_JOB_MIN_SERVER_VERSION } from './store/server-version.js';
@@ -69,7 +70,11 @@ const SCHEMA_READY = Symbol('QUEUE_JOB_SCHEMA_READY');
     { provide: QUEUE_JOB_MIN_SERVER_VERSION, useValue: MIN_SERVER_VERSION_NUM },
     {
       provide: JobStore,
-      useFactory: (dataSource: DataSource, options: ResolvedQueueJobOptions) => new JobStore(dataSource, options.lockTimeout),
+      useFactory: (dataSource: DataSource, options: ResolvedQueueJobOptions) => {
+        const store = new JobStore(dataSource, options.lockTimeout);
+        keepErrorListenerOnLentConnections(store.pool);
+        return store;
+      },
       inject: [QUEUE_JOB_DATA_SOURCE, QUEUE_JOB_RESOLVED_OPTIONS, SCHEMA_READY],
     },
     { provide: QueueJobDelayPolicy, useClass: DefaultDelayPolicy },

@@ -1,0 +1,27 @@
+import type { Pool, PoolClient } from 'pg';
+
+/**
+ * Keeps an 'error' listener on every connection the pool lends, for the connection's whole life.
+ *
+ * pg-pool takes its own listener off a connection as it lends it, and a borrower that awaits
+ * `pool.connect()` (JobStore.withClient, TypeORM's query runners) adds its own one microtask later.
+ * A server that ends a new connection in the same packet as its first ReadyForQuery (a restart just
+ * after accepting it, read late by a busy process) makes the client emit 'error' in between, with
+ * no listener: an unhandled 'error', which ends the process (SPEC §6 says it must not).
+ *
+ * Nothing is lost by ignoring it here: the client is no longer queryable, so its borrower's next
+ * query fails with the reason, and the pool drops the connection when it is released.
+ */
+export function keepErrorListenerOnLentConnections(pool: Pool): void {
+  if (guardedPools.has(pool)) return;
+  guardedPools.add(pool);
+  pool.on('acquire', (client: PoolClient) => {
+    if (!client.listeners('error').includes(ignoreLostConnection)) client.on('error', ignoreLostConnection);
+  });
+}
+
+const guardedPools = new WeakSet<Pool>();
+
+function ignoreLostConnection(): void {
+  // The borrower learns of it from its next query (see above).
+}
