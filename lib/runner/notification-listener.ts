@@ -18,7 +18,8 @@ const CONNECT_TIMEOUT_MS = 5_000;
  */
 export class NotificationListener {
   private readonly logger = new Logger('QueueJob');
-  private client: pg.Client | undefined;
+  /** The connection being opened or listening. Events of any other (a dropped one's late 'end') change nothing. */
+  private current: pg.Client | undefined;
   private stopped = false;
   private backoffMs = 100;
   private retryTimer: NodeJS.Timeout | undefined;
@@ -43,8 +44,8 @@ export class NotificationListener {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.retryTimer);
-    const client = this.client;
-    this.client = undefined;
+    const client = this.current;
+    this.current = undefined;
     this.listening = false;
     await client?.end().catch(() => undefined);
   }
@@ -58,12 +59,12 @@ export class NotificationListener {
     });
     client.on('error', (error) => this.lost(client, error));
     client.on('end', () => this.lost(client));
+    this.current = client;
     try {
       await client.connect();
       await client.query(`LISTEN ${NOTIFY_CHANNEL}; LISTEN ${CHANNEL_SETTINGS_NOTIFY}`);
       await client.query(LOCK_WORKER_SQL, [this.workerId]);
       if (this.stopped) return void client.end().catch(() => undefined);
-      this.client = client;
       this.listening = true;
       this.backoffMs = 100;
     } catch (error) {
@@ -72,14 +73,15 @@ export class NotificationListener {
   }
 
   private lost(client: pg.Client, error?: Error): void {
-    if (this.stopped || (this.client !== client && this.client !== undefined)) return;
-    if (this.client === client) {
-      this.client = undefined;
+    // Only the current connection's loss schedules an attempt: a late 'end' of one already replaced
+    // would start a second attempt beside the one under way, whose worker lock it could never take.
+    if (this.stopped || client !== this.current) return;
+    this.current = undefined;
+    if (this.listening) {
       this.listening = false;
       this.logger.warn(`LISTEN connection lost${error ? `: ${error.message}` : ''}; reconnecting`);
     }
     client.end().catch(() => undefined);
-    clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => {
       void this.connect().then(() => {
         if (this.listening) this.onReconnect();
