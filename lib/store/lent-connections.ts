@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import type { Pool, PoolClient } from 'pg';
 
 /**
@@ -9,19 +10,22 @@ import type { Pool, PoolClient } from 'pg';
  * after accepting it, read late by a busy process) makes the client emit 'error' in between, with
  * no listener: an unhandled 'error', which ends the process (SPEC §6 says it must not).
  *
- * Nothing is lost by ignoring it here: the client is no longer queryable, so its borrower's next
- * query fails with the reason, and the pool drops the connection when it is released.
+ * Nothing is lost by handling it here: the client is no longer queryable, so its borrower's next
+ * query fails, and the pool drops the connection when it is released. That query's error only says
+ * "not queryable", so the reason is logged when this listener was the only one.
  */
 export function keepErrorListenerOnLentConnections(pool: Pool): void {
   if (guardedPools.has(pool)) return;
   guardedPools.add(pool);
   pool.on('acquire', (client: PoolClient) => {
-    if (!client.listeners('error').includes(ignoreLostConnection)) client.on('error', ignoreLostConnection);
+    if (!client.listeners('error').includes(onLostConnection)) client.on('error', onLostConnection);
   });
 }
 
 const guardedPools = new WeakSet<Pool>();
+const logger = new Logger('QueueJob');
 
-function ignoreLostConnection(): void {
-  // The borrower learns of it from its next query (see above).
+function onLostConnection(this: PoolClient, error: Error): void {
+  // Others listening (the pool, TypeORM, JobStore.withClient) handle it; alone, this one says why.
+  if (this.listenerCount('error') === 1) logger.warn(`A database connection was lost as it was lent: ${error.message}; what runs on it next fails`);
 }

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { PoolClient } from 'pg';
 import { JobStore } from '../../lib/store/job-store.js';
+import { CaptureLogger } from '../support/capture-logger.js';
 import { ReadyHoldingProxy } from '../support/ready-holding-proxy.js';
 import { createTestApp } from '../support/test-app.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
@@ -16,11 +17,12 @@ describe('a connection cut in the packet that completes it', () => {
   let proxy: ReadyHoldingProxy;
   let app: INestApplicationContext;
   let store: JobStore;
+  const logger = new CaptureLogger();
 
   beforeAll(async () => {
     db = await createTestDatabase();
     proxy = await ReadyHoldingProxy.start(db.url);
-    app = await createTestApp({ url: proxy.url, runner: false });
+    app = await createTestApp({ url: proxy.url, runner: false, logger });
     store = app.get(JobStore);
   });
   afterAll(async () => {
@@ -51,6 +53,10 @@ describe('a connection cut in the packet that completes it', () => {
     const viaQueryRunner = await cutWhileLent(() => store.dataSource.query('SELECT 1 AS one'));
     expect(viaQueryRunner.status).toBe('rejected');
     expect(String((viaQueryRunner as PromiseRejectedResult).reason)).toMatch(/not queryable|terminat/i);
+
+    // Their queries said only "not queryable": the reason is in the log, once per connection.
+    expect(logger.messages('warn').filter((m) => m.startsWith('A database connection was lost as it was lent'))).toEqual(
+      Array(2).fill('A database connection was lost as it was lent: terminating connection due to administrator command; what runs on it next fails'));
 
     // The cut connections were dropped, not lent again: every later borrower gets a working one.
     const ones = await Promise.all(Array.from({ length: 12 }, () => store.withClient(async (c) => (await c.query('SELECT 1 AS one')).rows[0].one)));
