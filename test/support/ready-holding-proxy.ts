@@ -90,5 +90,8 @@ function holdFirstReady(upstream: net.Socket, client: net.Socket, onHeld: (pid: 
       }
       offset = end;
     }
+    // Whole messages go on at once: a password exchange waits for the client's answer.
+    client.write(pending.subarray(0, offset));
+    pending = pending.subarray(offset);
   });
 }
