@@ -39,13 +39,18 @@ export class JobsCopyStream {
   private readonly rowsPerCopy: number;
   private readonly maxCopyMs: number;
 
+  private firstStatement: string | undefined;
+
   /**
    * `maxCopyMs`: a COPY older than this is ended before the next rows, so that a `statement_timeout`
    * of twice as long cancels only a COPY whose process stopped sending (paused, or blocked in user code).
+   * `firstStatement`: sent ahead of the first COPY, in its query string (JobStore.copyStream's
+   * `statement_timeout`, without a round trip of its own).
    */
-  constructor(private readonly client: ClientBase, limits: { rowsPerCopy?: number; maxCopyMs?: number } = {}) {
+  constructor(private readonly client: ClientBase, limits: { rowsPerCopy?: number; maxCopyMs?: number; firstStatement?: string } = {}) {
     this.rowsPerCopy = limits.rowsPerCopy ?? ROWS_PER_COPY;
     this.maxCopyMs = limits.maxCopyMs ?? Number.POSITIVE_INFINITY;
+    this.firstStatement = limits.firstStatement;
   }
 
   /** Sends `rows`; resolves once the stream can take more (its buffer is bounded, whatever the call's size). */
@@ -89,7 +94,9 @@ export class JobsCopyStream {
     this.columns = columns;
     this.rowsInCopy = 0;
     this.copyStartedAt = Date.now();
-    const stream = this.client.query(copyFrom(copySql(columns), { highWaterMark: BUFFERED_BYTES }));
+    const sql = this.firstStatement ? `${this.firstStatement}; ${copySql(columns)}` : copySql(columns);
+    this.firstStatement = undefined;
+    const stream = this.client.query(copyFrom(sql, { highWaterMark: BUFFERED_BYTES }));
     const statement = finished(stream);
     statement.catch((error: unknown) => (this.failure ??= error)); // thrown by the next write or end
     this.statements.push(statement);

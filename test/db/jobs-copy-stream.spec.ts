@@ -101,20 +101,44 @@ describe('JobsCopyStream', () => {
       await client.query('BEGIN');
       const manager = { queryRunner: { connect: async () => client } } as unknown as EntityManager;
       const copy = await store.copyStream(manager);
+      // PostgreSQL 13+: the bound is set by the first COPY's query string (no round trip of its own), for the transaction.
+      expect((await client.query('SHOW statement_timeout')).rows[0].statement_timeout).toBe('0');
+      const statements = jest.spyOn(client, 'query');
+      await copy.write(batch(0, 10));
+      await copy.end();
+      expect(statements.mock.calls.map(([q]) => (q as { text?: string }).text ?? q)).toEqual([
+        'SET LOCAL statement_timeout = 400; COPY queue_job_live (uuid, name, job_function, service_name, method_name, func_string, args, state, priority, max_retries, channel) FROM STDIN',
+      ]);
+      statements.mockRestore();
       expect((await client.query('SHOW statement_timeout')).rows[0].statement_timeout).toBe('400ms');
       // Alive: a batch every 150 ms for 900 ms, each COPY renewed past 200 ms, none cancelled.
-      for (let i = 0; i < 6; i++) {
+      for (let i = 1; i < 7; i++) {
         await copy.write(batch(i * 10, 10));
         await new Promise((resolve) => setTimeout(resolve, 150));
       }
       // Stopped: nothing sent for 700 ms, the COPY under way is cancelled.
-      await copy.write(batch(60, 10));
+      await copy.write(batch(70, 10));
       await new Promise((resolve) => setTimeout(resolve, 700));
       await expect(copy.end()).rejects.toThrow(/statement timeout/);
       await client.query('ROLLBACK');
     } finally {
       client.release();
     }
+  });
+
+  it('before PostgreSQL 13 (a SET in a query string may not bound what follows it), the bound is a statement of its own, before any COPY', async () => {
+    const store = new JobStore(new DataSource({ type: 'postgres', url: database().url }), 400);
+    (store as unknown as { setsApplyWithin: Promise<boolean> }).setsApplyWithin = Promise.resolve(false);
+    await inPoolTransaction(database().pool, async (client) => {
+      const manager = { queryRunner: { connect: async () => client } } as unknown as EntityManager;
+      const copy = await store.copyStream(manager);
+      expect((await client.query('SHOW statement_timeout')).rows[0].statement_timeout).toBe('400ms');
+      const statements = jest.spyOn(client, 'query');
+      await copy.write(batch(0, 10));
+      await copy.end();
+      expect(statements.mock.calls.map(([q]) => (q as { text?: string }).text ?? q)).toEqual([expect.stringMatching(/^COPY queue_job_live /)]);
+      statements.mockRestore();
+    });
   });
 
   it('leaves out of a COPY the columns every row leaves at their default, and stores those defaults', async () => {
