@@ -258,7 +258,7 @@ export class JobService implements OnApplicationShutdown {
   }
 
   private async storeStreamed<A>(argsList: readonly A[], prepare: (args: A) => PreparedJob, limits: readonly PendingLimit[]): Promise<Job[]> {
-    const { jobs, stored } = await insertStreamed(this.dataSource, this.store, argsList, prepare, limits);
+    const { jobs, stored } = await insertStreamed(this.store, argsList, prepare, limits);
     return this.handles(jobs, stored);
   }
 

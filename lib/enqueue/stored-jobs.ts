@@ -1,7 +1,7 @@
-import type { DataSource } from 'typeorm';
 import type { QueueJobHooks } from '../hooks/queue-job-hooks.js';
 import type { JobState } from '../store/job-state.js';
 import { NewlyInserted, type InsertedJob, type JobStore } from '../store/job-store.js';
+import { inCopyTransaction } from '../store/copy-transaction.js';
 import { reservePendingRoom } from '../store/pending-room.js';
 import { STREAM_BATCH } from './bulk-chunks.js';
 import { Job } from './job.js';
@@ -35,34 +35,26 @@ export function jobHandles(jobs: readonly JobOfHandle[], stored: InsertedJob[], 
  * reserved first. Returns what the handles need of each job (not its arguments and row) and what was stored.
  */
 export async function insertStreamed<A>(
-  dataSource: DataSource, store: JobStore, argsList: readonly A[], prepare: (args: A) => PreparedJob, limits: readonly PendingLimit[],
+  store: JobStore, argsList: readonly A[], prepare: (args: A) => PreparedJob, limits: readonly PendingLimit[],
 ): Promise<{ jobs: JobOfHandle[]; stored: InsertedJob[] }> {
   const jobs: JobOfHandle[] = [];
   const stored: InsertedJob[] = [];
-  await dataSource.transaction(async (manager) => {
-    if (limits.length > 0) await reservePendingRoom(store, limits, manager, true);
-    const copy = await store.copyStream(manager);
-    try {
-      for (let start = 0; start < argsList.length; start += STREAM_BATCH) {
-        const batch = argsList.slice(start, start + STREAM_BATCH).map(prepare);
-        // One handle record for the jobs that share their options (see sharedJobOptions), not one each.
-        for (const { fn, options } of batch) jobs.push(jobs.at(-1)?.options === options ? jobs.at(-1)! : { fn, options });
-        const rows = batch.map((job) => job.row);
-        if (rows.some((row) => row.identityKey !== null)) {
-          await copy.end();
-          stored.push(...(await store.insertJobs(rows, manager)));
-        } else {
-          for (const row of rows) stored.push(new NewlyInserted(row.uuid, row.state));
-          await copy.write(rows);
-        }
-        // The socket takes the batch, and the database's messages are read, before the next batch is prepared.
-        await new Promise((resolve) => setImmediate(resolve));
+  await inCopyTransaction(store, async (copy, manager) => {
+    for (let start = 0; start < argsList.length; start += STREAM_BATCH) {
+      const batch = argsList.slice(start, start + STREAM_BATCH).map(prepare);
+      // One handle record for the jobs that share their options (see sharedJobOptions), not one each.
+      for (const { fn, options } of batch) jobs.push(jobs.at(-1)?.options === options ? jobs.at(-1)! : { fn, options });
+      const rows = batch.map((job) => job.row);
+      if (rows.some((row) => row.identityKey !== null)) {
+        await copy.end();
+        stored.push(...(await store.insertJobs(rows, manager)));
+      } else {
+        for (const row of rows) stored.push(new NewlyInserted(row.uuid, row.state));
+        await copy.write(rows);
       }
-      await copy.end();
-    } catch (error) {
-      await copy.abort(error);
-      throw error;
+      // The socket takes the batch, and the database's messages are read, before the next batch is prepared.
+      await new Promise((resolve) => setImmediate(resolve));
     }
-  });
+  }, limits.length > 0 ? (manager) => reservePendingRoom(store, limits, manager, true) : undefined);
   return { jobs, stored };
 }

@@ -77,30 +77,10 @@ export class JobStore {
     return this.answer(answerKey, written, manager);
   }
 
-  /**
-   * A COPY stream for the rows of a large bulk call, on the connection of the transaction of its own
-   * that `manager` runs (see JobsCopyStream). A COPY waiting for rows is not idle, so
-   * `idle_in_transaction_session_timeout` does not bound it: `statement_timeout` (lockTimeout) does,
-   * in this transaction, and the stream starts a new COPY every lockTimeout / 2. A process paused in
-   * the middle holds the locks of its transaction (a channel's maxPending room, identity keys) at most
-   * that long, as every other lock holder of the module.
-   */
-  async copyStream(manager: EntityManager): Promise<JobsCopyStream> {
-    const connection = await connectionOf(manager);
-    if (!connection) throw new Error('A COPY stream needs a transaction with a query runner');
-    const bound = `SET LOCAL statement_timeout = ${Math.trunc(this.lockTimeoutMs)}`;
-    const limits = { maxCopyMs: this.lockTimeoutMs / 2 };
-    // Sent with the first COPY, in one query string, it saves a round trip (+2–3 % on enqueue-bulk):
-    // from PostgreSQL 13 on, a SET applies to the statements after it in the same string.
-    if (await this.setsApplyWithinQuery(connection)) return new JobsCopyStream(connection, { ...limits, firstStatement: bound });
-    await connection.query(bound);
-    return new JobsCopyStream(connection, limits);
-  }
-
   private setsApplyWithin: Promise<boolean> | undefined;
 
   /** Whether the server applies a SET to the statements after it in one query string (PostgreSQL 13+): read once, or again after a failure. */
-  private setsApplyWithinQuery(connection: PoolClient): Promise<boolean> {
+  setsApplyWithinQuery(connection: PoolClient): Promise<boolean> {
     this.setsApplyWithin ??= readSetsApplyWithinQuery(connection).catch((error: unknown) => {
       this.setsApplyWithin = undefined;
       throw error;

@@ -44,8 +44,8 @@ export class JobsCopyStream {
   /**
    * `maxCopyMs`: a COPY older than this is ended before the next rows, so that a `statement_timeout`
    * of twice as long cancels only a COPY whose process stopped sending (paused, or blocked in user code).
-   * `firstStatement`: sent ahead of the first COPY, in its query string (JobStore.copyStream's
-   * `statement_timeout`, without a round trip of its own).
+   * `firstStatement`: sent ahead of the first COPY, in its query string, without a round trip of its
+   * own (inCopyTransaction's BEGIN and `statement_timeout`); by `end()` if no COPY came.
    */
   constructor(private readonly client: ClientBase, limits: { rowsPerCopy?: number; maxCopyMs?: number; firstStatement?: string } = {}) {
     this.rowsPerCopy = limits.rowsPerCopy ?? ROWS_PER_COPY;
@@ -64,13 +64,17 @@ export class JobsCopyStream {
 
   /**
    * Ends the COPY under way and resolves once the database has every row (the next `write` starts
-   * another COPY: call it before another statement on this connection); rejects with the database's
-   * error if a COPY failed.
+   * another COPY: call it before another statement on this connection), and `firstStatement` has run;
+   * rejects with the database's error if a COPY failed.
    */
   async end(): Promise<void> {
     this.stream?.end();
     this.stream = undefined;
     await Promise.all(this.statements);
+    if (this.firstStatement === undefined) return;
+    const first = this.firstStatement; // no COPY took it: it runs before the caller's next statement
+    this.firstStatement = undefined;
+    await this.client.query(first);
   }
 
   /**

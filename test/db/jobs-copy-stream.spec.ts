@@ -1,8 +1,6 @@
 import { describe, expect, it, jest } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import { DataSource, type EntityManager } from 'typeorm';
-import { JobStore } from '../../lib/store/job-store.js';
 import { JobsCopyStream } from '../../lib/store/jobs-copy-stream.js';
 import { copyOfJobs } from '../../lib/store/sql/copy-jobs.sql.js';
 import type { NewJobRow } from '../../lib/store/sql/insert-jobs.sql.js';
@@ -92,53 +90,6 @@ describe('JobsCopyStream', () => {
     // 100 | 100 + 50 | 100: a batch that would pass 150 rows goes into the next COPY, whole.
     expect(statements).toHaveLength(3);
     expect((await stored()).map((r) => r.uuid)).toEqual(batches.flat().map((r) => r.uuid));
-  });
-
-  it('a COPY whose process stops sending is cancelled by the transaction\'s statement_timeout; a live one is renewed before it', async () => {
-    const store = new JobStore(new DataSource({ type: 'postgres', url: database().url }), 400);
-    const client = await database().pool.connect();
-    try {
-      await client.query('BEGIN');
-      const manager = { queryRunner: { connect: async () => client } } as unknown as EntityManager;
-      const copy = await store.copyStream(manager);
-      // PostgreSQL 13+: the bound is set by the first COPY's query string (no round trip of its own), for the transaction.
-      expect((await client.query('SHOW statement_timeout')).rows[0].statement_timeout).toBe('0');
-      const statements = jest.spyOn(client, 'query');
-      await copy.write(batch(0, 10));
-      await copy.end();
-      expect(statements.mock.calls.map(([q]) => (q as { text?: string }).text ?? q)).toEqual([
-        'SET LOCAL statement_timeout = 400; COPY queue_job_live (uuid, name, job_function, service_name, method_name, func_string, args, state, priority, max_retries, channel) FROM STDIN',
-      ]);
-      statements.mockRestore();
-      expect((await client.query('SHOW statement_timeout')).rows[0].statement_timeout).toBe('400ms');
-      // Alive: a batch every 150 ms for 900 ms, each COPY renewed past 200 ms, none cancelled.
-      for (let i = 1; i < 7; i++) {
-        await copy.write(batch(i * 10, 10));
-        await new Promise((resolve) => setTimeout(resolve, 150));
-      }
-      // Stopped: nothing sent for 700 ms, the COPY under way is cancelled.
-      await copy.write(batch(70, 10));
-      await new Promise((resolve) => setTimeout(resolve, 700));
-      await expect(copy.end()).rejects.toThrow(/statement timeout/);
-      await client.query('ROLLBACK');
-    } finally {
-      client.release();
-    }
-  });
-
-  it('before PostgreSQL 13 (a SET in a query string may not bound what follows it), the bound is a statement of its own, before any COPY', async () => {
-    const store = new JobStore(new DataSource({ type: 'postgres', url: database().url }), 400);
-    (store as unknown as { setsApplyWithin: Promise<boolean> }).setsApplyWithin = Promise.resolve(false);
-    await inPoolTransaction(database().pool, async (client) => {
-      const manager = { queryRunner: { connect: async () => client } } as unknown as EntityManager;
-      const copy = await store.copyStream(manager);
-      expect((await client.query('SHOW statement_timeout')).rows[0].statement_timeout).toBe('400ms');
-      const statements = jest.spyOn(client, 'query');
-      await copy.write(batch(0, 10));
-      await copy.end();
-      expect(statements.mock.calls.map(([q]) => (q as { text?: string }).text ?? q)).toEqual([expect.stringMatching(/^COPY queue_job_live /)]);
-      statements.mockRestore();
-    });
   });
 
   it('leaves out of a COPY the columns every row leaves at their default, and stores those defaults', async () => {

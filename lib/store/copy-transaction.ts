@@ -1,0 +1,50 @@
+import type { PoolClient } from 'pg';
+import type { EntityManager } from 'typeorm';
+import type { JobStore } from './job-store.js';
+import { JobsCopyStream } from './jobs-copy-stream.js';
+
+/**
+ * Runs `work` with a COPY stream (JobsCopyStream) in a transaction of its own: committed when `work`
+ * returns, rolled back when it throws. The connection is a TypeORM query runner's, whose manager
+ * carries the statements `work` sends besides the COPY (an INSERT of rows with identity keys).
+ *
+ * A COPY waiting for rows is not idle, so `idle_in_transaction_session_timeout` does not bound it:
+ * `statement_timeout` (lockTimeout) does, in this transaction, and the stream starts a new COPY every
+ * lockTimeout / 2. A process paused in the middle holds the locks of its transaction (a channel's
+ * maxPending room, identity keys) at most that long, as every other lock holder of the module.
+ *
+ * Round trips: from PostgreSQL 13 on (a SET in a query string applies to the statements after it),
+ * BEGIN and the bound go in the query string of the first COPY; before 13, in one statement of their
+ * own. `first` (the maxPending reservation) runs after BEGIN and before the bound, as a statement of
+ * the transaction that sets its own lock bounds.
+ */
+export async function inCopyTransaction<T>(
+  store: JobStore, work: (copy: JobsCopyStream, manager: EntityManager) => Promise<T>, first?: (manager: EntityManager) => Promise<void>,
+): Promise<T> {
+  const runner = store.dataSource.createQueryRunner();
+  let copy: JobsCopyStream | undefined;
+  try {
+    const connection = (await runner.connect()) as PoolClient;
+    try {
+      if (first) {
+        await connection.query('BEGIN');
+        await first(runner.manager); // with its own lock bounds, before statement_timeout: a stalled room holder still fails it with 55P03
+      }
+      const setup = `${first ? '' : 'BEGIN; '}SET LOCAL statement_timeout = ${Math.trunc(store.lockTimeoutMs)}`;
+      const inFirstCopy = await store.setsApplyWithinQuery(connection);
+      if (!inFirstCopy) await connection.query(setup);
+      const limits = { maxCopyMs: store.lockTimeoutMs / 2 };
+      copy = new JobsCopyStream(connection, inFirstCopy ? { ...limits, firstStatement: setup } : limits);
+      const result = await work(copy, runner.manager);
+      await copy.end(); // runs the setup if no COPY did
+      await connection.query('COMMIT');
+      return result;
+    } catch (error) {
+      await copy?.abort(error);
+      await connection.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  } finally {
+    await runner.release();
+  }
+}
