@@ -20,13 +20,18 @@ export async function beginBounded(client: PoolClient, ms: number): Promise<void
 export const boundTransactionColumns = (param: string) =>
   `set_config('idle_in_transaction_session_timeout', ${param}, true), set_config('lock_timeout', ${param}, true)`;
 
-/**
- * Runs `work` in a bounded transaction on `client` (see beginBounded): committed when it returns,
- * rolled back when it throws, and what it threw rethrown (a failed ROLLBACK, on a connection the
- * bound closed, does not hide it).
- */
+/** Runs `work` in a bounded transaction on `client` (see beginBounded and commitOrRollBack). */
 export async function inBoundedTransaction<T>(client: PoolClient, ms: number, work: () => Promise<T>): Promise<T> {
   await beginBounded(client, ms);
+  return commitOrRollBack(client, work);
+}
+
+/**
+ * Runs `work` in the transaction open on `client` (or opened by `work`'s first statement): committed
+ * when it returns, rolled back when it throws, and what it threw rethrown (a failed ROLLBACK, on a
+ * connection the bound closed, does not hide it).
+ */
+export async function commitOrRollBack<T>(client: PoolClient, work: () => Promise<T>): Promise<T> {
   try {
     const result = await work();
     await client.query('COMMIT');

@@ -1,5 +1,6 @@
 import type { PoolClient } from 'pg';
 import type { EntityManager } from 'typeorm';
+import { commitOrRollBack } from './bounded-transaction.js';
 import type { JobStore } from './job-store.js';
 import { JobsCopyStream } from './jobs-copy-stream.js';
 
@@ -22,10 +23,9 @@ export async function inCopyTransaction<T>(
   store: JobStore, work: (copy: JobsCopyStream, manager: EntityManager) => Promise<T>, first?: (manager: EntityManager) => Promise<void>,
 ): Promise<T> {
   const runner = store.dataSource.createQueryRunner();
-  let copy: JobsCopyStream | undefined;
   try {
     const connection = (await runner.connect()) as PoolClient;
-    try {
+    return await commitOrRollBack(connection, async () => {
       if (first) {
         await connection.query('BEGIN');
         await first(runner.manager); // with its own lock bounds, before statement_timeout: a stalled room holder still fails it with 55P03
@@ -34,16 +34,16 @@ export async function inCopyTransaction<T>(
       const inFirstCopy = await store.setsApplyWithinQuery(connection);
       if (!inFirstCopy) await connection.query(setup);
       const limits = { maxCopyMs: store.lockTimeoutMs / 2 };
-      copy = new JobsCopyStream(connection, inFirstCopy ? { ...limits, firstStatement: setup } : limits);
-      const result = await work(copy, runner.manager);
-      await copy.end(); // runs the setup if no COPY did
-      await connection.query('COMMIT');
-      return result;
-    } catch (error) {
-      await copy?.abort(error);
-      await connection.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    }
+      const copy = new JobsCopyStream(connection, inFirstCopy ? { ...limits, firstStatement: setup } : limits);
+      try {
+        const result = await work(copy, runner.manager);
+        await copy.end(); // runs the setup if no COPY did
+        return result;
+      } catch (error) {
+        await copy.abort(error);
+        throw error;
+      }
+    });
   } finally {
     await runner.release();
   }

@@ -18,11 +18,14 @@ export function keepErrorListenerOnLentConnections(pool: Pool): void {
   if (guardedPools.has(pool)) return;
   guardedPools.add(pool);
   pool.on('acquire', (client: PoolClient) => {
-    if (!client.listeners('error').includes(onLostConnection)) client.on('error', onLostConnection);
+    if (guardedClients.has(client)) return;
+    guardedClients.add(client);
+    client.on('error', onLostConnection);
   });
 }
 
 const guardedPools = new WeakSet<Pool>();
+const guardedClients = new WeakSet<PoolClient>();
 const logger = new Logger('QueueJob');
 
 function onLostConnection(this: PoolClient, error: Error): void {

@@ -28,9 +28,11 @@ describe('a streamed bulk enqueue whose connection is cut mid-COPY', () => {
     await db?.drop();
   });
 
-  /** Terminates the backend of the first COPY into queue_job_live seen (polled every 2 ms); resolves with its pid. */
-  async function cutTheCopy(): Promise<number> {
-    for (;;) {
+  /** Terminates the backend of the first COPY into queue_job_live seen (polled every 2 ms) while `call` runs; its pid, or null if none came. */
+  async function cutTheCopy(call: Promise<unknown>): Promise<number | null> {
+    let settled = false;
+    void call.finally(() => (settled = true)).catch(() => undefined);
+    while (!settled) {
       const { rows } = await db.pool.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity
         WHERE datname = current_database() AND state = 'active' AND query LIKE 'COPY queue_job_live%'`);
       if (rows.length > 0) {
@@ -39,11 +41,14 @@ describe('a streamed bulk enqueue whose connection is cut mid-COPY', () => {
       }
       await sleep(2);
     }
+    return null;
   }
 
   it('rejects with the lost connection, keeps none of the call, and the next bulk call stores all of its jobs', async () => {
     const calls = Array.from({ length: 200_000 }, (_, i): [number, string] => [i, 'cut-copy']);
-    const [outcome] = await Promise.all([jobs.enqueueMany(shop, 'confirm', calls).then(() => 'stored', (error: Error) => error), cutTheCopy()]);
+    const call = jobs.enqueueMany(shop, 'confirm', calls);
+    const [outcome, cut] = await Promise.all([call.then(() => 'stored', (error: Error) => error), cutTheCopy(call)]);
+    expect(cut).not.toBeNull();
     // (pg's errors may come from another realm than jest's Error: compared by message)
     expect(outcome).not.toBe('stored');
     expect((outcome as Error).message).toMatch(/terminat|Connection|not queryable|released|EPIPE|ECONNRESET/i);
