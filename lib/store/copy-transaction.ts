@@ -1,6 +1,6 @@
 import type { PoolClient } from 'pg';
 import type { EntityManager } from 'typeorm';
-import { commitOrRollBack } from './bounded-transaction.js';
+import { boundedBeginSql, commitOrRollBack } from './bounded-transaction.js';
 import type { JobStore } from './job-store.js';
 import { JobsCopyStream } from './jobs-copy-stream.js';
 
@@ -9,15 +9,16 @@ import { JobsCopyStream } from './jobs-copy-stream.js';
  * returns, rolled back when it throws. The connection is a TypeORM query runner's, whose manager
  * carries the statements `work` sends besides the COPY (an INSERT of rows with identity keys).
  *
- * A COPY waiting for rows is not idle, so `idle_in_transaction_session_timeout` does not bound it:
- * `statement_timeout` (lockTimeout) does, in this transaction, and the stream starts a new COPY every
- * lockTimeout / 2. A process paused in the middle holds the locks of its transaction (a channel's
- * maxPending room, identity keys) at most that long, as every other lock holder of the module.
+ * The transaction is bounded as every lock holder of the module is (boundedBeginSql: idle and lock
+ * waits, lockTimeout). A COPY waiting for rows is not idle, so `statement_timeout` (lockTimeout) bounds
+ * it too, and the stream starts a new COPY every lockTimeout / 2. A process paused in the middle,
+ * in a COPY or between statements, holds the locks of its transaction (a channel's maxPending room,
+ * identity keys) at most that long.
  *
  * Round trips: from PostgreSQL 13 on (a SET in a query string applies to the statements after it),
- * BEGIN and the bound go in the query string of the first COPY; before 13, in one statement of their
- * own. `first` (the maxPending reservation) runs after BEGIN and before the bound, as a statement of
- * the transaction that sets its own lock bounds.
+ * the bounded BEGIN and statement_timeout go in the query string of the first COPY; before 13, in one
+ * statement of their own. `first` (the maxPending reservation) runs after BEGIN and before
+ * statement_timeout.
  */
 export async function inCopyTransaction<T>(
   store: JobStore, work: (copy: JobsCopyStream, manager: EntityManager) => Promise<T>, first?: (manager: EntityManager) => Promise<void>,
@@ -26,11 +27,12 @@ export async function inCopyTransaction<T>(
   try {
     const connection = (await runner.connect()) as PoolClient;
     return await commitOrRollBack(connection, async () => {
+      const begin = boundedBeginSql(store.lockTimeoutMs);
       if (first) {
-        await connection.query('BEGIN');
-        await first(runner.manager); // with its own lock bounds, before statement_timeout: a stalled room holder still fails it with 55P03
+        await connection.query(begin);
+        await first(runner.manager); // before statement_timeout: a stalled room holder still fails it with 55P03
       }
-      const setup = `${first ? '' : 'BEGIN; '}SET LOCAL statement_timeout = ${Math.trunc(store.lockTimeoutMs)}`;
+      const setup = `${first ? '' : `${begin}; `}SET LOCAL statement_timeout = ${Math.trunc(store.lockTimeoutMs)}`;
       const inFirstCopy = await store.setsApplyWithinQuery(connection);
       if (!inFirstCopy) await connection.query(setup);
       const limits = { maxCopyMs: store.lockTimeoutMs / 2 };

@@ -21,6 +21,7 @@ function row(i: number): NewJobRow {
 }
 const batch = (from: number, count: number) => Array.from({ length: count }, (_, k) => row(from + k));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const BEGIN = 'BEGIN; SET LOCAL idle_in_transaction_session_timeout = 400; SET LOCAL lock_timeout = 400';
 const COPY_SQL = 'COPY queue_job_live (uuid, name, job_function, service_name, method_name, func_string, args, state, priority, max_retries, channel) FROM STDIN';
 
 describe('inCopyTransaction', () => {
@@ -58,7 +59,7 @@ describe('inCopyTransaction', () => {
       sent = recorder.sent();
       recorder.restore();
     });
-    expect(sent).toEqual([`BEGIN; SET LOCAL statement_timeout = 400; ${COPY_SQL}`, 'SHOW statement_timeout']);
+    expect(sent).toEqual([`${BEGIN}; SET LOCAL statement_timeout = 400; ${COPY_SQL}`, 'SHOW statement_timeout']);
     expect(await count()).toBe(10);
   });
 
@@ -87,6 +88,16 @@ describe('inCopyTransaction', () => {
     expect(await count()).toBe(0); // the INSERT was not in autocommit
     await insertFirst(false);
     expect(await count()).toBe(4);
+  });
+
+  it('a call paused between statements (after an identity-key INSERT, before its next COPY) loses its session after the bound: nothing held longer, nothing kept', async () => {
+    await expect(inCopyTransaction(store, async (copy, manager) => {
+      await copy.end();
+      await manager.query(INSERT_JOBS_SQL, insertJobsParams([{ ...row(1), identityKey: `key-${randomUUID()}` }]));
+      await sleep(700); // idle in its transaction, past the 400 ms bound
+      await copy.write(batch(2, 3));
+    })).rejects.toThrow(/idle-in-transaction|terminat|not queryable|Connection/i);
+    expect(await count()).toBe(0);
   });
 
   it('with a first step (the maxPending reservation): BEGIN, the step without the bound, then the bound with the first COPY', async () => {
